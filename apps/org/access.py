@@ -1,0 +1,168 @@
+"""Store scoping and permissions: the one mechanism every app uses to decide who sees and changes what.
+
+- `stores_for(user)`: the stores a user may see (admins: every store of their organisation).
+- `ScopedQuerySet.for_user(user)`: any store-scoped model's rows the user may see; set
+  `store_lookup` on the queryset class when the store is reached through a relation.
+- `can(user, perm, store)`: may this user do `perm` in this store; `require(...)` raises 403.
+- `stores_where(user, perm)`: the stores in which the user may do `perm`.
+
+Capabilities are plain strings grouped by app (`"<app>.<verb>"`); each tier's set is below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+
+from .models import Membership, RoleTier, Store
+
+CLERK_PERMS = frozenset(
+    {
+        "store.view",
+        "roles.view",
+        "checklists.run",
+        "handovers.sign",
+        "customers.view",
+        "customers.edit",
+        "tickets.view",
+        "tickets.work",
+        "pay.view_own",
+    }
+)
+AFTERSALES_PERMS = frozenset(
+    {
+        "store.view",
+        "roles.view",
+        "customers.view",
+        "customers.edit",
+        "customers.view_pii",
+        "tickets.view",
+        "tickets.work",
+        "followups.view",
+        "followups.work",
+        "pay.view_own",
+    }
+)
+MANAGER_PERMS = (
+    CLERK_PERMS
+    | AFTERSALES_PERMS
+    | frozenset(
+        {
+            "checklists.board",
+            "handovers.set_balances",
+            "tickets.assign",
+            "followups.assign",
+            "targets.view",
+            "targets.approve",
+            "pay.view_store",
+            "pay.lock",
+        }
+    )
+)
+ADMIN_PERMS = MANAGER_PERMS | frozenset(
+    {
+        "org.manage",
+        "roles.edit",
+        "checklists.edit_templates",
+        "followups.edit_rules",
+        "targets.edit",
+        "pay.edit_schemes",
+    }
+)
+TIER_PERMS: dict[str, frozenset[str]] = {
+    RoleTier.ADMIN: ADMIN_PERMS,
+    RoleTier.MANAGER: MANAGER_PERMS,
+    RoleTier.CLERK: CLERK_PERMS,
+    RoleTier.AFTERSALES: AFTERSALES_PERMS,
+}
+
+
+def stores_for(user) -> models.QuerySet[Store]:
+    """Every store the user may see, as a lazy queryset (usable as a subquery: no extra query)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Store.objects.none()
+    if user.is_superuser:
+        return Store.objects.all()
+    admin_orgs = Membership.objects.filter(user=user, tier=RoleTier.ADMIN, is_active=True).values(
+        "store__organisation_id"
+    )
+    member_stores = Membership.objects.filter(user=user, is_active=True).values("store_id")
+    return Store.objects.filter(Q(pk__in=member_stores) | Q(organisation_id__in=admin_orgs))
+
+
+def stores_where(user, perm: str) -> models.QuerySet[Store]:
+    """The stores in which the user may do `perm`."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Store.objects.none()
+    if user.is_superuser:
+        return Store.objects.all()
+    tiers = [tier for tier, perms in TIER_PERMS.items() if perm in perms]
+    q = Q(pk__in=Membership.objects.filter(user=user, is_active=True, tier__in=tiers).values("store_id"))
+    if RoleTier.ADMIN in tiers:
+        q |= Q(
+            organisation_id__in=Membership.objects.filter(
+                user=user, tier=RoleTier.ADMIN, is_active=True
+            ).values("store__organisation_id")
+        )
+    return Store.objects.filter(q)
+
+
+def can(user, perm: str, store: Store | None = None) -> bool:
+    """May `user` do `perm` in `store`? With no store: in at least one of their stores."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if store is None:
+        return any(perm in TIER_PERMS[t] for t in user.tiers)
+    tier = user.tier_in(store)
+    return tier is not None and perm in TIER_PERMS[tier]
+
+
+def require(user, perm: str, store: Store | None = None) -> None:
+    if not can(user, perm, store):
+        raise PermissionDenied
+
+
+def perm_required(perm: str):
+    """View decorator: the user must hold `perm` in at least one store (403 otherwise)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            require(request.user, perm)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset whose rows belong to a store; `for_user` keeps the ones the user may see."""
+
+    store_lookup = "store"
+
+    def for_user(self, user):
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self
+        return self.filter(**{f"{self.store_lookup}__in": stores_for(user)})
+
+    def for_perm(self, user, perm: str):
+        """Rows in the stores where the user may do `perm`."""
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self
+        return self.filter(**{f"{self.store_lookup}__in": stores_where(user, perm)})
+
+
+def tiers_label(tiers: Iterable[str]) -> str:
+    labels = dict(RoleTier.choices)
+    return "、".join(str(labels[t]) for t in RoleTier.values if t in set(tiers))

@@ -1,0 +1,57 @@
+"""What the header menu and the home page show; each app registers its own entries in `ready()`.
+
+from apps.org.navigation import NavItem, register_nav, register_home_panel
+register_nav(NavItem(_("Customers"), "customers:list", perm="customers.view", order=40))
+register_home_panel(my_panel)  # my_panel(request) -> {"template": ..., "order": n, ...} or None
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .access import can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    perm: str | None = None
+    order: int = 50
+    icon: str = ""
+
+    def visible_to(self, user) -> bool:
+        return user.is_authenticated and (self.perm is None or can(user, self.perm))
+
+
+_nav: list[NavItem] = []
+_panels: list[Callable] = []
+
+
+def register_nav(item: NavItem) -> None:
+    if item not in _nav:
+        _nav.append(item)
+
+
+def register_home_panel(panel: Callable) -> None:
+    if panel not in _panels:
+        _panels.append(panel)
+
+
+def nav_for(request) -> list[dict]:
+    items = sorted((i for i in _nav if i.visible_to(request.user)), key=lambda i: i.order)
+    out = []
+    for item in items:
+        url = reverse(item.url_name)
+        out.append(
+            {"label": item.label, "url": url, "icon": item.icon, "active": request.path.startswith(url)}
+        )
+    return out
+
+
+def home_panels_for(request) -> list[dict]:
+    panels = [p for p in (fn(request) for fn in _panels) if p]
+    return sorted(panels, key=lambda p: p.get("order", 50))

@@ -1,0 +1,40 @@
+"""Store-scoped reads of the organisation."""
+
+from django.db.models import Prefetch, QuerySet
+
+from .access import stores_for
+from .models import Membership, RoleTier, Store, User
+
+
+def store_list_for(*, user) -> QuerySet[Store]:
+    return stores_for(user).select_related("organisation").order_by("name")
+
+
+def memberships_for_home(*, user) -> list[Membership]:
+    return list(
+        Membership.objects.filter(user=user, is_active=True, store__is_active=True)
+        .select_related("store", "store__organisation", "department")
+        .order_by("store__name")
+    )
+
+
+def staff_list_for(*, user, store: Store | None = None) -> QuerySet[User]:
+    """People working in the stores the user may see (or in one of them)."""
+    stores = stores_for(user) if store is None else stores_for(user).filter(pk=store.pk)
+    active = Membership.objects.filter(store__in=stores, is_active=True).select_related("store")
+    return (
+        User.objects.filter(memberships__in=active, is_active=True)
+        .distinct()
+        .prefetch_related(Prefetch("memberships", queryset=active, to_attr="visible_memberships"))
+        .order_by("username")
+    )
+
+
+def people_with_tier(*, store: Store, tiers: list[str]) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__store=store, memberships__tier__in=tiers, memberships__is_active=True, is_active=True
+    ).distinct()
+
+
+def managers_of(*, store: Store) -> QuerySet[User]:
+    return people_with_tier(store=store, tiers=[RoleTier.MANAGER])

@@ -1,0 +1,58 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import render
+
+from .access import perm_required
+from .filters import StaffFilter, StoreFilter
+from .navigation import home_panels_for
+from .selectors import memberships_for_home, staff_list_for, store_list_for
+
+
+@login_required
+def home(request):
+    memberships = memberships_for_home(user=request.user)
+    stores = list(store_list_for(user=request.user)) if request.user.is_org_admin else None
+    return render(
+        request,
+        "org/home.html",
+        {"memberships": memberships, "admin_stores": stores, "panels": home_panels_for(request)},
+    )
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # The full layout needs the database (menu, user); when that is what failed, a plain page still answers.
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        return render(request, "500_plain.html", status=500)
+
+
+@login_required
+@perm_required("org.manage")
+def store_list(request):
+    stores = (
+        store_list_for(user=request.user)
+        .annotate(staff_count=Count("memberships", filter=Q(memberships__is_active=True), distinct=True))
+        .annotate(department_count=Count("departments", distinct=True))
+    )
+    filterset = StoreFilter(request.GET, queryset=stores)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    return render(request, "org/store_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+@perm_required("org.manage")
+def staff_list(request):
+    stores = store_list_for(user=request.user)
+    filterset = StaffFilter(request.GET, queryset=staff_list_for(user=request.user), stores=stores)
+    page = Paginator(filterset.qs.distinct(), 25).get_page(request.GET.get("page"))
+    return render(request, "org/staff_list.html", {"filter": filterset, "page": page})
