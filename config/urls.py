@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("apps.org.urls")),
+    path("printing/", include("apps.printing.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

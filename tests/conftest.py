@@ -8,6 +8,8 @@ import pytest
 from apps.org.models import RoleTier, StoreKind
 from tests.factories.org import OrganisationFactory, StoreFactory, member
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 
 @pytest.fixture
 def organisation(db):

@@ -1,0 +1,68 @@
+import pytest
+from django.urls import reverse
+
+from apps.printing.builders import register_builder
+from apps.printing.documents import render_pdf, render_pdf_book
+from apps.printing.models import PrintJob
+from apps.printing.services import print_job_start
+from tests.pdf_checks import assert_cjk_font_embedded, page_count, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@register_builder("tests.two_pages")
+def two_pages(*, job, params, progress):
+    pdf = render_pdf_book([("pdf/empty.html", {}), ("pdf/empty.html", {})], progress=progress)
+    return "两页.pdf", pdf
+
+
+@register_builder("tests.broken")
+def broken(*, job, params, progress):
+    raise ValueError("坏数据")
+
+
+def test_render_pdf_embeds_a_cjk_font_and_numbers_pages():
+    pdf = render_pdf("pdf/empty.html")
+    assert_cjk_font_embedded(pdf)
+    text = pdf_text(pdf)
+    assert "无内容" in text
+    assert "第1页/共1页" in text.replace(" ", "")
+
+
+def test_a_print_job_builds_in_the_worker_and_its_owner_downloads_it(
+    client_for, clerk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = print_job_start(owner=clerk, builder="tests.two_pages", title="测试打印")
+    # Tests run tasks eagerly: the job is done once the transaction has committed.
+    job.refresh_from_db()
+    assert job.state == PrintJob.State.DONE and job.percent == 100
+    response = client_for(clerk).get(reverse("printing:download", args=[job.pk]))
+    assert response.status_code == 200
+    assert page_count(response.content) == 2
+
+
+def test_another_user_cannot_see_or_download_a_print_job(client_for, clerk, manager):
+    job = print_job_start(owner=clerk, builder="tests.two_pages", title="测试打印")
+    client = client_for(manager)
+    assert client.get(reverse("printing:job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("printing:download", args=[job.pk])).status_code == 404
+
+
+def test_a_failed_print_job_says_so(client_for, clerk, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = print_job_start(owner=clerk, builder="tests.broken", title="坏打印")
+    job.refresh_from_db()
+    assert job.state == PrintJob.State.FAILED
+    body = client_for(clerk).get(reverse("printing:job", args=[job.pk])).content.decode()
+    assert "坏数据" in body
+
+
+def test_job_status_partial_polls_while_running(client_for, clerk):
+    job = PrintJob.objects.create(
+        owner=clerk, builder="tests.two_pages", title="进行中", total_steps=4, done_steps=1
+    )
+    body = (
+        client_for(clerk).get(reverse("printing:job", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    )
+    assert 'hx-trigger="every 1s"' in body and "25%" in body
