@@ -69,6 +69,8 @@ LOCAL_APPS = [
     "apps.org",
     "apps.health",
     "apps.printing",
+    "apps.roles",
+    "apps.checklists",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

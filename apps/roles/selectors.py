@@ -1,0 +1,88 @@
+"""Reads of positions that other apps rely on (checklists, tickets, followups, targets).
+
+The names and signatures here are a contract: keep them stable.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from apps.org.models import Store, User
+
+from .models import DutyTask, Kpi, Position, PositionHolder
+
+
+def positions_held_by(*, user, store: Store | None = None) -> QuerySet[Position]:
+    holders = PositionHolder.objects.filter(user=user, is_active=True)
+    if store is not None:
+        holders = holders.filter(store=store)
+    return Position.objects.filter(pk__in=holders.values("position_id"), is_active=True)
+
+
+def holders_of(*, position: Position, store: Store) -> QuerySet[User]:
+    return User.objects.filter(
+        positions_held__position=position,
+        positions_held__store=store,
+        positions_held__is_active=True,
+        is_active=True,
+    ).distinct()
+
+
+def _holders_near(position: Position, store: Store) -> list[User]:
+    """Holders of `position` in `store`, or else anywhere in the store's organisation's back office."""
+    in_store = list(holders_of(position=position, store=store))
+    if in_store:
+        return in_store
+    return list(
+        User.objects.filter(
+            positions_held__position=position,
+            positions_held__is_active=True,
+            positions_held__store__organisation_id=store.organisation_id,
+            positions_held__store__kind="back_office",
+            is_active=True,
+        ).distinct()
+    )
+
+
+def escalation_chain(*, user, store: Store, max_levels: int = 5) -> list[list[User]]:
+    """The people above `user` in `store`, level by level, following the positions' reporting lines.
+
+    Level 1 holds the superiors of the user's position(s); a superior position with nobody holding
+    it (in the store, or in the back office) is skipped and its own superiors are looked at instead.
+    """
+    levels: list[list[User]] = []
+    frontier = list(positions_held_by(user=user, store=store).prefetch_related("superiors"))
+    seen: set[int] = {p.pk for p in frontier}
+    while frontier and len(levels) < max_levels:
+        next_positions: list[Position] = []
+        people: list[User] = []
+        pending = [s for p in frontier for s in p.superiors.all() if s.is_active]
+        while pending:
+            position = pending.pop(0)
+            if position.pk in seen:
+                continue
+            seen.add(position.pk)
+            holders = _holders_near(position, store)
+            if holders:
+                people.extend(h for h in holders if h.pk != user.pk and h not in people)
+                next_positions.append(position)
+            else:  # vacant: look above it within the same level
+                pending.extend(s for s in position.superiors.all() if s.is_active)
+        if people:
+            levels.append(people)
+        frontier = list(
+            Position.objects.filter(pk__in=[p.pk for p in next_positions]).prefetch_related("superiors")
+        )
+    return levels
+
+
+def duty_tasks_for(*, position: Position, frequencies: list[str] | None = None) -> QuerySet[DutyTask]:
+    """The tasks of the position's current revision, in order (optionally only some frequencies)."""
+    tasks = DutyTask.objects.filter(area__revision_id=position.current_revision_id).select_related("area")
+    if frequencies:
+        tasks = tasks.filter(frequency__in=frequencies)
+    return tasks.order_by("area__order", "area__pk", "order", "pk")
+
+
+def kpis_for(*, position: Position) -> QuerySet[Kpi]:
+    return Kpi.objects.filter(revision_id=position.current_revision_id).order_by("order", "pk")
