@@ -71,6 +71,8 @@ LOCAL_APPS = [
     "apps.printing",
     "apps.roles",
     "apps.checklists",
+    "apps.customers",
+    "apps.tickets",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -1,0 +1,209 @@
+"""Service tickets: repair orders (委托书), complaints (投诉), inquiries (咨询) and matters handed to a
+supervisor (后续服务), with promised time, settlement, on-time delivery and escalation."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.customers.models import Asset, Customer
+from apps.org.access import ScopedQuerySet
+from apps.org.models import Store
+
+
+class TicketQuerySet(ScopedQuerySet):
+    store_lookup = "store"
+
+    def open(self):
+        return self.exclude(state__in=[Ticket.State.RESOLVED, Ticket.State.CLOSED])
+
+
+class Ticket(models.Model):
+    class Kind(models.TextChoices):
+        REPAIR_ORDER = "repair_order", _("Repair order (委托书)")
+        COMPLAINT = "complaint", _("Complaint")
+        INQUIRY = "inquiry", _("Inquiry")
+        FOLLOW_ON = "follow_on", _("Follow-on service")
+
+    class State(models.TextChoices):
+        NEW = "new", _("New")
+        IN_PROGRESS = "in_progress", _("In progress")
+        WAITING_CUSTOMER = "waiting_customer", _("Waiting for customer")
+        WAITING_PARTS = "waiting_parts", _("Waiting for parts")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
+
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("store")
+    )
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("customer")
+    )
+    asset = models.ForeignKey(
+        Asset,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("asset"),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.NEW, db_index=True
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets_assigned",
+        verbose_name=_("assignee"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="tickets_created",
+        verbose_name=_("created by"),
+    )
+    source = models.CharField(_("source"), max_length=40, blank=True, help_text=_("e.g. followup:12"))
+    is_major_repair = models.BooleanField(_("major repair"), default=False)
+    # Policy deadline for an answer (complaints: 2 days, configurable), separate from the promise.
+    answer_due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("customer answered at"), null=True, blank=True)
+    solution_found_at = models.DateTimeField(_("solution found at"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # Repair orders: the promised delivery time (约定交车时间) and the settlement (结算单).
+    promised_at = models.DateTimeField(_("promised delivery time"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("settlement time"), null=True, blank=True, db_index=True)
+    settlement_amount = models.DecimalField(
+        _("settlement amount"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # Filled at settlement: delivered on time, counting customer-confirmed delays and re-confirmed added items.
+    on_time = models.BooleanField(_("on time"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, db_index=True)
+
+    objects = TicketQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["store", "state"]),
+            models.Index(fields=["store", "kind", "-created_at"]),
+            models.Index(fields=["assignee", "state"]),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("tickets:detail", args=[self.pk])
+
+
+class TicketEvent(models.Model):
+    """The ticket's timeline: comments, state changes, answers to the customer, escalations."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        COMMENT = "comment", _("Comment")
+        STATE = "state", _("State changed")
+        ASSIGNED = "assigned", _("Assigned")
+        ANSWERED = "answered", _("Answered the customer")
+        SOLUTION = "solution", _("Solution found")
+        ESCALATED = "escalated", _("Escalated")
+        WARNING = "warning", _("Escalation warning")
+        PROMISE = "promise", _("Promised time changed")
+        ADDED_ITEM = "added_item", _("Added item")
+        DELAY = "delay", _("Customer-caused delay")
+        SETTLED = "settled", _("Settled")
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    text = models.TextField(_("text"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    # Idempotency of beat jobs (e.g. "escalate:2"): one event per key and ticket.
+    key = models.CharField(_("key"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "key"], condition=~models.Q(key=""), name="tickets_event_unique_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.ticket.number} {self.get_kind_display()}"
+
+
+class AddedItem(models.Model):
+    """An added item (增项) on a repair order; it moves the promise only once the customer re-confirms."""
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="added_items", verbose_name=_("ticket")
+    )
+    description = models.CharField(_("item"), max_length=200)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, default=0)
+    proposed_promised_at = models.DateTimeField(_("proposed new promised time"), null=True, blank=True)
+    customer_confirmed_at = models.DateTimeField(_("customer re-confirmed at"), null=True, blank=True)
+    confirmation_note = models.CharField(_("how the customer confirmed"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("added item")
+        verbose_name_plural = _("added items")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.description
+
+
+class CustomerDelay(models.Model):
+    """A delay the customer caused; counts as on time only with the customer's confirmation recorded."""
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="customer_delays", verbose_name=_("ticket")
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
+    customer_confirmed_at = models.DateTimeField(_("customer confirmed at"), null=True, blank=True)
+    confirmation_note = models.CharField(_("how the customer confirmed"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer-caused delay")
+        verbose_name_plural = _("customer-caused delays")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.reason
