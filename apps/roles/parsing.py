@@ -65,7 +65,7 @@ _BEFORE = r"(?:(?<=^)|(?<=[\s。；;！!？?：:，,）)]))"
 _MARKERS = [
     ("system", r"(?:(?<=^)|(?<=\s))[^\s，。；;:：、,()（）]{2,12}体系(?=\s*职责[" + CN_NUM + r"]+[:：])"),
     ("duty", r"职责[" + CN_NUM + r"]+\s*[:：]"),
-    ("transparent", _BEFORE + r"工作任务"),
+    ("transparent", r"(?:(?<=^)|(?<=\s))工作任务"),
     ("cn", _BEFORE + r"[" + CN_NUM + r"]+\s*[、.．]"),
     ("paren_cn", _BEFORE + r"[(（]\s*[" + CN_NUM + r"]+\s*[)）]\s*[、.．]?"),
     ("dotted", _BEFORE + r"\d+(?:\.\d+)+\.?(?!\d)"),
@@ -80,8 +80,6 @@ _MARKERS = [
     ("label", r"(?:(?<=^)|(?<=\s))[^\s\d:：，。；;,、.()（）A-Za-z?？]{2,8}[:：]"),
 ]
 MARKER_RE = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _MARKERS), re.MULTILINE)
-# Styles that name a heading rather than number an item share one level.
-WORD_STYLES = {"field", "keyword", "label"}
 FREQUENCY_HINTS = [
     ("per_shift", ("每班", "当班", "交接班", "班前", "班后", "交接")),
     ("daily", ("每日", "每天", "日清日结", "日终", "营业前", "营业工作开始前", "早提前")),
@@ -164,6 +162,12 @@ class _Node:
 
     @property
     def heading(self) -> str:
+        if self.style == "keyword":
+            return self.marker.strip().rstrip(":：")
+        if self.style == "label":
+            body = strip_label_colon(clean(self.text)).rstrip(":：;；,，。")
+            label = self.marker.strip().rstrip(":：")
+            return f"{label}：{body}" if body else label
         return strip_label_colon(clean(self.text)).rstrip(":：;；,，。")
 
 
@@ -184,8 +188,6 @@ def tokenize(text: str) -> tuple[str, list[tuple[str, str, str]]]:
 def _style_key(style: str, marker: str) -> str:
     if style == "dotted":
         return f"dotted{marker.rstrip('.').count('.')}"
-    if style in WORD_STYLES:
-        return "word"
     return style
 
 
@@ -195,9 +197,9 @@ def _build_tree(segments) -> list[_Node]:
     stack: list[tuple[int, _Node]] = []
     for style, marker, body in segments:
         node = _Node(style, "", marker + body) if style == "system" else _Node(style, marker, body)
-        key = "system" if style == "system" else _style_key(style, marker)
-        if style == "system":
-            rank = -1  # a 体系 heading sits above its 职责 items, whatever came before
+        key = _style_key(style, marker)
+        if style in ("system", "keyword", "field"):
+            rank = -1  # section words (体系, 工作职责, 任职资格, 直接上级 …) start a new top-level section
         elif key in ranks:
             rank = ranks[key]
         else:
@@ -210,7 +212,8 @@ def _build_tree(segments) -> list[_Node]:
             node.parent.children.append(node)
         else:
             roots.append(node)
-        stack.append((rank, node))
+        if style != "field":  # a field holds its own words only
+            stack.append((rank, node))
     return roots
 
 
@@ -334,7 +337,7 @@ def parse_text(text: str) -> ParsedDescription:
             # A heading: its name becomes the area; any words after the name stay as a note.
             if node.style == "transparent" and body:
                 add_task(node.children[0], body)  # "工作任务 对于…" before numbered items
-            elif node.style not in ("transparent", "system", "duty") and len(node.heading) > 40:
+            elif node.style == "keyword" and body or node.style not in ("transparent", "system", "duty") and len(node.heading) > 40:
                 parsed.notes.append(_node_text(node))
             for child in node.children:
                 visit(child)
