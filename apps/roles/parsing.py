@@ -337,7 +337,12 @@ def parse_text(text: str) -> ParsedDescription:
             # A heading: its name becomes the area; any words after the name stay as a note.
             if node.style == "transparent" and body:
                 add_task(node.children[0], body)  # "工作任务 对于…" before numbered items
-            elif node.style == "keyword" and body or node.style not in ("transparent", "system", "duty") and len(node.heading) > 40:
+            elif (
+                node.style == "keyword"
+                and body
+                or node.style not in ("transparent", "system", "duty")
+                and len(node.heading) > 40
+            ):
                 parsed.notes.append(_node_text(node))
             for child in node.children:
                 visit(child)
