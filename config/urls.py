@@ -21,6 +21,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("apps.org.urls")),
     path("printing/", include("apps.printing.urls")),
+    path("checklists/", include("apps.checklists.urls")),
+    path("handovers/", include("apps.checklists.urls_handovers")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:
