@@ -17,7 +17,9 @@ class BoardFilter(django_filters.FilterSet):
     position = django_filters.ModelChoiceFilter(
         label=_("Position"), field_name="template__position", queryset=Position.objects.none()
     )
-    person = django_filters.ModelChoiceFilter(label=_("Person"), field_name="assignee", queryset=User.objects.none())
+    person = django_filters.ModelChoiceFilter(
+        label=_("Person"), field_name="assignee", queryset=User.objects.none()
+    )
     state = django_filters.ChoiceFilter(label=_("State"), choices=RunState.choices)
 
     class Meta:
@@ -31,16 +33,24 @@ class BoardFilter(django_filters.FilterSet):
             organisation_id__in=stores.values("organisation_id"), is_active=True
         )
         self.filters["person"].queryset = (
-            User.objects.filter(memberships__store__in=stores, memberships__is_active=True).distinct().order_by("username")
+            User.objects.filter(memberships__store__in=stores, memberships__is_active=True)
+            .distinct()
+            .order_by("username")
         )
 
 
 class HandoverFilter(django_filters.FilterSet):
     store = django_filters.ModelChoiceFilter(label=_("Store"), queryset=Store.objects.none())
     state = django_filters.ChoiceFilter(label=_("State"), choices=HandoverState.choices)
-    person = django_filters.ModelChoiceFilter(label=_("Person"), method="by_person", queryset=User.objects.none())
-    date_from = django_filters.DateFilter(label=_("From"), field_name="business_date", lookup_expr="gte", widget=DATE)
-    date_to = django_filters.DateFilter(label=_("To"), field_name="business_date", lookup_expr="lte", widget=DATE)
+    person = django_filters.ModelChoiceFilter(
+        label=_("Person"), method="by_person", queryset=User.objects.none()
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="business_date", lookup_expr="gte", widget=DATE
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), field_name="business_date", lookup_expr="lte", widget=DATE
+    )
 
     class Meta:
         model = Handover
@@ -50,7 +60,9 @@ class HandoverFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["store"].queryset = stores
         self.filters["person"].queryset = (
-            User.objects.filter(memberships__store__in=stores, memberships__is_active=True).distinct().order_by("username")
+            User.objects.filter(memberships__store__in=stores, memberships__is_active=True)
+            .distinct()
+            .order_by("username")
         )
 
     def by_person(self, queryset, name, value):

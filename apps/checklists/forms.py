@@ -96,7 +96,9 @@ class ItemAnswerForm(forms.Form):
                 return data
             self.ok = outcome == "ok"
             if item.kind == ItemKind.SECOND_PERSON and self.ok and not data.get("confirmer_username"):
-                self.add_error("confirmer_username", _("The second person signs here with their own user name."))
+                self.add_error(
+                    "confirmer_username", _("The second person signs here with their own user name.")
+                )
         if not self.ok and not (data.get("note") or "").strip():
             self.add_error("note", _("A failed item needs a note saying what is wrong."))
         return data
@@ -106,18 +108,32 @@ class ResolveForm(forms.Form):
     resolution = forms.CharField(label=_("How it was resolved"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-WEEKDAYS = [("1", "周一"), ("2", "周二"), ("3", "周三"), ("4", "周四"), ("5", "周五"), ("6", "周六"), ("7", "周日")]
+WEEKDAYS = [
+    ("1", "周一"),
+    ("2", "周二"),
+    ("3", "周三"),
+    ("4", "周四"),
+    ("5", "周五"),
+    ("6", "周六"),
+    ("7", "周日"),
+]
 
 
 class TemplateForm(forms.ModelForm):
     weekday_set = forms.MultipleChoiceField(
-        label=_("Weekdays"), choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple, initial=[d for d, _l in WEEKDAYS]
+        label=_("Weekdays"),
+        choices=WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[d for d, _l in WEEKDAYS],
     )
 
     class Meta:
         model = ChecklistTemplate
         fields = ["name", "position", "phase", "stores", "shift", "due_time", "is_active"]
-        widgets = {"due_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), "stores": forms.CheckboxSelectMultiple}
+        widgets = {
+            "due_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "stores": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,7 +147,9 @@ class TemplateForm(forms.ModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"]
-        clash = ChecklistTemplate.objects.filter(organisation=self.organisation, name=name).exclude(pk=self.instance.pk)
+        clash = ChecklistTemplate.objects.filter(organisation=self.organisation, name=name).exclude(
+            pk=self.instance.pk
+        )
         if clash.exists():
             raise forms.ValidationError(_("Another template has this name."))
         return name
@@ -182,7 +200,9 @@ class PasswordForm(forms.Form):
 
 
 class SignForm(PasswordForm):
-    notes = forms.CharField(label=_("Notes for the next shift"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes for the next shift"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class WitnessForm(forms.Form):
@@ -222,7 +242,9 @@ class MovementForm(forms.Form):
     counter = forms.ModelChoiceField(label=_("Counter (台席)"), queryset=None)
     item = forms.ModelChoiceField(label=_("Item"), queryset=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=MovementKind.choices)
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
     def __init__(self, *args, counters, items, **kwargs):

@@ -40,10 +40,15 @@ def runs_today_for(*, user: User, day: dt.date | None = None) -> list[ChecklistR
 def run_get_for(*, user: User, pk: int) -> ChecklistRun:
     """A run the user may see: their own, or any in a store where they see the board (else 404)."""
     run = get_object_or_404(
-        ChecklistRun.objects.for_user(user).select_related("template", "template__position", "store", "assignee"),
+        ChecklistRun.objects.for_user(user).select_related(
+            "template", "template__position", "store", "assignee"
+        ),
         pk=pk,
     )
-    if run.assignee_id != user.pk and not stores_where(user, "checklists.board").filter(pk=run.store_id).exists():
+    if (
+        run.assignee_id != user.pk
+        and not stores_where(user, "checklists.board").filter(pk=run.store_id).exists()
+    ):
         from django.http import Http404
 
         raise Http404
@@ -51,7 +56,9 @@ def run_get_for(*, user: User, pk: int) -> ChecklistRun:
 
 
 def run_items(run: ChecklistRun) -> list[tuple[TemplateItem, ItemResult | None]]:
-    items = list(TemplateItem.objects.filter(template_id=run.template_id, is_active=True).order_by("order", "pk"))
+    items = list(
+        TemplateItem.objects.filter(template_id=run.template_id, is_active=True).order_by("order", "pk")
+    )
     results = {
         r.item_id: r
         for r in ItemResult.objects.filter(run=run).select_related("answered_by", "confirmed_by", "failure")
@@ -75,11 +82,17 @@ def open_failures_for_board(*, user: User, stores=None) -> list[ItemFailure]:
     qs = ItemFailure.objects.for_perm(user, "checklists.board").filter(state=FailureState.OPEN)
     if stores is not None:
         qs = qs.filter(store__in=stores)
-    return list(qs.select_related("item", "store", "raised_by", "run", "run__template").order_by("-repeated", "-raised_at")[:50])
+    return list(
+        qs.select_related("item", "store", "raised_by", "run", "run__template").order_by(
+            "-repeated", "-raised_at"
+        )[:50]
+    )
 
 
 def failure_get_for(*, user: User, pk: int) -> ItemFailure:
-    return get_object_or_404(ItemFailure.objects.for_perm(user, "checklists.board").select_related("store"), pk=pk)
+    return get_object_or_404(
+        ItemFailure.objects.for_perm(user, "checklists.board").select_related("store"), pk=pk
+    )
 
 
 def notifications_for(*, user: User, limit: int = 5) -> list[Notification]:
@@ -128,7 +141,9 @@ def counters_for(*, user: User) -> QuerySet[Counter]:
 
 
 def stock_items_for(*, store: Store) -> QuerySet[StockItem]:
-    return StockItem.objects.filter(organisation_id=store.organisation_id, is_active=True).order_by("order", "code")
+    return StockItem.objects.filter(organisation_id=store.organisation_id, is_active=True).order_by(
+        "order", "code"
+    )
 
 
 def closing_report_data(*, store: Store, day: dt.date) -> dict:
@@ -139,7 +154,9 @@ def closing_report_data(*, store: Store, day: dt.date) -> dict:
         .order_by("due_at", "assignee__username")
     )
     failures = list(
-        ItemFailure.objects.filter(run__in=runs).select_related("item", "raised_by", "resolved_by").order_by("raised_at")
+        ItemFailure.objects.filter(run__in=runs)
+        .select_related("item", "raised_by", "resolved_by")
+        .order_by("raised_at")
     )
     handovers = list(
         Handover.objects.filter(store=store, business_date=day)
@@ -147,7 +164,12 @@ def closing_report_data(*, store: Store, day: dt.date) -> dict:
         .prefetch_related(Prefetch("lines", queryset=HandoverLine.objects.select_related("item")))
         .order_by("created_at")
     )
-    differences = [
-        (h, line) for h in handovers for line in h.lines.all() if line.difference not in (None, 0)
-    ]
-    return {"store": store, "day": day, "runs": runs, "failures": failures, "handovers": handovers, "differences": differences}
+    differences = [(h, line) for h in handovers for line in h.lines.all() if line.difference not in (None, 0)]
+    return {
+        "store": store,
+        "day": day,
+        "runs": runs,
+        "failures": failures,
+        "handovers": handovers,
+        "differences": differences,
+    }

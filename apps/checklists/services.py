@@ -82,7 +82,9 @@ def template_items_generate(*, template: ChecklistTemplate, user: User) -> int:
     existing = set(template.items.exclude(duty_task=None).values_list("duty_task_id", flat=True))
     last = template.items.aggregate(m=Max("order"))["m"] or 0
     new = []
-    for task in duty_tasks_for(position=template.position, frequencies=[Frequency.PER_SHIFT, Frequency.DAILY]):
+    for task in duty_tasks_for(
+        position=template.position, frequencies=[Frequency.PER_SHIFT, Frequency.DAILY]
+    ):
         if task.pk in existing:
             continue
         last += 10
@@ -276,7 +278,9 @@ def item_answer(
             raise ServiceError(_("Take or choose a photo."))
     confirmer = None
     if item.kind == ItemKind.SECOND_PERSON and ok:
-        confirmer = _second_person(run=run, user=user, username=confirmer_username, password=confirmer_password)
+        confirmer = _second_person(
+            run=run, user=user, username=confirmer_username, password=confirmer_password
+        )
 
     result = ItemResult.objects.filter(run=run, item=item).first() or ItemResult(run=run, item=item)
     was_failed = result.pk is not None and not result.ok
@@ -346,7 +350,12 @@ def _failure_triggered(*, failure: ItemFailure, run: ChecklistRun) -> None:
             store=run.store,
             key=f"failure:{failure.pk}",
             text=labels[failure.action]
-            % {"item": failure.item.text, "store": run.store, "person": failure.raised_by, "note": failure.note},
+            % {
+                "item": failure.item.text,
+                "store": run.store,
+                "person": failure.raised_by,
+                "note": failure.note,
+            },
             url=run.get_absolute_url(),
         )
     # The same item failing on the last three runs of this template in this store.
@@ -386,7 +395,8 @@ def run_complete(*, run: ChecklistRun, user: User, now: dt.datetime | None = Non
     ]
     if missing:
         raise ServiceError(
-            _("Still to answer: %(items)s") % {"items": "；".join(missing[:5]) + ("…" if len(missing) > 5 else "")}
+            _("Still to answer: %(items)s")
+            % {"items": "；".join(missing[:5]) + ("…" if len(missing) > 5 else "")}
         )
     run.completed_at = now
     run.state = RunState.DONE if now <= run.due_at and run.state != RunState.LATE else RunState.LATE
@@ -417,7 +427,9 @@ def failure_resolve(*, failure: ItemFailure, user: User, resolution: str) -> Ite
 def _closing_counts(handover: Handover) -> dict[int, Decimal]:
     """Closing counts of an accepted handover by item, with confirmed amendments applied."""
     counts = {line.item_id: line.counted or Decimal(0) for line in handover.lines.all()}
-    for amendment in handover.amendments.filter(state=AmendmentState.CONFIRMED).select_related("line").order_by("number"):
+    for amendment in (
+        handover.amendments.filter(state=AmendmentState.CONFIRMED).select_related("line").order_by("number")
+    ):
         counts[amendment.line.item_id] = amendment.counted
     return counts
 
@@ -429,11 +441,15 @@ def expected_for(*, counter: Counter, items: list[StockItem], now: dt.datetime |
     Returns (expected by item id, previous handover or None, counted-since time or None)."""
     now = now or timezone.now()
     previous = (
-        Handover.objects.filter(counter=counter, state=HandoverState.ACCEPTED).order_by("-accepted_at", "-pk").first()
+        Handover.objects.filter(counter=counter, state=HandoverState.ACCEPTED)
+        .order_by("-accepted_at", "-pk")
+        .first()
     )
     closing = _closing_counts(previous) if previous else {}
     balances: dict[int, OpeningBalance] = {}
-    for balance in OpeningBalance.objects.filter(counter=counter, effective_at__lte=now).order_by("effective_at", "pk"):
+    for balance in OpeningBalance.objects.filter(counter=counter, effective_at__lte=now).order_by(
+        "effective_at", "pk"
+    ):
         balances[balance.item_id] = balance
     base: dict[int, tuple[Decimal, dt.datetime | None]] = {}
     for item in items:
@@ -461,7 +477,11 @@ def expected_for(*, counter: Counter, items: list[StockItem], now: dt.datetime |
 
 
 def _stock_items(store: Store) -> list[StockItem]:
-    return list(StockItem.objects.filter(organisation_id=store.organisation_id, is_active=True).order_by("order", "code"))
+    return list(
+        StockItem.objects.filter(organisation_id=store.organisation_id, is_active=True).order_by(
+            "order", "code"
+        )
+    )
 
 
 def handover_start(*, store: Store, counter: Counter, outgoing: User, incoming: User) -> Handover:
@@ -475,9 +495,11 @@ def handover_start(*, store: Store, counter: Counter, outgoing: User, incoming: 
             raise HandoverError(_("%(name)s cannot sign handovers in this store.") % {"name": person})
     try:
         with transaction.atomic():
-            open_one = Handover.objects.select_for_update().filter(
-                counter=counter, state__in=[HandoverState.DRAFT, HandoverState.SIGNED]
-            ).first()
+            open_one = (
+                Handover.objects.select_for_update()
+                .filter(counter=counter, state__in=[HandoverState.DRAFT, HandoverState.SIGNED])
+                .first()
+            )
             if open_one:
                 if open_one.outgoing_id == outgoing.pk:
                     return open_one
@@ -624,7 +646,9 @@ def handover_witness(*, handover: Handover, username: str, password: str) -> Han
     handover.witness = witness
     handover.witnessed_at = now
     handover.save()
-    HandoverSignature.objects.create(handover=handover, role=SignatureRole.WITNESS, user=witness, signed_at=now)
+    HandoverSignature.objects.create(
+        handover=handover, role=SignatureRole.WITNESS, user=witness, signed_at=now
+    )
     return handover
 
 
@@ -645,7 +669,9 @@ def handover_accept(*, handover_id: int, user: User, password: str) -> Handover:
             if handover.state != HandoverState.SIGNED:
                 raise HandoverError(_("The outgoing clerk has not signed yet."))
             if handover.incoming_id != user.pk:
-                raise HandoverError(_("Only %(name)s can accept this handover.") % {"name": handover.incoming})
+                raise HandoverError(
+                    _("Only %(name)s can accept this handover.") % {"name": handover.incoming}
+                )
             if handover.store.requires_handover_witness and not handover.witness_id:
                 raise HandoverError(_("This store needs a witness (监交人) to sign first."))
             _check_password(user, password)
@@ -667,7 +693,9 @@ def amendment_propose(
 ) -> HandoverAmendment:
     handover = Handover.objects.select_for_update().select_related("store").get(pk=handover.pk)
     if handover.state != HandoverState.ACCEPTED:
-        raise HandoverError(_("Only an accepted handover is corrected by an amendment; edit the count instead."))
+        raise HandoverError(
+            _("Only an accepted handover is corrected by an amendment; edit the count instead.")
+        )
     if line.handover_id != handover.pk:
         raise HandoverError(_("This line is not on this handover."))
     if user.pk not in (handover.outgoing_id, handover.incoming_id) and not can(
@@ -698,7 +726,9 @@ def amendment_propose(
 
 @transaction.atomic
 def amendment_confirm(*, amendment: HandoverAmendment, user: User, password: str) -> HandoverAmendment:
-    amendment = HandoverAmendment.objects.select_for_update().select_related("handover__store").get(pk=amendment.pk)
+    amendment = (
+        HandoverAmendment.objects.select_for_update().select_related("handover__store").get(pk=amendment.pk)
+    )
     handover = amendment.handover
     if amendment.state == AmendmentState.CONFIRMED:
         raise HandoverError(_("This correction is already confirmed."))
@@ -742,7 +772,15 @@ def balance_set(
 
 @transaction.atomic
 def movement_record(
-    *, store: Store, counter: Counter, item: StockItem, kind: str, quantity: Decimal, user: User, note: str = "", occurred_at=None
+    *,
+    store: Store,
+    counter: Counter,
+    item: StockItem,
+    kind: str,
+    quantity: Decimal,
+    user: User,
+    note: str = "",
+    occurred_at=None,
 ) -> StockMovement:
     if not can(user, "handovers.sign", store):
         raise HandoverError(_("You cannot record stock in this store."))

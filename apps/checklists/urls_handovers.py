@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/witness/", views.handover_witness, name="witness"),
     path("<int:pk>/accept/", views.handover_accept, name="accept"),
     path("<int:pk>/amend/", views.handover_amend, name="amend"),
-    path("<int:pk>/amendments/<int:amendment_pk>/confirm/", views.amendment_confirm, name="amendment_confirm"),
+    path(
+        "<int:pk>/amendments/<int:amendment_pk>/confirm/", views.amendment_confirm, name="amendment_confirm"
+    ),
     path("<int:pk>/pdf/", views.handover_pdf, name="pdf"),
 ]

@@ -111,7 +111,9 @@ def item_answer(request, pk, item_pk):
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
     result = (
-        ItemResult.objects.filter(run=run, item=item).select_related("answered_by", "confirmed_by", "failure").first()
+        ItemResult.objects.filter(run=run, item=item)
+        .select_related("answered_by", "confirmed_by", "failure")
+        .first()
     )
     run.refresh_from_db()
     context = _item_context(run, item, result, None if saved else form, saved)
@@ -123,7 +125,9 @@ def item_answer(request, pk, item_pk):
             messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(run)
     response = render(request, "checklists/_item.html", context)
-    response["HX-Trigger"] = json.dumps({"run-progress": {"answered": run.answered_count, "failed": run.failed_count}})
+    response["HX-Trigger"] = json.dumps(
+        {"run-progress": {"answered": run.answered_count, "failed": run.failed_count}}
+    )
     return response
 
 
@@ -178,7 +182,9 @@ def failure_resolve(request, pk):
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:
-            services.failure_resolve(failure=failure, user=request.user, resolution=form.cleaned_data["resolution"])
+            services.failure_resolve(
+                failure=failure, user=request.user, resolution=form.cleaned_data["resolution"]
+            )
             messages.success(request, _("Marked as resolved."))
         except services.ServiceError as exc:
             messages.error(request, str(exc))
@@ -234,7 +240,9 @@ def template_edit(request, pk=None):
             messages.success(request, _("Template saved."))
             return redirect("checklists:template_edit", pk=template.pk)
         messages.error(request, _("Please correct the errors below."))
-    return render(request, "checklists/template_form.html", {"form": form, "formset": formset, "template": template})
+    return render(
+        request, "checklists/template_form.html", {"form": form, "formset": formset, "template": template}
+    )
 
 
 @login_required
@@ -257,7 +265,9 @@ def template_generate(request, pk):
 @perm_required("handovers.sign")
 def handover_list(request):
     stores = stores_where(request.user, "handovers.sign").order_by("name")
-    filterset = HandoverFilter(request.GET, queryset=selectors.handover_list_for(user=request.user), stores=stores)
+    filterset = HandoverFilter(
+        request.GET, queryset=selectors.handover_list_for(user=request.user), stores=stores
+    )
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     open_mine = selectors.handover_list_for(user=request.user).filter(
         state__in=[HandoverState.DRAFT, HandoverState.SIGNED]
@@ -280,12 +290,17 @@ def handover_new(request):
     counters = selectors.counters_for(user=request.user)
     stores = stores_where(request.user, "handovers.sign")
     people = people_who_sign(stores).exclude(pk=request.user.pk)
-    form = HandoverStartForm(request.POST or None, counters=counters, people=people, initial=request.GET.dict())
+    form = HandoverStartForm(
+        request.POST or None, counters=counters, people=people, initial=request.GET.dict()
+    )
     if request.method == "POST" and form.is_valid():
         counter = form.cleaned_data["counter"]
         try:
             handover = services.handover_start(
-                store=counter.store, counter=counter, outgoing=request.user, incoming=form.cleaned_data["incoming"]
+                store=counter.store,
+                counter=counter,
+                outgoing=request.user,
+                incoming=form.cleaned_data["incoming"],
             )
             return redirect(handover)
         except services.ServiceError as exc:
@@ -312,7 +327,10 @@ def _handover_context(request, handover, **extra):
         "is_incoming": user.pk == handover.incoming_id,
         "needs_witness": handover.store.requires_handover_witness and not handover.witness_id,
         "can_amend": handover.state == HandoverState.ACCEPTED
-        and (user.pk in (handover.outgoing_id, handover.incoming_id) or can(user, "handovers.set_balances", handover.store)),
+        and (
+            user.pk in (handover.outgoing_id, handover.incoming_id)
+            or can(user, "handovers.set_balances", handover.store)
+        ),
         "sign_form": SignForm(),
         "accept_form": PasswordForm(),
         "witness_form": WitnessForm(),
@@ -374,7 +392,13 @@ def handover_line(request, pk, line_pk):
     return render(
         request,
         "checklists/_handover_line.html",
-        {"line": line, "handover": handover, "is_outgoing": True, "error": error, "posted": request.POST if error else None},
+        {
+            "line": line,
+            "handover": handover,
+            "is_outgoing": True,
+            "error": error,
+            "posted": request.POST if error else None,
+        },
     )
 
 
@@ -396,7 +420,10 @@ def handover_sign(request, pk):
         if not form.is_valid():
             raise services.HandoverError(_("Enter your password to sign."))
         services.handover_sign(
-            handover=h, user=request.user, password=form.cleaned_data["password"], notes=form.cleaned_data["notes"]
+            handover=h,
+            user=request.user,
+            password=form.cleaned_data["password"],
+            notes=form.cleaned_data["notes"],
         )
         messages.success(request, _("Signed. The shift closes when %(name)s accepts.") % {"name": h.incoming})
 
@@ -443,7 +470,12 @@ def handover_amend(request, pk):
             return redirect(handover)
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
-    return render(request, "checklists/handover_detail.html", _handover_context(request, handover, amend_form=form), status=200)
+    return render(
+        request,
+        "checklists/handover_detail.html",
+        _handover_context(request, handover, amend_form=form),
+        status=200,
+    )
 
 
 @login_required
@@ -455,7 +487,9 @@ def amendment_confirm(request, pk, amendment_pk):
     try:
         if not form.is_valid():
             raise services.HandoverError(_("Enter your password to confirm."))
-        services.amendment_confirm(amendment=amendment, user=request.user, password=form.cleaned_data["password"])
+        services.amendment_confirm(
+            amendment=amendment, user=request.user, password=form.cleaned_data["password"]
+        )
         messages.success(request, _("Correction confirmed."))
     except services.ServiceError as exc:
         messages.error(request, str(exc))
@@ -469,13 +503,17 @@ def handover_pdf(request, pk):
         "checklists/pdf/handover.html",
         {"handover": handover, "lines": list(handover.lines.all()), "printed_at": timezone.now()},
     )
-    return pdf_response(pdf, f"交接班记录-{handover.counter.code}-{handover.business_date:%Y%m%d}-{handover.pk}.pdf")
+    return pdf_response(
+        pdf, f"交接班记录-{handover.counter.code}-{handover.business_date:%Y%m%d}-{handover.pk}.pdf"
+    )
 
 
 @login_required
 @perm_required("handovers.set_balances")
 def balances(request):
-    counters = selectors.counters_for(user=request.user).filter(store__in=stores_where(request.user, "handovers.set_balances"))
+    counters = selectors.counters_for(user=request.user).filter(
+        store__in=stores_where(request.user, "handovers.set_balances")
+    )
     first = counters.first()
     items = selectors.stock_items_for(store=first.store) if first else selectors.StockItem.objects.none()
     form = BalanceForm(request.POST or None, counters=counters, items=items)
