@@ -32,7 +32,9 @@ def count_all(handover, user, *, float_notes=None, sim=None, explanation=""):
     """Count every line as expected (or with the given SIM count)."""
     for line in handover.lines.select_related("item"):
         if line.item.denominations:
-            services.handover_line_save(line=line, user=user, counted=None, breakdown={"100": 20})
+            services.handover_line_save(
+                line=line, user=user, counted=None, breakdown={"100": int(line.expected // 100)}
+            )
         elif line.item.code == "sim" and sim is not None:
             services.handover_line_save(line=line, user=user, counted=Decimal(sim), explanation=explanation)
         else:
