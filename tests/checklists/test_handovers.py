@@ -169,7 +169,7 @@ def test_the_outgoing_shift_closes_only_when_the_incoming_clerk_accepts(
         services.handover_accept(handover_id=h.pk, user=clerk, password=settings.DEMO_PASSWORD)
     h = services.handover_accept(handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD)
     assert h.state == HandoverState.ACCEPTED
-    with pytest.raises(services.HandoverError, match="already accepted"):
+    with pytest.raises(services.HandoverError, match="刘洋"):
         services.handover_accept(handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD)
     assert HandoverSignature.objects.filter(handover=h, role=SignatureRole.INCOMING).count() == 1
 
@@ -180,7 +180,7 @@ def test_a_witness_signs_where_the_store_requires_it(store, desk, balances, cler
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     count_all(h, clerk)
     services.handover_sign(handover=h, user=clerk, password=settings.DEMO_PASSWORD)
-    with pytest.raises(services.HandoverError, match="witness"):
+    with pytest.raises(services.HandoverError, match="监交人"):
         services.handover_accept(handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD)
     with pytest.raises(services.HandoverError):
         services.handover_witness(handover=h, username="clerk2", password=settings.DEMO_PASSWORD)
@@ -295,7 +295,7 @@ def test_twenty_concurrent_accepts_produce_exactly_one_acceptance(organisation, 
         t.join(timeout=60)
     assert len(outcomes) == 20
     assert outcomes.count("ok") == 1, outcomes
-    assert all("already accepted" in o for o in outcomes if o != "ok"), outcomes
+    assert all("已由" in o or "already accepted" in o for o in outcomes if o != "ok"), outcomes
     assert HandoverSignature.objects.filter(handover=h, role=SignatureRole.INCOMING).count() == 1
     assert Handover.objects.get(pk=h.pk).state == HandoverState.ACCEPTED
 
