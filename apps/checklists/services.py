@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from apps.org.access import can
 from apps.org.models import Store, User
 from apps.org.selectors import managers_of
-from apps.roles.models import Frequency
-from apps.roles.selectors import duty_tasks_for, holders_of
+from apps.roles.models import Frequency, PositionHolder
+from apps.roles.selectors import duty_tasks_for
 
 from .models import (
     AmendmentState,
@@ -116,7 +116,7 @@ def runs_create_due(*, now: dt.datetime | None = None) -> int:
     existing = set(
         ChecklistRun.objects.filter(date=today).values_list("template_id", "store_id", "assignee_id")
     )
-    new: list[ChecklistRun] = []
+    due: list[tuple[ChecklistTemplate, Store, dt.datetime, dt.datetime, dt.datetime]] = []
     for template in templates:
         if not template.runs_on(today):
             continue
@@ -128,21 +128,35 @@ def runs_create_due(*, now: dt.datetime | None = None) -> int:
             if not (starts_at - RUN_LEAD <= now <= ends_at):
                 continue
             due_at = min(max(_aware(today, template.due_time), starts_at), ends_at)
-            for person in holders_of(position=template.position, store=store):
-                if (template.pk, store.pk, person.pk) in existing:
-                    continue
-                new.append(
-                    ChecklistRun(
-                        template=template,
-                        store=store,
-                        assignee=person,
-                        date=today,
-                        starts_at=starts_at,
-                        due_at=due_at,
-                        ends_at=ends_at,
-                        item_count=item_counts.get(template.pk, 0),
-                    )
+            due.append((template, store, starts_at, due_at, ends_at))
+    # Who is on shift: the active holders of the template's position in the store, read for every
+    # due (position, store) pair in one query (the same rows roles.selectors.holders_of reads).
+    on_shift: dict[tuple[int, int], list[int]] = defaultdict(list)
+    if due:
+        for position_id, store_id, user_id in PositionHolder.objects.filter(
+            position_id__in={t.position_id for t, *_r in due},
+            store_id__in={s.pk for _t, s, *_r in due},
+            is_active=True,
+            user__is_active=True,
+        ).values_list("position_id", "store_id", "user_id"):
+            on_shift[(position_id, store_id)].append(user_id)
+    new: list[ChecklistRun] = []
+    for template, store, starts_at, due_at, ends_at in due:
+        for user_id in sorted(set(on_shift[(template.position_id, store.pk)])):
+            if (template.pk, store.pk, user_id) in existing:
+                continue
+            new.append(
+                ChecklistRun(
+                    template=template,
+                    store=store,
+                    assignee_id=user_id,
+                    date=today,
+                    starts_at=starts_at,
+                    due_at=due_at,
+                    ends_at=ends_at,
+                    item_count=item_counts.get(template.pk, 0),
                 )
+            )
     created = 0
     for i in range(0, len(new), 500):
         created += len(ChecklistRun.objects.bulk_create(new[i : i + 500], ignore_conflicts=True))
