@@ -176,6 +176,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # the database, so a missed or doubled tick does no harm.
 CELERY_BEAT_SCHEDULE = {
     "health-heartbeat": {"task": "apps.health.tasks.heartbeat_task", "schedule": crontab()},
+    "checklists-tick": {"task": "apps.checklists.tasks.checklists_tick_task", "schedule": crontab()},
 }
 
 LOGGING = {
