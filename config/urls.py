@@ -21,6 +21,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("apps.org.urls")),
     path("printing/", include("apps.printing.urls")),
+    path("customers/", include("apps.customers.urls")),
+    path("tickets/", include("apps.tickets.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:
