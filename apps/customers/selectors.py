@@ -40,7 +40,7 @@ def customer_search(queryset: QuerySet[Customer], text: str) -> QuerySet[Custome
         return queryset
     compact = re.sub(r"[\s\-]", "", text)
     parts = [Customer.objects.filter(name__icontains=text).order_by().values("pk")]
-    assets = Q(plate__icontains=compact.upper()) | Q(serial_number__icontains=compact)
+    assets = Q(plate__icontains=compact.upper()) | Q(serial_number__icontains=text.replace(" ", ""))
     if len(compact) >= 4:
         assets |= Q(vin__icontains=compact.upper())
     parts.append(Asset.objects.filter(assets).order_by().values("customer_id"))

@@ -24,9 +24,20 @@ def working_weekdays() -> set[int]:
     return set(getattr(settings, "TICKETS_WORKING_WEEKDAYS", range(7)))
 
 
+def _hours_of(store: Store) -> tuple[dt.time, dt.time]:
+    # A store built in memory still holds the field defaults as strings ("08:30").
+    opens, closes = store.opens_at, store.closes_at
+    if isinstance(opens, str):
+        opens = dt.time.fromisoformat(opens)
+    if isinstance(closes, str):
+        closes = dt.time.fromisoformat(closes)
+    return opens, closes
+
+
 def day_hours(store: Store) -> float:
-    opens = dt.datetime.combine(dt.date.today(), store.opens_at)
-    closes = dt.datetime.combine(dt.date.today(), store.closes_at)
+    opens_at, closes_at = _hours_of(store)
+    opens = dt.datetime.combine(dt.date.today(), opens_at)
+    closes = dt.datetime.combine(dt.date.today(), closes_at)
     return max((closes - opens).total_seconds() / 3600, 0.5)
 
 
@@ -42,9 +53,10 @@ def _open_window(store: Store, day: dt.date, holidays: set[dt.date]):
     if day in holidays or day.weekday() not in working_weekdays():
         return None
     tz = timezone.get_current_timezone()
+    opens_at, closes_at = _hours_of(store)
     return (
-        timezone.make_aware(dt.datetime.combine(day, store.opens_at), tz),
-        timezone.make_aware(dt.datetime.combine(day, store.closes_at), tz),
+        timezone.make_aware(dt.datetime.combine(day, opens_at), tz),
+        timezone.make_aware(dt.datetime.combine(day, closes_at), tz),
     )
 
 

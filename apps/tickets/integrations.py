@@ -1,7 +1,6 @@
 """What tickets plug into other apps' registries: the handover's open matters, the customer
 timeline, the PIPL export and the home page."""
 
-
 from apps.checklists.open_matters import OpenMatter
 from apps.customers.timeline import TimelineEntry
 from apps.org.access import can

@@ -166,7 +166,7 @@ def ticket_transition(*, ticket: Ticket, to: str, by: User, note: str = "") -> T
     elif old in (S.RESOLVED, S.CLOSED):  # reopened
         ticket.resolved_at = ticket.closed_at = None
     ticket.save()
-    reopened = old in (S.RESOLVED, S.CLOSED)
+    reopened = old in (S.RESOLVED, S.CLOSED) and to in OPEN_STATES
     _event(
         ticket,
         TicketEvent.Kind.STATE,
@@ -528,7 +528,7 @@ def tickets_escalate_due(*, now: dt.datetime | None = None, batch: int = 200) ->
                     done["warned"] += 1
                 ticket.warn_at = None
                 ticket.save(update_fields=["warn_at"])
-            if ticket.next_escalation_at and ticket.next_escalation_at <= now:
-                if ticket_escalate(ticket=ticket, now=now):
-                    done["escalated"] += 1
+            due_now = ticket.next_escalation_at and ticket.next_escalation_at <= now
+            if due_now and ticket_escalate(ticket=ticket, now=now):
+                done["escalated"] += 1
     return done
