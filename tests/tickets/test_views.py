@@ -27,7 +27,9 @@ def other(store2, manager2):
     return ticket_settle(ticket=t, amount=999, by=manager2)
 
 
-def test_another_stores_ticket_answers_404_in_both_directions_including_pdfs(client_for, clerk, manager2, own, other):
+def test_another_stores_ticket_answers_404_in_both_directions_including_pdfs(
+    client_for, clerk, manager2, own, other
+):
     for user, foreign in [(clerk, other), (manager2, own)]:
         client = client_for(user)
         for suffix in ["", "order.pdf", "settlement.pdf"]:
@@ -69,7 +71,13 @@ def test_a_clerk_opens_a_complaint_from_the_customer_file(client_for, clerk, sto
     assert client.get(f"/tickets/new/?customer={c.pk}").status_code == 200
     response = client.post(
         "/tickets/new/",
-        {"customer": c.pk, "kind": "complaint", "title": "服务态度", "priority": "normal", "assignee": clerk.pk},
+        {
+            "customer": c.pk,
+            "kind": "complaint",
+            "title": "服务态度",
+            "priority": "normal",
+            "assignee": clerk.pk,
+        },
     )
     t = Ticket.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/tickets/{t.pk}/"
@@ -95,7 +103,9 @@ def test_an_invalid_transition_is_a_message_not_an_error(client_for, clerk, stor
 
 def test_only_managers_assign(client_for, clerk, manager, aftersales, store):
     t = complaint(store, cf.customer(store), clerk)
-    assert client_for(clerk).post(f"/tickets/{t.pk}/do/assign/", {"assignee": aftersales.pk}).status_code == 403
+    assert (
+        client_for(clerk).post(f"/tickets/{t.pk}/do/assign/", {"assignee": aftersales.pk}).status_code == 403
+    )
     client_for(manager).post(f"/tickets/{t.pk}/do/assign/", {"assignee": aftersales.pk})
     t.refresh_from_db()
     assert t.assignee == aftersales
