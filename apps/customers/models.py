@@ -275,11 +275,37 @@ class CustomerNote(models.Model):
         return self.text[:40]
 
 
+class FileAttachment(models.Model):
+    """What every uploaded document records; the owning record and `file` come from the subclass."""
+
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.name
+
+
 def attachment_path(instance, filename):
     return f"customers/{instance.customer_id}/{filename}"
 
 
-class Attachment(models.Model):
+class Attachment(FileAttachment):
     """A document on a customer's file: a visit's photos, an asset's acceptance record, packing list …"""
 
     customer = models.ForeignKey(
@@ -302,23 +328,3 @@ class Attachment(models.Model):
         verbose_name=_("visit"),
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
-    name = models.CharField(_("name"), max_length=200)
-    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["-uploaded_at", "-pk"]
-
-    def __str__(self):
-        return self.name

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.customers.models import Asset, Customer
+from apps.customers.models import Asset, Customer, FileAttachment
 from apps.org.access import ScopedQuerySet
 from apps.org.models import Store
 
@@ -222,31 +222,11 @@ def ticket_attachment_path(instance, filename):
     return f"tickets/{instance.ticket_id}/{filename}"
 
 
-class TicketAttachment(models.Model):
+class TicketAttachment(FileAttachment):
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("ticket")
     )
     file = models.FileField(_("file"), upload_to=ticket_attachment_path, max_length=300)
-    name = models.CharField(_("name"), max_length=200)
-    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["-uploaded_at", "-pk"]
-
-    def __str__(self):
-        return self.name
 
 
 class AnswerPolicy(models.Model):
