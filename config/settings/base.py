@@ -73,6 +73,7 @@ LOCAL_APPS = [
     "apps.checklists",
     "apps.customers",
     "apps.tickets",
+    "apps.followups",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -176,6 +177,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # the database, so a missed or doubled tick does no harm.
 CELERY_BEAT_SCHEDULE = {
     "health-heartbeat": {"task": "apps.health.tasks.heartbeat_task", "schedule": crontab()},
+    "followups-tick": {"task": "apps.followups.tasks.followups_tick_task", "schedule": crontab()},
+    "followups-generate": {
+        "task": "apps.followups.tasks.generate_followups_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 LOGGING = {
