@@ -6,7 +6,15 @@ from .models import Campaign, FollowUp, FollowUpRule, Notification, Reminder, Se
 
 @admin.register(FollowUpRule)
 class FollowUpRuleAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "organisation", "trigger", "window_start_days", "window_end_days", "is_active"]
+    list_display = [
+        "name",
+        "code",
+        "organisation",
+        "trigger",
+        "window_start_days",
+        "window_end_days",
+        "is_active",
+    ]
     list_filter = ["trigger", "is_active", "organisation"]
 
 

@@ -13,7 +13,9 @@ class FollowupsConfig(AppConfig):
         from . import documents  # noqa: F401  (registers the letters builder)
         from .panels import home_panel
 
-        register_nav(NavItem(_("Follow-ups"), "followups:list", perm="followups.view", order=60, icon="bi-telephone"))
+        register_nav(
+            NavItem(_("Follow-ups"), "followups:list", perm="followups.view", order=60, icon="bi-telephone")
+        )
         register_home_panel(home_panel)
         try:
             from apps.customers import timeline

@@ -57,7 +57,10 @@ def _workers(store: Store) -> list[int]:
 def managers_of(store: Store) -> list[User]:
     return list(
         User.objects.filter(
-            memberships__store=store, memberships__tier=RoleTier.MANAGER, memberships__is_active=True, is_active=True
+            memberships__store=store,
+            memberships__tier=RoleTier.MANAGER,
+            memberships__is_active=True,
+            is_active=True,
         )
         .distinct()
         .order_by("pk")
@@ -77,9 +80,12 @@ def _round_robin(store: Store, candidates: list[int]) -> int | None:
 
 def choose_assignee(*, rule: FollowUpRule, store: Store, customer: Customer) -> int | None:
     workers = _workers(store)
-    if rule.assignee_policy == AssigneePolicy.OWNER and customer.owner_id:
-        if Membership.objects.filter(user_id=customer.owner_id, store=store, is_active=True).exists():
-            return customer.owner_id
+    if (
+        rule.assignee_policy == AssigneePolicy.OWNER
+        and customer.owner_id
+        and Membership.objects.filter(user_id=customer.owner_id, store=store, is_active=True).exists()
+    ):
+        return customer.owner_id
     if rule.assignee_policy == AssigneePolicy.POSITION and rule.position_id:
         from apps.roles.selectors import holders_of
 
@@ -230,7 +236,9 @@ def _scan_tickets(rule, today, *, major: bool) -> Iterable[dict]:
         tickets = tickets.filter(kind__in=rule.ticket_kinds)
     for ticket in tickets:
         closed = timezone.localtime(ticket.closed_at).date()
-        label = _("major repair %(number)s closed on %(date)s") if major else _("%(number)s closed on %(date)s")
+        label = (
+            _("major repair %(number)s closed on %(date)s") if major else _("%(number)s closed on %(date)s")
+        )
         yield {
             "key": f"r{rule.pk}:ticket{ticket.pk}:closed",
             "store": ticket.store,
@@ -304,7 +312,11 @@ SCANNERS = {
 def followups_generate(*, today: dt.date | None = None, rules=None) -> int:
     """Scan every active rule's trigger and create the follow-ups that are missing. Returns how many."""
     today = today or today_local()
-    rules = rules if rules is not None else FollowUpRule.objects.filter(is_active=True, trigger__in=list(SCANNERS))
+    rules = (
+        rules
+        if rules is not None
+        else FollowUpRule.objects.filter(is_active=True, trigger__in=list(SCANNERS))
+    )
     created = 0
     for rule in rules:
         scanner = SCANNERS.get(rule.trigger)
@@ -349,4 +361,5 @@ def followup_chain_next(*, followup: FollowUp, base: dt.date) -> FollowUp | None
         previous=followup,
         trigger_date=base,
         reason=_("after %(rule)s on %(date)s") % {"rule": followup.rule.name, "date": base},
+        today=base,
     )

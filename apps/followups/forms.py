@@ -24,9 +24,15 @@ class AttemptForm(forms.Form):
         choices=[("", "—")] + [(i, str(i)) for i in range(5, 0, -1)],
     )
     outcome = forms.CharField(label=_("Call notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    requests = forms.CharField(label=_("Customer requests"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    request_answered = forms.BooleanField(label=_("Request answered on the spot"), required=False, initial=True)
-    complaint = forms.CharField(label=_("Complaint"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    requests = forms.CharField(
+        label=_("Customer requests"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    request_answered = forms.BooleanField(
+        label=_("Request answered on the spot"), required=False, initial=True
+    )
+    complaint = forms.CharField(
+        label=_("Complaint"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, survey_items=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,13 +84,22 @@ class AssignForm(forms.Form):
 
 class RuleForm(forms.ModelForm):
     tiers = forms.MultipleChoiceField(
-        label=_("Customer tiers"), choices=Customer.Tier.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Customer tiers"),
+        choices=Customer.Tier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     ticket_kinds = forms.MultipleChoiceField(
-        label=_("Ticket kinds"), choices=Ticket.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Ticket kinds"),
+        choices=Ticket.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     survey_items_text = forms.CharField(
-        label=_("Survey items"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("one a line")
+        label=_("Survey items"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("one a line"),
     )
     retry_text = forms.CharField(
         label=_("Retry ladder (hours)"), required=False, help_text=_("e.g. 2, 24, 48"), initial="2, 24, 48"
@@ -134,7 +149,9 @@ class RuleForm(forms.ModelForm):
 
     def clean_code(self):
         code = self.cleaned_data["code"]
-        clash = FollowUpRule.objects.filter(organisation=self.organisation, code=code).exclude(pk=self.instance.pk)
+        clash = FollowUpRule.objects.filter(organisation=self.organisation, code=code).exclude(
+            pk=self.instance.pk
+        )
         if clash.exists():
             raise forms.ValidationError(_("Another rule already has this code."))
         return code
@@ -163,7 +180,9 @@ class RuleForm(forms.ModelForm):
     def save(self, commit=True):
         rule = super().save(commit=False)
         rule.organisation = self.organisation
-        rule.survey_items = [x.strip() for x in self.cleaned_data.get("survey_items_text", "").splitlines() if x.strip()]
+        rule.survey_items = [
+            x.strip() for x in self.cleaned_data.get("survey_items_text", "").splitlines() if x.strip()
+        ]
         rule.retry_hours = self.cleaned_data.get("retry_text") or []
         if commit:
             rule.save()
@@ -172,7 +191,10 @@ class RuleForm(forms.ModelForm):
 
 class CampaignForm(forms.ModelForm):
     tier = forms.MultipleChoiceField(
-        label=_("Customer tiers"), choices=Customer.Tier.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Customer tiers"),
+        choices=Customer.Tier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     asset_kind = forms.ChoiceField(
         label=_("Customers with"), choices=[("", _("any asset"))] + list(Asset.Kind.choices), required=False

@@ -78,7 +78,9 @@ class FollowUpRule(models.Model):
     )
     window_end_days = models.IntegerField(_("window closes (days)"))
     grace_days = models.PositiveSmallIntegerField(
-        _("overdue grace (days)"), default=3, help_text=_("after the window closes, before it counts as missed")
+        _("overdue grace (days)"),
+        default=3,
+        help_text=_("after the window closes, before it counts as missed"),
     )
     period_months = models.PositiveSmallIntegerField(
         _("period (months)"), default=6, help_text=_("periodic rules: one follow-up per period")
@@ -95,7 +97,9 @@ class FollowUpRule(models.Model):
         related_name="+",
         verbose_name=_("position"),
     )
-    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
     talking_points = models.TextField(_("talking points"), blank=True)
     survey_name = models.CharField(_("survey form"), max_length=80, blank=True)
     survey_items = models.JSONField(_("survey items"), default=list, blank=True)
@@ -141,7 +145,9 @@ class Campaign(models.Model):
         GATHERING = "gathering", _("Customer gathering")
         OTHER = "other", _("Other")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("store"))
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("store")
+    )
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FREE_CHECK)
     event_date = models.DateField(_("event date"))
@@ -188,12 +194,19 @@ class FollowUp(models.Model):
 
     ACTIVE = (State.SCHEDULED, State.OPEN)
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="followups", verbose_name=_("store"))
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="followups", verbose_name=_("store")
+    )
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="followups", verbose_name=_("customer")
     )
     asset = models.ForeignKey(
-        Asset, on_delete=models.SET_NULL, null=True, blank=True, related_name="followups", verbose_name=_("asset")
+        Asset,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followups",
+        verbose_name=_("asset"),
     )
     ticket = models.ForeignKey(
         Ticket,
@@ -230,7 +243,9 @@ class FollowUp(models.Model):
     window_end = models.DateField(_("window closes"))
     expires_on = models.DateField(_("expires on"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
-    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -343,6 +358,9 @@ class RoundRobinCursor(models.Model):
     store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="+")
     last_user_id = models.BigIntegerField(null=True)
 
+    def __str__(self):
+        return f"{self.store_id}:{self.last_user_id}"
+
 
 class Reminder(models.Model):
     """A reminder due at a time: the outbox row the beat job claims. Sent once (its key is unique)."""
@@ -393,11 +411,15 @@ class SendLog(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="sends", verbose_name=_("reminder"))
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.CASCADE, related_name="sends", verbose_name=_("reminder")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    webhook = models.ForeignKey(StoreWebhook, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    webhook = models.ForeignKey(
+        StoreWebhook, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=ChannelKind.choices)
     key = models.CharField(_("key"), max_length=120, unique=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SENT)
@@ -411,7 +433,9 @@ class SendLog(models.Model):
         verbose_name_plural = _("send log")
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["created_at"], name="followups_sendlog_queued", condition=models.Q(status="queued"))
+            models.Index(
+                fields=["created_at"], name="followups_sendlog_queued", condition=models.Q(status="queued")
+            )
         ]
 
     def __str__(self):
@@ -422,7 +446,10 @@ class Notification(models.Model):
     """The in-app inbox (the bell)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
     )
     reminder = models.ForeignKey(
         Reminder, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"

@@ -44,7 +44,9 @@ def followups_open_and_expire(*, today: dt.date | None = None, batch: int = BATC
             if not rows:
                 break
             for fu in rows:
-                if fu.rule.skip_if_open_order and has_open_order(customer_id=fu.customer_id, asset_id=fu.asset_id):
+                if fu.rule.skip_if_open_order and has_open_order(
+                    customer_id=fu.customer_id, asset_id=fu.asset_id
+                ):
                     _close(fu, FollowUp.State.SKIPPED, _("Skipped: the asset has an open order."))
                     skipped += 1
                 else:
@@ -135,6 +137,14 @@ def _send_batch(claimed: list[Reminder], now: dt.datetime) -> int:
         if reminder.kind != Reminder.Kind.ALERT and fu.state not in FollowUp.ACTIVE:
             cancelled_ids.append(reminder.pk)
             continue
+        if (
+            reminder.kind != Reminder.Kind.ALERT
+            and fu.rule.skip_if_open_order
+            and has_open_order(customer_id=fu.customer_id, asset_id=fu.asset_id)
+        ):
+            _close(fu, FollowUp.State.SKIPPED, _("Skipped: the asset has an open order."))
+            cancelled_ids.append(reminder.pk)
+            continue
         if reminder.kind == Reminder.Kind.CALLBACK and fu.next_attempt_at and fu.next_attempt_at > now:
             cancelled_ids.append(reminder.pk)  # superseded by a later call-back
             continue
@@ -145,7 +155,9 @@ def _send_batch(claimed: list[Reminder], now: dt.datetime) -> int:
         title, body = _message(reminder)
         url = fu.get_absolute_url()
         for person in people:
-            notifications.append(Notification(user=person, reminder=reminder, title=title, body=body, url=url))
+            notifications.append(
+                Notification(user=person, reminder=reminder, title=title, body=body, url=url)
+            )
             logs.append(
                 SendLog(
                     reminder=reminder,

@@ -121,7 +121,9 @@ def rules_seed(organisation: Organisation) -> dict[str, FollowUpRule]:
             "retry_hours": [2, 24, 48],
             **spec,
         }
-        rule, created = FollowUpRule.objects.get_or_create(organisation=organisation, code=code, defaults=defaults)
+        rule, created = FollowUpRule.objects.get_or_create(
+            organisation=organisation, code=code, defaults=defaults
+        )
         if created and nxt:
             rule.next_rule = rules[nxt]
             rule.save(update_fields=["next_rule"])

@@ -92,9 +92,11 @@ def queue_for(*, user, section: str = "today", mine: bool = True, today: dt.date
     qs = FollowUp.objects.for_perm(user, "followups.view").filter(state__in=FollowUp.ACTIVE)
     if mine:
         qs = qs.filter(assignee=user)
-    ready = Q(state=FollowUp.State.OPEN, window_start__lte=today) & (
-        Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today)
-    ) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=end_of_today))
+    ready = (
+        Q(state=FollowUp.State.OPEN, window_start__lte=today)
+        & (Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=end_of_today))
+    )
     if section == "overdue":
         qs = qs.filter(ready, window_end__lt=today)
     elif section == "upcoming":
@@ -106,7 +108,10 @@ def queue_for(*, user, section: str = "today", mine: bool = True, today: dt.date
 
 
 def queue_counts(*, user, mine: bool = True, today: dt.date | None = None) -> dict:
-    return {s: queue_for(user=user, section=s, mine=mine, today=today).count() for s in ("today", "overdue", "upcoming")}
+    return {
+        s: queue_for(user=user, section=s, mine=mine, today=today).count()
+        for s in ("today", "overdue", "upcoming")
+    }
 
 
 def followup_get_for(*, user, pk: int) -> FollowUp:
@@ -121,10 +126,13 @@ def followup_get_for(*, user, pk: int) -> FollowUp:
 def followup_timeline_entries(*, customer, limit: int = 30) -> list[dict]:
     """This customer's follow-ups and calls, newest first, for a timeline (customers' page or ours)."""
     entries = []
-    for fu in FollowUp.objects.filter(customer=customer).select_related("rule").order_by("-window_start")[:limit]:
+    for fu in (
+        FollowUp.objects.filter(customer=customer).select_related("rule").order_by("-window_start")[:limit]
+    ):
         entries.append(
             {
-                "at": fu.completed_at or timezone.make_aware(dt.datetime.combine(fu.window_start, dt.time(9))),
+                "at": fu.completed_at
+                or timezone.make_aware(dt.datetime.combine(fu.window_start, dt.time(9))),
                 "kind": "followup",
                 "title": fu.rule.name,
                 "text": fu.outcome or fu.reason,
@@ -183,7 +191,7 @@ def unread_count(*, user) -> int:
 
 
 def assignable_users(*, store):
-    from apps.org.models import Membership, RoleTier, User
+    from apps.org.models import RoleTier, User
 
     return User.objects.filter(
         memberships__store=store,

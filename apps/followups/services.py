@@ -64,7 +64,9 @@ def _supervisor_for(*, user: User, store: Store) -> User | None:
     return managers[0] if managers else None
 
 
-def _finish(followup: FollowUp, *, state: str, by: User, outcome: str, satisfaction: int | None = None) -> None:
+def _finish(
+    followup: FollowUp, *, state: str, by: User, outcome: str, satisfaction: int | None = None
+) -> None:
     followup.state = state
     followup.outcome = outcome
     followup.satisfaction = satisfaction
@@ -103,7 +105,9 @@ def followup_log_attempt(
     request_answered: bool = True,
     complaint: str = "",
 ) -> Attempt:
-    followup = FollowUp.objects.select_for_update().select_related("rule", "customer", "store").get(pk=followup.pk)
+    followup = (
+        FollowUp.objects.select_for_update().select_related("rule", "customer", "store").get(pk=followup.pk)
+    )
     if not followup.is_active:
         raise ValidationError(_("This follow-up is already closed."))
     if result == Attempt.Result.CALL_BACK and not callback_at:
@@ -159,7 +163,8 @@ def followup_log_attempt(
 def _complaint_ticket(*, followup: FollowUp, attempt: Attempt, by: User, low: bool) -> Ticket:
     managers = managers_of(followup.store)
     lines = [
-        _("From follow-up call: %(rule)s (%(reason)s)") % {"rule": followup.rule.name, "reason": followup.reason},
+        _("From follow-up call: %(rule)s (%(reason)s)")
+        % {"rule": followup.rule.name, "reason": followup.reason},
     ]
     if attempt.satisfaction is not None:
         lines.append(_("Satisfaction: %(n)s / 5") % {"n": attempt.satisfaction})
@@ -268,7 +273,9 @@ def campaign_create(
 ) -> Campaign:
     """A campaign and its phone invitations (two weeks ahead); the letters follow each call."""
     rule = (
-        FollowUpRule.objects.filter(organisation_id=store.organisation_id, trigger=Trigger.CAMPAIGN, is_active=True)
+        FollowUpRule.objects.filter(
+            organisation_id=store.organisation_id, trigger=Trigger.CAMPAIGN, is_active=True
+        )
         .order_by("pk")
         .first()
     )
@@ -302,7 +309,9 @@ def campaign_create(
 def campaign_customers(*, store: Store, criteria: dict):
     qs = Customer.objects.filter(store=store, contact_consent=True, anonymised_at__isnull=True)
     if criteria.get("tier"):
-        qs = qs.filter(tier__in=criteria["tier"] if isinstance(criteria["tier"], list) else [criteria["tier"]])
+        qs = qs.filter(
+            tier__in=criteria["tier"] if isinstance(criteria["tier"], list) else [criteria["tier"]]
+        )
     if criteria.get("asset_kind"):
         qs = qs.filter(assets__kind=criteria["asset_kind"])
     if criteria.get("q"):

@@ -39,12 +39,16 @@ def queue(request):
         from apps.org.models import RoleTier, User
 
         stores = stores_where(request.user, "followups.assign")
-        assign_users = User.objects.filter(
-            memberships__store__in=stores,
-            memberships__is_active=True,
-            memberships__tier__in=[RoleTier.AFTERSALES, RoleTier.MANAGER],
-            is_active=True,
-        ).distinct().order_by("username")
+        assign_users = (
+            User.objects.filter(
+                memberships__store__in=stores,
+                memberships__is_active=True,
+                memberships__tier__in=[RoleTier.AFTERSALES, RoleTier.MANAGER],
+                is_active=True,
+            )
+            .distinct()
+            .order_by("username")
+        )
     return render(
         request,
         "followups/queue.html",
@@ -78,7 +82,9 @@ def _render_detail(request, followup, *, form=None, snooze_form=None, status=200
             "fu": followup,
             "form": form or AttemptForm(survey_items=followup.survey_items),
             "snooze_form": snooze_form or SnoozeForm(),
-            "assign_form": AssignForm(users=selectors.assignable_users(store=followup.store)) if can_assign else None,
+            "assign_form": AssignForm(users=selectors.assignable_users(store=followup.store))
+            if can_assign
+            else None,
             "can_work": can_work and followup.is_active,
             "timeline": selectors.customer_timeline(user=request.user, followup=followup),
             "attempts": followup.attempts_log.select_related("by").prefetch_related("tickets"),
@@ -119,7 +125,8 @@ def attempt(request, pk):
     if tickets:
         messages.warning(
             request,
-            _("Call logged. Ticket(s) opened: %(numbers)s") % {"numbers": ", ".join(t.number for t in tickets)},
+            _("Call logged. Ticket(s) opened: %(numbers)s")
+            % {"numbers": ", ".join(t.number for t in tickets)},
         )
     else:
         messages.success(request, _("Call logged."))
@@ -135,7 +142,10 @@ def snooze(request, pk):
     if form.is_valid():
         try:
             services.followup_snooze(
-                followup=followup, until=form.cleaned_data["until"], reason=form.cleaned_data["reason"], by=request.user
+                followup=followup,
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
             )
         except ValidationError as exc:
             form.add_error(None, _error_text(exc))
@@ -153,7 +163,9 @@ def assign(request, pk):
     form = AssignForm(request.POST, users=selectors.assignable_users(store=followup.store))
     if form.is_valid():
         try:
-            services.followup_reassign(followup=followup, assignee=form.cleaned_data["assignee"], by=request.user)
+            services.followup_reassign(
+                followup=followup, assignee=form.cleaned_data["assignee"], by=request.user
+            )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
@@ -200,7 +212,11 @@ def inbox(request):
     return render(
         request,
         "followups/inbox.html",
-        {"page": page, "unread": selectors.unread_count(user=request.user), "only_unread": bool(request.GET.get("unread"))},
+        {
+            "page": page,
+            "unread": selectors.unread_count(user=request.user),
+            "only_unread": bool(request.GET.get("unread")),
+        },
     )
 
 
@@ -252,7 +268,9 @@ def rule_edit(request, pk=None):
         saved = form.save()
         messages.success(request, _("Rule “%(name)s” saved.") % {"name": saved.name})
         return redirect("followups:rules")
-    return render(request, "followups/rule_form.html", {"form": form, "rule": rule}, status=400 if form.errors else 200)
+    return render(
+        request, "followups/rule_form.html", {"form": form, "rule": rule}, status=400 if form.errors else 200
+    )
 
 
 # --- campaigns ---------------------------------------------------------------------------------
@@ -264,7 +282,9 @@ def campaign_list(request):
     campaigns = Campaign.objects.for_perm(request.user, "followups.view").select_related("store")
     page = Paginator(campaigns, 25).get_page(request.GET.get("page"))
     return render(
-        request, "followups/campaign_list.html", {"page": page, "can_create": can(request.user, "followups.assign")}
+        request,
+        "followups/campaign_list.html",
+        {"page": page, "can_create": can(request.user, "followups.assign")},
     )
 
 
@@ -294,7 +314,10 @@ def campaign_create(request):
             except ValidationError as exc:
                 form.add_error(None, _error_text(exc))
             else:
-                messages.success(request, _("Campaign created with %(n)s invitation call(s).") % {"n": campaign.followups.count()})
+                messages.success(
+                    request,
+                    _("Campaign created with %(n)s invitation call(s).") % {"n": campaign.followups.count()},
+                )
                 return redirect(campaign)
     return render(
         request,
@@ -308,7 +331,9 @@ def campaign_create(request):
 @perm_required("followups.view")
 def campaign_detail(request, pk):
     campaign = get_object_or_404(Campaign.objects.for_perm(request.user, "followups.view"), pk=pk)
-    followups = campaign.followups.select_related("customer", "assignee").order_by("channel", "customer__name")
+    followups = campaign.followups.select_related("customer", "assignee").order_by(
+        "channel", "customer__name"
+    )
     page = Paginator(followups, 50).get_page(request.GET.get("page"))
     return render(
         request,
