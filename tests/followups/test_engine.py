@@ -152,17 +152,16 @@ def test_guard_skips_when_the_asset_has_an_open_order_and_creates_it_once_closed
     assert only(rules["maintenance"]).count() == 1
 
 
-def test_guard_skips_a_scheduled_follow_up_when_an_order_opens_before_it_is_due(
-    rules, customer, aftersales, today
-):
-    from apps.followups.reminders import followups_open_and_expire
+def test_guard_skips_the_reminder_when_an_order_opens_after_the_follow_up(rules, customer, aftersales, today):
+    from apps.followups.models import Notification
+    from apps.followups.reminders import reminders_dispatch
 
-    asset = make_asset(customer, next_due_date=today + D(days=15))
-    followups_generate(today=today + D(days=1))
+    asset = make_asset(customer, next_due_date=today + D(days=10))
+    followups_generate(today=today)
     fu = only(rules["maintenance"]).get()
-    assert fu.state == FollowUp.State.SCHEDULED
     make_ticket(customer, created_by=aftersales, asset=asset)
-    followups_open_and_expire(today=today + D(days=1))
+    reminders_dispatch(now=timezone.now() + D(days=1))
+    assert not Notification.objects.exists()
     fu.refresh_from_db()
     assert fu.state == FollowUp.State.SKIPPED and fu.outcome
 
