@@ -37,7 +37,7 @@ def followups_open_and_expire(*, today: dt.date | None = None, batch: int = BATC
     while True:
         with transaction.atomic():
             rows = list(
-                FollowUp.objects.select_for_update(skip_locked=True)
+                FollowUp.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(state=FollowUp.State.SCHEDULED, window_start__lte=today)
                 .order_by("pk")[:batch]
             )
@@ -56,7 +56,7 @@ def followups_open_and_expire(*, today: dt.date | None = None, batch: int = BATC
     while True:
         with transaction.atomic():
             rows = list(
-                FollowUp.objects.select_for_update(skip_locked=True)
+                FollowUp.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(state__in=FollowUp.ACTIVE, expires_on__lt=today)
                 .select_related("rule__next_rule", "store", "customer")
                 .order_by("pk")[:batch]

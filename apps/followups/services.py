@@ -33,7 +33,15 @@ def enqueue_dispatch() -> None:
         from .tasks import dispatch_reminders_task
 
         try:
-            dispatch_reminders_task.delay()
+            # Retry briefly only: a user is waiting on this request.
+            dispatch_reminders_task.apply_async(
+                retry_policy={
+                    "max_retries": 1,
+                    "interval_start": 0,
+                    "interval_step": 0.2,
+                    "interval_max": 0.2,
+                }
+            )
         except Exception as exc:  # broker down: the next beat tick sends it
             log.warning("followups: could not enqueue dispatch (%s); the beat tick will send it", exc)
 
@@ -106,7 +114,9 @@ def followup_log_attempt(
     complaint: str = "",
 ) -> Attempt:
     followup = (
-        FollowUp.objects.select_for_update().select_related("rule", "customer", "store").get(pk=followup.pk)
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("rule", "customer", "store")
+        .get(pk=followup.pk)
     )
     if not followup.is_active:
         raise ValidationError(_("This follow-up is already closed."))

@@ -115,7 +115,7 @@ def test_a_rolled_back_transaction_enqueues_nothing(fu, aftersales, django_captu
 
     from apps.followups.services import followup_log_attempt
 
-    with mock.patch("apps.followups.tasks.dispatch_reminders_task.delay") as delay:
+    with mock.patch("apps.followups.tasks.dispatch_reminders_task.apply_async") as delay:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             try:
                 with transaction.atomic():
@@ -133,7 +133,9 @@ def test_a_broker_that_is_down_does_not_fail_the_call(fu, aftersales, django_cap
     from apps.followups.services import followup_log_attempt
 
     with (
-        mock.patch("apps.followups.tasks.dispatch_reminders_task.delay", side_effect=ConnectionError("down")),
+        mock.patch(
+            "apps.followups.tasks.dispatch_reminders_task.apply_async", side_effect=ConnectionError("down")
+        ),
         django_capture_on_commit_callbacks(execute=True),
     ):
         followup_log_attempt(followup=fu, by=aftersales, result="reached", satisfaction=1)
