@@ -26,6 +26,7 @@ urlpatterns = [
     path("handovers/", include("apps.checklists.urls_handovers")),
     path("customers/", include("apps.customers.urls")),
     path("tickets/", include("apps.tickets.urls")),
+    path("followups/", include("apps.followups.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

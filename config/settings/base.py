@@ -73,6 +73,7 @@ LOCAL_APPS = [
     "apps.checklists",
     "apps.customers",
     "apps.tickets",
+    "apps.followups",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -179,6 +180,11 @@ CELERY_BEAT_SCHEDULE = {
     "checklists-tick": {"task": "apps.checklists.tasks.checklists_tick_task", "schedule": crontab()},
     "customers-flag-late-files": {"task": "apps.customers.tasks.flag_late_files_task", "schedule": crontab()},
     "tickets-escalate": {"task": "apps.tickets.tasks.escalate_tickets_task", "schedule": crontab()},
+    "followups-tick": {"task": "apps.followups.tasks.followups_tick_task", "schedule": crontab()},
+    "followups-generate": {
+        "task": "apps.followups.tasks.generate_followups_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 LOGGING = {

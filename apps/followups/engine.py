@@ -1,0 +1,365 @@
+"""The rule engine: derives follow-ups from the database (assets delivered, tickets closed, major
+repairs closed, maintenance coming due, customer tiers by period), idempotently.
+
+Each follow-up's key is (rule, trigger object, sequence), unique in the database, so a scan that runs
+twice, or two scans at once, create each follow-up once. Nothing here is wired to other apps'
+signals: `followups_generate(today=...)` (a beat job) reads their tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.customers.models import Asset, Customer
+from apps.org.models import Membership, RoleTier, Store, User
+from apps.tickets.models import Ticket
+
+from .models import (
+    AssigneePolicy,
+    Campaign,
+    FollowUp,
+    FollowUpRule,
+    Reminder,
+    RoundRobinCursor,
+    Trigger,
+)
+
+REMINDER_HOUR = 9  # reminders go out at 09:00 local on their day
+
+
+def local_at(day: dt.date, hour: int = REMINDER_HOUR) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def today_local() -> dt.date:
+    return timezone.localdate()
+
+
+# --- who gets it -------------------------------------------------------------------------------
+
+
+def _workers(store: Store) -> list[int]:
+    """After-sales staff of the store, in a stable order."""
+    return list(
+        Membership.objects.filter(store=store, tier=RoleTier.AFTERSALES, is_active=True, user__is_active=True)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def managers_of(store: Store) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__store=store,
+            memberships__tier=RoleTier.MANAGER,
+            memberships__is_active=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _round_robin(store: Store, candidates: list[int]) -> int | None:
+    if not candidates:
+        return None
+    cursor, _created = RoundRobinCursor.objects.select_for_update().get_or_create(store=store)
+    after = [c for c in candidates if cursor.last_user_id is None or c > cursor.last_user_id]
+    chosen = after[0] if after else candidates[0]
+    cursor.last_user_id = chosen
+    cursor.save(update_fields=["last_user_id"])
+    return chosen
+
+
+def choose_assignee(*, rule: FollowUpRule, store: Store, customer: Customer) -> int | None:
+    workers = _workers(store)
+    if (
+        rule.assignee_policy == AssigneePolicy.OWNER
+        and customer.owner_id
+        and Membership.objects.filter(user_id=customer.owner_id, store=store, is_active=True).exists()
+    ):
+        return customer.owner_id
+    if rule.assignee_policy == AssigneePolicy.POSITION and rule.position_id:
+        from apps.roles.selectors import holders_of
+
+        holders = sorted(holders_of(position=rule.position, store=store).values_list("pk", flat=True))
+        if holders:
+            return _round_robin(store, holders)
+    chosen = _round_robin(store, workers)
+    if chosen is None:
+        managers = managers_of(store)
+        chosen = managers[0].pk if managers else None
+    return chosen
+
+
+# --- creating one follow-up --------------------------------------------------------------------
+
+
+def has_open_order(*, customer_id: int, asset_id: int | None) -> bool:
+    orders = Ticket.objects.open().filter(kind=Ticket.Kind.REPAIR_ORDER)
+    if asset_id:
+        return orders.filter(asset_id=asset_id).exists()
+    return orders.filter(customer_id=customer_id).exists()
+
+
+def rule_matches(
+    rule: FollowUpRule, *, store: Store, customer: Customer, asset: Asset | None = None, ticket=None
+) -> bool:
+    if rule.store_id and rule.store_id != store.pk:
+        return False
+    if rule.tiers and customer.tier not in rule.tiers:
+        return False
+    if rule.asset_kind and (asset is None or asset.kind != rule.asset_kind):
+        return False
+    return not (rule.ticket_kinds and (ticket is None or ticket.kind not in rule.ticket_kinds))
+
+
+def followup_create_for(
+    *,
+    rule: FollowUpRule,
+    key: str,
+    store: Store,
+    customer: Customer,
+    trigger_date: dt.date,
+    reason: str,
+    asset: Asset | None = None,
+    ticket: Ticket | None = None,
+    campaign: Campaign | None = None,
+    previous: FollowUp | None = None,
+    today: dt.date | None = None,
+) -> FollowUp | None:
+    """Create the follow-up with this key unless it exists; returns None when it already did."""
+    if FollowUp.objects.filter(key=key).exists():
+        return None
+    today = today or today_local()
+    start = trigger_date + dt.timedelta(days=rule.window_start_days)
+    end = trigger_date + dt.timedelta(days=max(rule.window_end_days, rule.window_start_days))
+    expires = end + dt.timedelta(days=rule.grace_days)
+    if expires < today:
+        return None  # found too late to be worth calling: it was never in anyone's queue
+    try:
+        with transaction.atomic():
+            followup = FollowUp.objects.create(
+                store=store,
+                customer=customer,
+                asset=asset,
+                ticket=ticket,
+                campaign=campaign,
+                rule=rule,
+                previous=previous,
+                key=key,
+                trigger=rule.trigger,
+                trigger_date=trigger_date,
+                reason=reason[:250],
+                window_start=start,
+                window_end=end,
+                expires_on=expires,
+                channel=rule.channel,
+                priority=rule.priority,
+                assignee_id=choose_assignee(rule=rule, store=store, customer=customer),
+                talking_points=rule.talking_points,
+                survey_name=rule.survey_name,
+                survey_items=rule.survey_items,
+                state=FollowUp.State.OPEN if start <= today else FollowUp.State.SCHEDULED,
+            )
+            Reminder.objects.bulk_create(schedule_reminders(followup))
+    except IntegrityError:
+        return None  # another scan created it at the same moment
+    return followup
+
+
+def schedule_reminders(followup: FollowUp) -> list[Reminder]:
+    """The reminders of a follow-up's life: when it opens, on its last day, and when it is overdue."""
+    now = timezone.now()
+    opens = max(local_at(followup.window_start), now)
+    return [
+        Reminder(followup=followup, kind=Reminder.Kind.OPENED, key=f"fu{followup.pk}:opened", due_at=opens),
+        Reminder(
+            followup=followup,
+            kind=Reminder.Kind.EXPIRING,
+            key=f"fu{followup.pk}:expiring",
+            due_at=max(local_at(followup.window_end), opens),
+        ),
+        Reminder(
+            followup=followup,
+            kind=Reminder.Kind.OVERDUE,
+            key=f"fu{followup.pk}:overdue",
+            due_at=max(local_at(followup.window_end + dt.timedelta(days=1)), opens),
+        ),
+    ]
+
+
+# --- scanning the triggers ---------------------------------------------------------------------
+
+
+def _lookback(rule: FollowUpRule, today: dt.date) -> tuple[dt.date, dt.date]:
+    """Trigger dates whose window has not yet expired, up to today."""
+    oldest = today - dt.timedelta(days=max(rule.window_end_days, rule.window_start_days) + rule.grace_days)
+    return oldest, today
+
+
+def _scan_delivered(rule, today) -> Iterable[dict]:
+    oldest, newest = _lookback(rule, today)
+    assets = Asset.objects.filter(delivery_date__range=(oldest, newest)).select_related(
+        "customer", "customer__store", "customer__owner"
+    )
+    if rule.asset_kind:
+        assets = assets.filter(kind=rule.asset_kind)
+    for asset in assets:
+        yield {
+            "key": f"r{rule.pk}:asset{asset.pk}:delivered",
+            "store": asset.customer.store,
+            "customer": asset.customer,
+            "asset": asset,
+            "trigger_date": asset.delivery_date,
+            "reason": _("%(asset)s delivered on %(date)s") % {"asset": asset, "date": asset.delivery_date},
+        }
+
+
+def _scan_tickets(rule, today, *, major: bool) -> Iterable[dict]:
+    oldest, newest = _lookback(rule, today)
+    start = local_at(oldest, 0)
+    end = local_at(newest + dt.timedelta(days=1), 0)
+    tickets = Ticket.objects.filter(closed_at__gte=start, closed_at__lt=end).select_related(
+        "customer", "store", "asset", "customer__owner"
+    )
+    if major:
+        tickets = tickets.filter(is_major_repair=True)
+    if rule.ticket_kinds:
+        tickets = tickets.filter(kind__in=rule.ticket_kinds)
+    for ticket in tickets:
+        closed = timezone.localtime(ticket.closed_at).date()
+        label = (
+            _("major repair %(number)s closed on %(date)s") if major else _("%(number)s closed on %(date)s")
+        )
+        yield {
+            "key": f"r{rule.pk}:ticket{ticket.pk}:closed",
+            "store": ticket.store,
+            "customer": ticket.customer,
+            "asset": ticket.asset,
+            "ticket": ticket,
+            "trigger_date": closed,
+            "reason": label % {"number": ticket.number, "date": closed},
+        }
+
+
+def _scan_maintenance(rule, today) -> Iterable[dict]:
+    # The window is negative (before the due date): look at assets due from (today - end - grace)
+    # to (today - start). An asset's due date is its stored next_due_date or, when not yet stored,
+    # the earlier of its months and mileage cycle.
+    earliest = today - dt.timedelta(days=rule.window_end_days + rule.grace_days)
+    latest = today - dt.timedelta(days=rule.window_start_days)
+    assets = Asset.objects.filter(
+        Q(next_due_date__range=(earliest, latest))
+        | Q(next_due_date__isnull=True)
+        & (Q(maintenance_months__isnull=False) | Q(maintenance_km__isnull=False))
+        & (Q(delivery_date__isnull=False) | Q(last_service_date__isnull=False))
+    ).select_related("customer", "customer__store", "customer__owner")
+    if rule.asset_kind:
+        assets = assets.filter(kind=rule.asset_kind)
+    for asset in assets:
+        due = asset.next_due_date or asset.compute_next_due()
+        if due is None or not (earliest <= due <= latest):
+            continue
+        yield {
+            "key": f"r{rule.pk}:asset{asset.pk}:due{due:%Y%m%d}",
+            "store": asset.customer.store,
+            "customer": asset.customer,
+            "asset": asset,
+            "trigger_date": due,
+            "reason": _("%(asset)s maintenance due on %(date)s") % {"asset": asset, "date": due},
+        }
+
+
+def period_start(day: dt.date, months: int) -> dt.date:
+    months = max(1, min(12, months))
+    index = (day.month - 1) // months
+    return dt.date(day.year, index * months + 1, 1)
+
+
+def _scan_periodic(rule, today) -> Iterable[dict]:
+    start = period_start(today, rule.period_months)
+    customers = Customer.objects.filter(anonymised_at__isnull=True).select_related("store", "owner")
+    if rule.tiers:
+        customers = customers.filter(tier__in=rule.tiers)
+    for customer in customers:
+        yield {
+            "key": f"r{rule.pk}:customer{customer.pk}:{start:%Y%m}",
+            "store": customer.store,
+            "customer": customer,
+            "trigger_date": start,
+            "reason": _("%(tier)s customer: contact at least every %(n)s months")
+            % {"tier": customer.get_tier_display(), "n": rule.period_months},
+        }
+
+
+SCANNERS = {
+    Trigger.DELIVERED: _scan_delivered,
+    Trigger.TICKET_CLOSED: lambda rule, today: _scan_tickets(rule, today, major=False),
+    Trigger.MAJOR_REPAIR_CLOSED: lambda rule, today: _scan_tickets(rule, today, major=True),
+    Trigger.MAINTENANCE_DUE: _scan_maintenance,
+    Trigger.TIER_PERIODIC: _scan_periodic,
+}
+
+
+def followups_generate(*, today: dt.date | None = None, rules=None) -> int:
+    """Scan every active rule's trigger and create the follow-ups that are missing. Returns how many."""
+    today = today or today_local()
+    rules = (
+        rules
+        if rules is not None
+        else FollowUpRule.objects.filter(is_active=True, trigger__in=list(SCANNERS))
+    )
+    created = 0
+    for rule in rules:
+        scanner = SCANNERS.get(rule.trigger)
+        if scanner is None:
+            continue
+        for found in scanner(rule, today):
+            if found["customer"].store.organisation_id != rule.organisation_id:
+                continue
+            if not found["customer"].contact_consent:
+                continue
+            if not rule_matches(
+                rule,
+                store=found["store"],
+                customer=found["customer"],
+                asset=found.get("asset"),
+                ticket=found.get("ticket"),
+            ):
+                continue
+            if rule.skip_if_open_order and has_open_order(
+                customer_id=found["customer"].pk, asset_id=getattr(found.get("asset"), "pk", None)
+            ):
+                continue  # the guard: not now; a later scan creates it once the order is closed
+            with transaction.atomic():
+                if followup_create_for(rule=rule, today=today, **found):
+                    created += 1
+    return created
+
+
+def followup_chain_next(*, followup: FollowUp, base: dt.date) -> FollowUp | None:
+    """The rule's next follow-up (e.g. the second call), its window counted from `base`."""
+    nxt = followup.rule.next_rule
+    if nxt is None or not nxt.is_active:
+        return None
+    return followup_create_for(
+        rule=nxt,
+        key=f"r{nxt.pk}:fu{followup.pk}:next",
+        store=followup.store,
+        customer=followup.customer,
+        asset=followup.asset,
+        ticket=followup.ticket,
+        campaign=followup.campaign,
+        previous=followup,
+        trigger_date=base,
+        reason=_("after %(rule)s on %(date)s") % {"rule": followup.rule.name, "date": base},
+        today=base,
+    )

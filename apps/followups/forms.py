@@ -1,0 +1,229 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.customers.models import Asset, Customer
+from apps.tickets.models import Ticket
+
+from .models import Attempt, Campaign, FollowUpRule, Trigger
+
+
+class AttemptForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=Attempt.Result.choices, widget=forms.RadioSelect)
+    callback_at = forms.DateTimeField(
+        label=_("Call back at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—")] + [(i, str(i)) for i in range(5, 0, -1)],
+    )
+    outcome = forms.CharField(label=_("Call notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    requests = forms.CharField(
+        label=_("Customer requests"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    request_answered = forms.BooleanField(
+        label=_("Request answered on the spot"), required=False, initial=True
+    )
+    complaint = forms.CharField(
+        label=_("Complaint"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, survey_items=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey_items = list(survey_items or [])
+        for i, item in enumerate(self.survey_items):
+            self.fields[f"survey_{i}"] = forms.TypedChoiceField(
+                label=item,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "—")] + [(n, str(n)) for n in range(5, 0, -1)],
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        result = data.get("result")
+        if result == Attempt.Result.CALL_BACK:
+            at = data.get("callback_at")
+            if not at:
+                self.add_error("callback_at", _("Say when to call back."))
+            elif at <= timezone.now():
+                self.add_error("callback_at", _("Pick a time in the future."))
+        if result == Attempt.Result.REACHED and data.get("satisfaction") is None:
+            self.add_error("satisfaction", _("Ask the customer for a score from 1 to 5."))
+        return data
+
+    def survey(self) -> dict:
+        return {
+            item: self.cleaned_data.get(f"survey_{i}")
+            for i, item in enumerate(self.survey_items)
+            if self.cleaned_data.get(f"survey_{i}") is not None
+        }
+
+
+class SnoozeForm(forms.Form):
+    until = forms.DateField(label=_("Snooze until"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
+
+    def __init__(self, *args, users=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = users
+
+
+class RuleForm(forms.ModelForm):
+    tiers = forms.MultipleChoiceField(
+        label=_("Customer tiers"),
+        choices=Customer.Tier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    ticket_kinds = forms.MultipleChoiceField(
+        label=_("Ticket kinds"),
+        choices=Ticket.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    survey_items_text = forms.CharField(
+        label=_("Survey items"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("one a line"),
+    )
+    retry_text = forms.CharField(
+        label=_("Retry ladder (hours)"), required=False, help_text=_("e.g. 2, 24, 48"), initial="2, 24, 48"
+    )
+
+    class Meta:
+        model = FollowUpRule
+        fields = [
+            "code",
+            "name",
+            "is_active",
+            "trigger",
+            "tiers",
+            "ticket_kinds",
+            "asset_kind",
+            "store",
+            "window_start_days",
+            "window_end_days",
+            "grace_days",
+            "period_months",
+            "channel",
+            "assignee_policy",
+            "position",
+            "priority",
+            "talking_points",
+            "survey_name",
+            "next_rule",
+            "skip_if_open_order",
+        ]
+        widgets = {"talking_points": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, organisation=None, stores=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        from apps.roles.models import Position
+
+        self.fields["store"].queryset = stores
+        self.fields["position"].queryset = Position.objects.filter(organisation=organisation)
+        self.fields["next_rule"].queryset = FollowUpRule.objects.filter(organisation=organisation).exclude(
+            pk=self.instance.pk
+        )
+        if self.instance.pk:
+            self.fields["survey_items_text"].initial = "\n".join(self.instance.survey_items)
+            self.fields["retry_text"].initial = ", ".join(str(h) for h in self.instance.retry_hours)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        clash = FollowUpRule.objects.filter(organisation=self.organisation, code=code).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError(_("Another rule already has this code."))
+        return code
+
+    def clean_retry_text(self):
+        raw = self.cleaned_data.get("retry_text", "").replace("，", ",")
+        try:
+            hours = [int(x) for x in raw.split(",") if x.strip()]
+        except ValueError:
+            raise forms.ValidationError(_("Whole numbers of hours, separated by commas.")) from None
+        if any(h <= 0 or h > 24 * 30 for h in hours):
+            raise forms.ValidationError(_("Each step is between 1 hour and 30 days."))
+        return hours
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("window_start_days"), data.get("window_end_days")
+        if start is not None and end is not None and end < start:
+            self.add_error("window_end_days", _("The window cannot close before it opens."))
+        if data.get("assignee_policy") == "position" and not data.get("position"):
+            self.add_error("position", _("Choose the position."))
+        if data.get("trigger") == Trigger.CHAIN and self.instance.pk is None and not data.get("code"):
+            pass
+        return data
+
+    def save(self, commit=True):
+        rule = super().save(commit=False)
+        rule.organisation = self.organisation
+        rule.survey_items = [
+            x.strip() for x in self.cleaned_data.get("survey_items_text", "").splitlines() if x.strip()
+        ]
+        rule.retry_hours = self.cleaned_data.get("retry_text") or []
+        if commit:
+            rule.save()
+        return rule
+
+
+class CampaignForm(forms.ModelForm):
+    tier = forms.MultipleChoiceField(
+        label=_("Customer tiers"),
+        choices=Customer.Tier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    asset_kind = forms.ChoiceField(
+        label=_("Customers with"), choices=[("", _("any asset"))] + list(Asset.Kind.choices), required=False
+    )
+    q = forms.CharField(label=_("Name contains"), required=False)
+
+    class Meta:
+        model = Campaign
+        fields = ["store", "name", "kind", "event_date", "venue", "letter_body"]
+        widgets = {
+            "event_date": forms.DateInput(attrs={"type": "date"}),
+            "letter_body": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, stores=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["store"].queryset = stores
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_event_date(self):
+        day = self.cleaned_data["event_date"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("The event date has passed."))
+        return day
+
+    def criteria(self) -> dict:
+        return {
+            "tier": self.cleaned_data.get("tier") or [],
+            "asset_kind": self.cleaned_data.get("asset_kind") or "",
+            "q": self.cleaned_data.get("q") or "",
+        }

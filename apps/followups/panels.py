@@ -1,0 +1,25 @@
+"""The after-sales home panel: today's queue, the bell and this month's KPIs."""
+
+from django.utils import timezone
+
+from apps.org.access import can, stores_where
+
+from .selectors import followup_kpis, queue_counts, unread_count
+
+
+def home_panel(request):
+    user = request.user
+    if not can(user, "followups.view"):
+        return None
+    stores = list(stores_where(user, "followups.view").values_list("pk", flat=True))
+    mine = not can(user, "followups.assign")
+    kpis = followup_kpis(stores=stores, user=user if mine else None, month=timezone.localdate())
+    return {
+        "template": "followups/_home_panel.html",
+        "order": 20,
+        "css": "col-lg-4",
+        "counts": queue_counts(user=user, mine=mine),
+        "unread": unread_count(user=user),
+        "kpis": kpis,
+        "mine": mine,
+    }

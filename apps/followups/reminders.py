@@ -1,0 +1,256 @@
+"""The beat job's work: open and expire follow-ups, send due reminders, deliver e-mail / webhooks.
+
+The database is the source of truth. Each step claims a batch of rows with
+`select_for_update(skip_locked=True)` and does everything for that batch in one transaction: the
+in-app notifications, one `SendLog` row per person and channel (its key is unique, so a second send
+of the same reminder fails instead of going out twice) and the reminder's `sent_at`. A worker that
+dies mid-batch rolls the whole batch back and the next tick sends it; two beats running at once
+claim disjoint rows. E-mail and webhooks leave the process, so they are written as queued `SendLog`
+rows in that same transaction and delivered afterwards, one claimed row at a time (at least once: a
+crash between the SMTP call and its commit can repeat that single message).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .engine import has_open_order, managers_of, today_local
+from .models import FollowUp, Notification, Reminder, SendLog, StoreWebhook
+
+log = logging.getLogger(__name__)
+BATCH = 500
+MANAGER_KINDS = {Reminder.Kind.OVERDUE, Reminder.Kind.ALERT}
+
+
+def followups_open_and_expire(*, today: dt.date | None = None, batch: int = BATCH) -> dict:
+    """Scheduled follow-ups whose window opened become open; open ones past expiry become missed."""
+    today = today or today_local()
+    opened = expired = skipped = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                FollowUp.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(state=FollowUp.State.SCHEDULED, window_start__lte=today)
+                .order_by("pk")[:batch]
+            )
+            if not rows:
+                break
+            for fu in rows:
+                if fu.rule.skip_if_open_order and has_open_order(
+                    customer_id=fu.customer_id, asset_id=fu.asset_id
+                ):
+                    _close(fu, FollowUp.State.SKIPPED, _("Skipped: the asset has an open order."))
+                    skipped += 1
+                else:
+                    fu.state = FollowUp.State.OPEN
+                    fu.save(update_fields=["state"])
+                    opened += 1
+    while True:
+        with transaction.atomic():
+            rows = list(
+                FollowUp.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(state__in=FollowUp.ACTIVE, expires_on__lt=today)
+                .select_related("rule__next_rule", "store", "customer")
+                .order_by("pk")[:batch]
+            )
+            if not rows:
+                break
+            from .engine import followup_chain_next
+
+            for fu in rows:
+                _close(fu, FollowUp.State.MISSED, _("Expired without a recorded outcome."))
+                followup_chain_next(followup=fu, base=fu.expires_on)
+                expired += 1
+    return {"opened": opened, "expired": expired, "skipped": skipped}
+
+
+def _close(fu: FollowUp, state: str, outcome: str) -> None:
+    fu.state = state
+    fu.outcome = outcome
+    fu.completed_at = timezone.now()
+    fu.save(update_fields=["state", "outcome", "completed_at"])
+    Reminder.objects.filter(followup=fu, sent_at__isnull=True, cancelled_at__isnull=True).exclude(
+        kind=Reminder.Kind.ALERT
+    ).update(cancelled_at=timezone.now())
+
+
+def _message(reminder: Reminder) -> tuple[str, str]:
+    fu = reminder.followup
+    title = {
+        Reminder.Kind.OPENED: _("Follow-up due: %(customer)s"),
+        Reminder.Kind.EXPIRING: _("Last day for the follow-up of %(customer)s"),
+        Reminder.Kind.OVERDUE: _("Overdue follow-up: %(customer)s"),
+        Reminder.Kind.CALLBACK: _("Call %(customer)s again now"),
+        Reminder.Kind.ALERT: _("Alert from a follow-up call: %(customer)s"),
+    }[reminder.kind] % {"customer": fu.customer.name}
+    body = reminder.text or f"{fu.rule.name} · {fu.reason}"
+    return title, body
+
+
+def _hook_for_send(index: int) -> None:
+    """Called after each reminder is written inside the batch transaction (tests break in here)."""
+
+
+def reminders_dispatch(*, now: dt.datetime | None = None, batch: int = BATCH, max_batches: int = 1000) -> int:
+    """Send every due reminder once. Returns how many reminders were sent."""
+    now = now or timezone.now()
+    sent = 0
+    for _i in range(max_batches):
+        with transaction.atomic():
+            claimed = list(
+                Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(sent_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now)
+                .select_related("followup", "followup__customer", "followup__rule", "followup__assignee")
+                .order_by("due_at", "pk")[:batch]
+            )
+            if not claimed:
+                break
+            sent += _send_batch(claimed, now)
+    return sent
+
+
+def _send_batch(claimed: list[Reminder], now: dt.datetime) -> int:
+    store_ids = {r.followup.store_id for r in claimed}
+    managers: dict[int, list] = {}
+    hooks: dict[int, list] = defaultdict(list)
+    if any(r.kind in MANAGER_KINDS for r in claimed):
+        from apps.org.models import Store
+
+        for store in Store.objects.filter(pk__in=store_ids):
+            managers[store.pk] = managers_of(store)
+    for hook in StoreWebhook.objects.filter(store_id__in=store_ids, is_active=True):
+        hooks[hook.store_id].append(hook)
+    notifications: list[Notification] = []
+    logs: list[SendLog] = []
+    sent_ids: list[int] = []
+    cancelled_ids: list[int] = []
+    for index, reminder in enumerate(claimed):
+        fu = reminder.followup
+        if reminder.kind != Reminder.Kind.ALERT and fu.state not in FollowUp.ACTIVE:
+            cancelled_ids.append(reminder.pk)
+            continue
+        if (
+            reminder.kind != Reminder.Kind.ALERT
+            and fu.rule.skip_if_open_order
+            and has_open_order(customer_id=fu.customer_id, asset_id=fu.asset_id)
+        ):
+            _close(fu, FollowUp.State.SKIPPED, _("Skipped: the asset has an open order."))
+            cancelled_ids.append(reminder.pk)
+            continue
+        if reminder.kind == Reminder.Kind.CALLBACK and fu.next_attempt_at and fu.next_attempt_at > now:
+            cancelled_ids.append(reminder.pk)  # superseded by a later call-back
+            continue
+        if reminder.kind in MANAGER_KINDS:
+            people = managers.get(fu.store_id, [])
+        else:
+            people = [fu.assignee] if fu.assignee else []
+        title, body = _message(reminder)
+        url = fu.get_absolute_url()
+        for person in people:
+            notifications.append(
+                Notification(user=person, reminder=reminder, title=title, body=body, url=url)
+            )
+            logs.append(
+                SendLog(
+                    reminder=reminder,
+                    user=person,
+                    channel=SendLog.ChannelKind.INAPP,
+                    key=f"{reminder.key}:u{person.pk}:inapp",
+                    status=SendLog.Status.SENT,
+                    sent_at=now,
+                )
+            )
+            if person.email:
+                logs.append(
+                    SendLog(
+                        reminder=reminder,
+                        user=person,
+                        channel=SendLog.ChannelKind.EMAIL,
+                        key=f"{reminder.key}:u{person.pk}:email",
+                        status=SendLog.Status.QUEUED,
+                    )
+                )
+        if reminder.kind in MANAGER_KINDS:
+            for hook in hooks.get(fu.store_id, []):
+                logs.append(
+                    SendLog(
+                        reminder=reminder,
+                        webhook=hook,
+                        channel=SendLog.ChannelKind.WEBHOOK,
+                        key=f"{reminder.key}:h{hook.pk}:webhook",
+                        status=SendLog.Status.QUEUED,
+                    )
+                )
+        sent_ids.append(reminder.pk)
+        _hook_for_send(index)
+    Notification.objects.bulk_create(notifications, batch_size=1000)
+    SendLog.objects.bulk_create(logs, batch_size=1000)
+    if sent_ids:
+        Reminder.objects.filter(pk__in=sent_ids).update(sent_at=now)
+    if cancelled_ids:
+        Reminder.objects.filter(pk__in=cancelled_ids).update(cancelled_at=now)
+    return len(sent_ids)
+
+
+def outbox_deliver(*, batch: int = 200) -> int:
+    """Deliver queued e-mails and webhook posts, one claimed row per transaction."""
+    delivered = 0
+    for _i in range(batch):
+        with transaction.atomic():
+            entry = (
+                SendLog.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(status=SendLog.Status.QUEUED)
+                .select_related("reminder__followup__customer", "reminder__followup__rule", "user", "webhook")
+                .order_by("pk")
+                .first()
+            )
+            if entry is None:
+                break
+            title, body = _message(entry.reminder)
+            link = settings.SITE_URL.rstrip("/") + entry.reminder.followup.get_absolute_url()
+            try:
+                if entry.channel == SendLog.ChannelKind.EMAIL:
+                    send_mail(title, f"{body}\n\n{link}", None, [entry.user.email])
+                else:
+                    webhook_notify(entry.webhook.url, title=title, body=f"{body}\n{link}")
+            except Exception as exc:  # a mail server or robot that is down: try again next tick
+                entry.tries += 1
+                entry.error = f"{exc.__class__.__name__}: {exc}"[:250]
+                if entry.tries >= 5:
+                    entry.status = SendLog.Status.FAILED
+                entry.save(update_fields=["tries", "error", "status"])
+                log.warning("followups: %s not delivered: %s", entry.key, exc)
+                continue
+            entry.status = SendLog.Status.SENT
+            entry.sent_at = timezone.now()
+            entry.tries += 1
+            entry.save(update_fields=["status", "sent_at", "tries"])
+            delivered += 1
+    return delivered
+
+
+def webhook_notify(url: str, *, title: str, body: str) -> None:
+    import apprise
+
+    sender = apprise.Apprise()
+    if not sender.add(url):
+        raise ValueError(f"not an apprise URL: {url[:40]}")
+    if not sender.notify(title=title, body=body):
+        raise RuntimeError("the webhook did not accept the message")
+
+
+def followups_tick(*, now: dt.datetime | None = None) -> dict:
+    """What the beat job does every minute."""
+    now = now or timezone.now()
+    result = followups_open_and_expire(today=timezone.localtime(now).date())
+    result["sent"] = reminders_dispatch(now=now)
+    result["delivered"] = outbox_deliver()
+    return result

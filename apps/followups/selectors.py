@@ -1,0 +1,225 @@
+"""Store-scoped reads of follow-ups, and the KPIs other apps use.
+
+KPI contract (the targets app calls this; keep it stable)::
+
+    followup_kpis(*, stores, user=None, month: datetime.date) -> dict
+
+`stores`: a queryset or list of stores (or ids); `user`: only that assignee's follow-ups; `month`:
+any day of the month measured. Returns::
+
+    {
+      "return_visit": {"num": done in window, "den": due, "rate": num/den or None},
+      "timeliness":   {"num": done before the window closed, "den": done, "rate": ... or None},
+      "satisfaction": {"num": rated 4 or 5, "den": rated, "rate": ... or None},
+      "avg_score": mean satisfaction (1–5) or None,
+    }
+
+- due: follow-ups whose window closes in the month (skipped ones do not count);
+- done: follow-ups completed with the customer reached (state done) in the month;
+- a rate is None when its denominator is 0 (nothing to measure, not 0%).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import TruncDate
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from apps.checklists.open_matters import OpenMatter
+from apps.customers.models import Visit
+from apps.customers.timeline import TimelineEntry
+from apps.org.access import stores_where
+from apps.tickets.models import Ticket
+
+from .models import Attempt, FollowUp, Notification
+
+SATISFIED = 4
+
+
+def _month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, nxt
+
+
+def _rate(num: int, den: int) -> dict:
+    return {"num": num, "den": den, "rate": (num / den) if den else None}
+
+
+def followup_kpis(*, stores, user=None, month: dt.date) -> dict:
+    first, nxt = _month_bounds(month)
+    store_ids = [getattr(s, "pk", s) for s in stores]
+    base = FollowUp.objects.filter(store_id__in=store_ids)
+    if user is not None:
+        base = base.filter(Q(assignee=user) | Q(completed_by=user))
+    tz = timezone.get_current_timezone()
+    due = base.filter(window_end__gte=first, window_end__lt=nxt).exclude(state=FollowUp.State.SKIPPED)
+    due_stats = due.aggregate(
+        den=Count("pk"),
+        num=Count(
+            "pk",
+            filter=Q(
+                state=FollowUp.State.DONE,
+                completed_at__date__gte=F("window_start"),
+                completed_at__date__lte=F("window_end"),
+            ),
+        ),
+    )
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min), tz)
+    end = timezone.make_aware(dt.datetime.combine(nxt, dt.time.min), tz)
+    done = base.filter(state=FollowUp.State.DONE, completed_at__gte=start, completed_at__lt=end)
+    done_stats = done.annotate(day=TruncDate("completed_at", tzinfo=tz)).aggregate(
+        den=Count("pk"),
+        num=Count("pk", filter=Q(day__lte=F("window_end"))),
+        rated=Count("pk", filter=Q(satisfaction__isnull=False)),
+        happy=Count("pk", filter=Q(satisfaction__gte=SATISFIED)),
+        avg=Avg("satisfaction"),
+    )
+    return {
+        "return_visit": _rate(due_stats["num"], due_stats["den"]),
+        "timeliness": _rate(done_stats["num"], done_stats["den"]),
+        "satisfaction": _rate(done_stats["happy"], done_stats["rated"]),
+        "avg_score": done_stats["avg"],
+    }
+
+
+def queue_for(*, user, section: str = "today", mine: bool = True, today: dt.date | None = None):
+    """The queue: `today` (window open, not snoozed, no later call-back today), `overdue` (window
+    closed, not yet expired), `upcoming` (not yet open, snoozed, or a call-back on a later day)."""
+    today = today or timezone.localdate()
+    end_of_today = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
+    qs = FollowUp.objects.for_perm(user, "followups.view").filter(state__in=FollowUp.ACTIVE)
+    if mine:
+        qs = qs.filter(assignee=user)
+    ready = (
+        Q(state=FollowUp.State.OPEN, window_start__lte=today)
+        & (Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=end_of_today))
+    )
+    if section == "overdue":
+        qs = qs.filter(ready, window_end__lt=today)
+    elif section == "upcoming":
+        qs = qs.exclude(ready)
+    else:
+        qs = qs.filter(ready, window_end__gte=today)
+    order = ["window_start", "pk"] if section == "upcoming" else ["priority", "window_end", "pk"]
+    return qs.select_related("customer", "rule", "assignee", "store", "asset").order_by(*order)
+
+
+def queue_counts(*, user, mine: bool = True, today: dt.date | None = None) -> dict:
+    return {
+        s: queue_for(user=user, section=s, mine=mine, today=today).count()
+        for s in ("today", "overdue", "upcoming")
+    }
+
+
+def followup_get_for(*, user, pk: int) -> FollowUp:
+    return get_object_or_404(
+        FollowUp.objects.for_perm(user, "followups.view").select_related(
+            "customer", "rule", "assignee", "store", "asset", "ticket", "campaign", "previous"
+        ),
+        pk=pk,
+    )
+
+
+def followup_timeline_source(*, customer, asset=None) -> list[TimelineEntry]:
+    """The customer's (or asset's) follow-ups for the customers app's timeline."""
+    rows = FollowUp.objects.filter(customer=customer).select_related("rule", "assignee")
+    if asset is not None:
+        rows = rows.filter(asset=asset)
+    return [
+        TimelineEntry(
+            at=fu.completed_at or timezone.make_aware(dt.datetime.combine(fu.window_start, dt.time(9))),
+            kind="followup",
+            title=f"{fu.rule.name} · {fu.get_state_display()}",
+            text=fu.outcome or fu.reason,
+            url=fu.get_absolute_url(),
+            icon="bi-telephone",
+            by=str(fu.assignee) if fu.assignee else "",
+        )
+        for fu in rows.order_by("-window_start")[:50]
+    ]
+
+
+def followup_open_matters(*, user, store) -> list[OpenMatter]:
+    """Follow-ups of `user` in `store` that are open now, for the shift handover (交接班)."""
+    rows = (
+        FollowUp.objects.filter(store=store, assignee=user, state=FollowUp.State.OPEN)
+        .select_related("customer", "rule")
+        .order_by("window_end", "pk")
+    )
+    return [
+        OpenMatter(
+            kind="followup",
+            label=f"{fu.rule.name} · {fu.customer.name}",
+            url=fu.get_absolute_url(),
+            since=timezone.make_aware(dt.datetime.combine(fu.window_start, dt.time(0))),
+            ref=f"followup:{fu.pk}",
+        )
+        for fu in rows
+    ]
+
+
+def customer_timeline(*, user, followup: FollowUp, limit: int = 12) -> list[dict]:
+    """What the caller needs at hand: visits, tickets, earlier follow-ups and calls of the customer."""
+    customer = followup.customer
+    entries: list[dict] = []
+    for visit in Visit.objects.for_user(user).filter(customer=customer).select_related("asset")[:limit]:
+        entries.append(
+            {
+                "at": timezone.make_aware(dt.datetime.combine(visit.visited_on, dt.time(12))),
+                "kind": "visit",
+                "title": str(visit.asset or ""),
+                "text": visit.work_done,
+                "url": "",
+            }
+        )
+    for ticket in Ticket.objects.for_user(user).filter(customer=customer).order_by("-created_at")[:limit]:
+        entries.append(
+            {
+                "at": ticket.created_at,
+                "kind": "ticket",
+                "title": f"{ticket.number} {ticket.title}",
+                "text": ticket.get_state_display(),
+                "url": "",
+            }
+        )
+    for attempt in (
+        Attempt.objects.filter(followup__customer=customer)
+        .exclude(followup=followup)
+        .select_related("followup__rule", "by")
+        .order_by("-at")[:limit]
+    ):
+        entries.append(
+            {
+                "at": attempt.at,
+                "kind": "call",
+                "title": f"{attempt.followup.rule.name} · {attempt.get_result_display()}",
+                "text": attempt.outcome,
+                "url": attempt.followup.get_absolute_url(),
+            }
+        )
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return entries[:limit]
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def assignable_users(*, store):
+    from apps.org.models import RoleTier, User
+
+    return User.objects.filter(
+        memberships__store=store,
+        memberships__is_active=True,
+        memberships__tier__in=[RoleTier.AFTERSALES, RoleTier.MANAGER],
+        is_active=True,
+    ).distinct()
+
+
+def assign_stores(*, user):
+    return stores_where(user, "followups.assign")

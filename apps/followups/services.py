@@ -1,0 +1,336 @@
+"""Writes on follow-ups: log an attempt, reassign, snooze, bulk-assign, campaigns, the inbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.customers.models import Customer
+from apps.org.models import Store, User
+from apps.tickets.models import Ticket
+from apps.tickets.services import ticket_create
+
+from .engine import followup_chain_next, followup_create_for, managers_of
+from .models import Attempt, Campaign, FollowUp, FollowUpRule, Notification, Reminder, Trigger
+
+log = logging.getLogger(__name__)
+LOW_SCORE = 2  # a satisfaction of 2 or less (of 5) is handled like a complaint
+DEFAULT_RETRY_HOURS = [2, 24, 48]
+
+
+def enqueue_dispatch() -> None:
+    """Ask a worker to send due reminders now (after commit); the beat tick sends them anyway.
+
+    A broker that is down must not fail the user's request: the reminder is in the database.
+    """
+
+    def _send():
+        from .tasks import dispatch_reminders_task
+
+        try:
+            # Retry briefly only: a user is waiting on this request.
+            dispatch_reminders_task.apply_async(
+                retry_policy={
+                    "max_retries": 1,
+                    "interval_start": 0,
+                    "interval_step": 0.2,
+                    "interval_max": 0.2,
+                }
+            )
+        except Exception as exc:  # broker down: the next beat tick sends it
+            log.warning("followups: could not enqueue dispatch (%s); the beat tick will send it", exc)
+
+    transaction.on_commit(_send)
+
+
+def _alert_managers(*, followup: FollowUp, text: str, tag: str) -> Reminder:
+    reminder, _created = Reminder.objects.get_or_create(
+        key=f"fu{followup.pk}:alert:{tag}",
+        defaults={
+            "followup": followup,
+            "kind": Reminder.Kind.ALERT,
+            "due_at": timezone.now(),
+            "text": text[:250],
+        },
+    )
+    enqueue_dispatch()
+    return reminder
+
+
+def _supervisor_for(*, user: User, store: Store) -> User | None:
+    from apps.roles.selectors import escalation_chain
+
+    levels = escalation_chain(user=user, store=store, max_levels=1)
+    if levels and levels[0]:
+        return levels[0][0]
+    managers = managers_of(store)
+    return managers[0] if managers else None
+
+
+def _finish(
+    followup: FollowUp, *, state: str, by: User, outcome: str, satisfaction: int | None = None
+) -> None:
+    followup.state = state
+    followup.outcome = outcome
+    followup.satisfaction = satisfaction
+    followup.completed_at = timezone.now()
+    followup.completed_by = by
+    followup.next_attempt_at = None
+    followup.save()
+    Reminder.objects.filter(followup=followup, sent_at__isnull=True, cancelled_at__isnull=True).exclude(
+        kind=Reminder.Kind.ALERT
+    ).update(cancelled_at=timezone.now())
+    followup_chain_next(followup=followup, base=timezone.localdate())
+
+
+def _schedule_callback(followup: FollowUp, at: dt.datetime) -> None:
+    followup.next_attempt_at = at
+    followup.save(update_fields=["attempts", "next_attempt_at"])
+    Reminder.objects.create(
+        followup=followup,
+        kind=Reminder.Kind.CALLBACK,
+        key=f"fu{followup.pk}:callback:{followup.attempts}",
+        due_at=at,
+    )
+
+
+@transaction.atomic
+def followup_log_attempt(
+    *,
+    followup: FollowUp,
+    by: User,
+    result: str,
+    callback_at: dt.datetime | None = None,
+    outcome: str = "",
+    satisfaction: int | None = None,
+    survey: dict | None = None,
+    requests: str = "",
+    request_answered: bool = True,
+    complaint: str = "",
+) -> Attempt:
+    followup = (
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("rule", "customer", "store")
+        .get(pk=followup.pk)
+    )
+    if not followup.is_active:
+        raise ValidationError(_("This follow-up is already closed."))
+    if result == Attempt.Result.CALL_BACK and not callback_at:
+        raise ValidationError(_("Say when to call back."))
+    if result == Attempt.Result.REACHED and satisfaction is not None and not 1 <= satisfaction <= 5:
+        raise ValidationError(_("Satisfaction is from 1 to 5."))
+    attempt = Attempt.objects.create(
+        followup=followup,
+        by=by,
+        result=result,
+        callback_at=callback_at if result == Attempt.Result.CALL_BACK else None,
+        outcome=outcome,
+        satisfaction=satisfaction if result == Attempt.Result.REACHED else None,
+        survey=survey or {},
+        requests=requests,
+        request_answered=request_answered,
+        complaint=complaint,
+    )
+    followup.attempts += 1
+    if followup.state == FollowUp.State.SCHEDULED:
+        followup.state = FollowUp.State.OPEN
+    if result == Attempt.Result.NO_ANSWER:
+        ladder = followup.rule.retry_hours or DEFAULT_RETRY_HOURS
+        if followup.attempts <= len(ladder):
+            _schedule_callback(followup, timezone.now() + dt.timedelta(hours=ladder[followup.attempts - 1]))
+        else:
+            _finish(
+                followup,
+                state=FollowUp.State.UNREACHABLE,
+                by=by,
+                outcome=_("No answer after %(n)s calls.") % {"n": followup.attempts},
+            )
+    elif result == Attempt.Result.CALL_BACK:
+        _schedule_callback(followup, callback_at)
+    elif result == Attempt.Result.WRONG_NUMBER:
+        _finish(followup, state=FollowUp.State.UNREACHABLE, by=by, outcome=_("Wrong number.") + " " + outcome)
+        _alert_managers(
+            followup=followup,
+            text=_("Wrong number on file for %(customer)s: please correct the customer file.")
+            % {"customer": followup.customer.name},
+            tag=f"wrong{attempt.pk}",
+        )
+    else:
+        _finish(followup, state=FollowUp.State.DONE, by=by, outcome=outcome, satisfaction=satisfaction)
+        low = satisfaction is not None and satisfaction <= LOW_SCORE
+        if complaint.strip() or low:
+            attempt.tickets.add(_complaint_ticket(followup=followup, attempt=attempt, by=by, low=low))
+        if requests.strip() and not request_answered:
+            attempt.tickets.add(_request_ticket(followup=followup, attempt=attempt, by=by))
+    return attempt
+
+
+def _complaint_ticket(*, followup: FollowUp, attempt: Attempt, by: User, low: bool) -> Ticket:
+    managers = managers_of(followup.store)
+    lines = [
+        _("From follow-up call: %(rule)s (%(reason)s)")
+        % {"rule": followup.rule.name, "reason": followup.reason},
+    ]
+    if attempt.satisfaction is not None:
+        lines.append(_("Satisfaction: %(n)s / 5") % {"n": attempt.satisfaction})
+    if attempt.complaint:
+        lines.append(_("Complaint: %(text)s") % {"text": attempt.complaint})
+    if attempt.outcome:
+        lines.append(_("Call notes: %(text)s") % {"text": attempt.outcome})
+    title = (attempt.complaint.strip().splitlines() or [""])[0][:80] or _("Low satisfaction score")
+    ticket = ticket_create(
+        store=followup.store,
+        customer=followup.customer,
+        kind=Ticket.Kind.COMPLAINT,
+        title=_("Follow-up complaint: %(title)s") % {"title": title},
+        description="\n".join(lines),
+        asset=followup.asset,
+        assignee=managers[0] if managers else by,
+        created_by=by,
+        priority=Ticket.Priority.HIGH,
+        source=f"followup:{followup.pk}",
+    )
+    text = (
+        _("Low score %(n)s/5 from %(customer)s; complaint ticket %(number)s opened.")
+        if low and not attempt.complaint.strip()
+        else _("Complaint from %(customer)s in a follow-up call; ticket %(number)s opened.")
+    ) % {"n": attempt.satisfaction, "customer": followup.customer.name, "number": ticket.number}
+    _alert_managers(followup=followup, text=text, tag=f"complaint{attempt.pk}")
+    return ticket
+
+
+def _request_ticket(*, followup: FollowUp, attempt: Attempt, by: User) -> Ticket:
+    supervisor = _supervisor_for(user=by, store=followup.store)
+    return ticket_create(
+        store=followup.store,
+        customer=followup.customer,
+        kind=Ticket.Kind.FOLLOW_ON,
+        title=_("Customer request from a follow-up call: %(text)s") % {"text": attempt.requests.strip()[:80]},
+        description=attempt.requests,
+        asset=followup.asset,
+        assignee=supervisor,
+        created_by=by,
+        source=f"followup:{followup.pk}",
+    )
+
+
+@transaction.atomic
+def followup_reassign(*, followup: FollowUp, assignee: User, by: User) -> FollowUp:
+    followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if not followup.is_active:
+        raise ValidationError(_("This follow-up is already closed."))
+    followup.assignee = assignee
+    followup.save(update_fields=["assignee"])
+    return followup
+
+
+@transaction.atomic
+def followup_bulk_assign(*, followups, assignee: User, by: User) -> int:
+    ids = [f.pk for f in followups]
+    return FollowUp.objects.filter(pk__in=ids, state__in=FollowUp.ACTIVE).update(assignee=assignee)
+
+
+@transaction.atomic
+def followup_snooze(*, followup: FollowUp, until: dt.date, reason: str, by: User) -> FollowUp:
+    followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if not followup.is_active:
+        raise ValidationError(_("This follow-up is already closed."))
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for snoozing."))
+    if until <= timezone.localdate():
+        raise ValidationError(_("Snooze to a later day."))
+    if until > followup.expires_on:
+        raise ValidationError(
+            _("It expires on %(date)s: snooze to that day at the latest.") % {"date": followup.expires_on}
+        )
+    followup.snoozed_until = until
+    followup.snooze_reason = reason.strip()
+    followup.save(update_fields=["snoozed_until", "snooze_reason"])
+    return followup
+
+
+@transaction.atomic
+def followup_mark_letters_sent(*, campaign: Campaign, by: User) -> int:
+    done = 0
+    for fu in campaign.followups.filter(channel="letter", state__in=FollowUp.ACTIVE).select_for_update():
+        fu.state = FollowUp.State.DONE
+        fu.outcome = _("Letter sent.")
+        fu.completed_at = timezone.now()
+        fu.completed_by = by
+        fu.save(update_fields=["state", "outcome", "completed_at", "completed_by"])
+        Reminder.objects.filter(followup=fu, sent_at__isnull=True).update(cancelled_at=timezone.now())
+        done += 1
+    return done
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    store: Store,
+    name: str,
+    kind: str,
+    event_date: dt.date,
+    created_by: User,
+    customers,
+    venue: str = "",
+    letter_body: str = "",
+    criteria: dict | None = None,
+) -> Campaign:
+    """A campaign and its phone invitations (two weeks ahead); the letters follow each call."""
+    rule = (
+        FollowUpRule.objects.filter(
+            organisation_id=store.organisation_id, trigger=Trigger.CAMPAIGN, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    if rule is None:
+        raise ValidationError(_("There is no active campaign rule; an administrator must add one."))
+    campaign = Campaign.objects.create(
+        store=store,
+        name=name,
+        kind=kind,
+        event_date=event_date,
+        venue=venue,
+        letter_body=letter_body,
+        criteria=criteria or {},
+        created_by=created_by,
+    )
+    for customer in customers:
+        if customer.store_id != store.pk or not customer.contact_consent:
+            continue
+        followup_create_for(
+            rule=rule,
+            key=f"r{rule.pk}:campaign{campaign.pk}:customer{customer.pk}",
+            store=store,
+            customer=customer,
+            campaign=campaign,
+            trigger_date=event_date,
+            reason=_("Invitation to %(name)s on %(date)s") % {"name": name, "date": event_date},
+        )
+    return campaign
+
+
+def campaign_customers(*, store: Store, criteria: dict):
+    qs = Customer.objects.filter(store=store, contact_consent=True, anonymised_at__isnull=True)
+    if criteria.get("tier"):
+        qs = qs.filter(
+            tier__in=criteria["tier"] if isinstance(criteria["tier"], list) else [criteria["tier"]]
+        )
+    if criteria.get("asset_kind"):
+        qs = qs.filter(assets__kind=criteria["asset_kind"])
+    if criteria.get("q"):
+        qs = qs.filter(name__icontains=criteria["q"])
+    return qs.distinct().order_by("pk")
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

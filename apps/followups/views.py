@@ -1,0 +1,371 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.org.access import can, perm_required, require, stores_where
+from apps.printing.services import print_job_start
+
+from . import selectors, services
+from .forms import AssignForm, AttemptForm, CampaignForm, RuleForm, SnoozeForm
+from .models import Campaign, FollowUp, FollowUpRule, Notification
+
+SECTIONS = ("today", "overdue", "upcoming")
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+@perm_required("followups.view")
+def queue(request):
+    section = request.GET.get("section") if request.GET.get("section") in SECTIONS else "today"
+    can_assign = can(request.user, "followups.assign")
+    mine = request.GET.get("scope", "mine" if not can_assign else "all") != "all"
+    qs = selectors.queue_for(user=request.user, section=section, mine=mine)
+    q = request.GET.get("q", "").strip()[:60]
+    if q:
+        qs = qs.filter(Q(customer__name__icontains=q) | Q(rule__name__icontains=q))
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    counts = selectors.queue_counts(user=request.user, mine=mine)
+    assign_users = None
+    if can_assign:
+        from apps.org.models import RoleTier, User
+
+        stores = stores_where(request.user, "followups.assign")
+        assign_users = (
+            User.objects.filter(
+                memberships__store__in=stores,
+                memberships__is_active=True,
+                memberships__tier__in=[RoleTier.AFTERSALES, RoleTier.MANAGER],
+                is_active=True,
+            )
+            .distinct()
+            .order_by("username")
+        )
+    return render(
+        request,
+        "followups/queue.html",
+        {
+            "page": page,
+            "section": section,
+            "mine": mine,
+            "q": q,
+            "counts": counts,
+            "can_assign": can_assign,
+            "assign_users": assign_users,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@perm_required("followups.view")
+def detail(request, pk):
+    followup = selectors.followup_get_for(user=request.user, pk=pk)
+    return _render_detail(request, followup)
+
+
+def _render_detail(request, followup, *, form=None, snooze_form=None, status=200):
+    can_work = can(request.user, "followups.work", followup.store)
+    can_assign = can(request.user, "followups.assign", followup.store)
+    return render(
+        request,
+        "followups/detail.html",
+        {
+            "fu": followup,
+            "form": form or AttemptForm(survey_items=followup.survey_items),
+            "snooze_form": snooze_form or SnoozeForm(),
+            "assign_form": AssignForm(users=selectors.assignable_users(store=followup.store))
+            if can_assign
+            else None,
+            "can_work": can_work and followup.is_active,
+            "timeline": selectors.customer_timeline(user=request.user, followup=followup),
+            "attempts": followup.attempts_log.select_related("by").prefetch_related("tickets"),
+            "reminders": followup.reminders.all(),
+            "show_pii": can(request.user, "customers.view_pii", followup.store),
+            "phones": list(followup.customer.phones.all()),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def attempt(request, pk):
+    followup = selectors.followup_get_for(user=request.user, pk=pk)
+    require(request.user, "followups.work", followup.store)
+    form = AttemptForm(request.POST, survey_items=followup.survey_items)
+    if not form.is_valid():
+        return _render_detail(request, followup, form=form, status=400)
+    data = form.cleaned_data
+    try:
+        logged = services.followup_log_attempt(
+            followup=followup,
+            by=request.user,
+            result=data["result"],
+            callback_at=data.get("callback_at"),
+            outcome=data.get("outcome", ""),
+            satisfaction=data.get("satisfaction"),
+            survey=form.survey(),
+            requests=data.get("requests", ""),
+            request_answered=data.get("request_answered", False),
+            complaint=data.get("complaint", ""),
+        )
+    except ValidationError as exc:
+        form.add_error(None, _error_text(exc))
+        return _render_detail(request, followup, form=form, status=400)
+    tickets = list(logged.tickets.all())
+    if tickets:
+        messages.warning(
+            request,
+            _("Call logged. Ticket(s) opened: %(numbers)s")
+            % {"numbers": ", ".join(t.number for t in tickets)},
+        )
+    else:
+        messages.success(request, _("Call logged."))
+    return redirect("followups:list")
+
+
+@login_required
+@require_POST
+def snooze(request, pk):
+    followup = selectors.followup_get_for(user=request.user, pk=pk)
+    require(request.user, "followups.work", followup.store)
+    form = SnoozeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.followup_snooze(
+                followup=followup,
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("Snoozed."))
+            return redirect("followups:list")
+    return _render_detail(request, followup, snooze_form=form, status=400)
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    followup = selectors.followup_get_for(user=request.user, pk=pk)
+    require(request.user, "followups.assign", followup.store)
+    form = AssignForm(request.POST, users=selectors.assignable_users(store=followup.store))
+    if form.is_valid():
+        try:
+            services.followup_reassign(
+                followup=followup, assignee=form.cleaned_data["assignee"], by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Reassigned."))
+    else:
+        messages.error(request, _("Choose someone of this store."))
+    return redirect(followup.get_absolute_url())
+
+
+@login_required
+@require_POST
+@perm_required("followups.assign")
+def bulk_assign(request):
+    ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()][:500]
+    followups = list(FollowUp.objects.for_perm(request.user, "followups.assign").filter(pk__in=ids))
+    assignee_id = request.POST.get("assignee", "")
+    if not followups or not assignee_id.isdigit():
+        messages.error(request, _("Tick some follow-ups and choose whom to assign them to."))
+        return redirect(request.POST.get("next") or "followups:list")
+    from apps.org.models import User
+
+    assignee = User.objects.filter(pk=int(assignee_id)).first()
+    one_per_store = {f.store_id: f for f in followups}.values()
+    allowed = assignee and all(
+        selectors.assignable_users(store=f.store).filter(pk=assignee.pk).exists() for f in one_per_store
+    )
+    if not allowed:
+        messages.error(request, _("That person does not work in the store of every ticked follow-up."))
+        return redirect("followups:list")
+    n = services.followup_bulk_assign(followups=followups, assignee=assignee, by=request.user)
+    messages.success(request, _("%(n)s follow-up(s) assigned to %(user)s.") % {"n": n, "user": assignee})
+    return redirect(request.POST.get("next") or "followups:list")
+
+
+# --- the inbox ---------------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request):
+    notes = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
+    if request.GET.get("unread"):
+        notes = notes.filter(read_at__isnull=True)
+    page = Paginator(notes, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "followups/inbox.html",
+        {
+            "page": page,
+            "unread": selectors.unread_count(user=request.user),
+            "only_unread": bool(request.GET.get("unread")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def inbox_read(request):
+    services.notifications_mark_read(user=request.user)
+    messages.success(request, _("All marked as read."))
+    return redirect("followups:inbox")
+
+
+@login_required
+def notification_open(request, pk):
+    note = get_object_or_404(Notification, pk=pk, user=request.user)
+    services.notifications_mark_read(user=request.user, ids=[note.pk])
+    return redirect(note.url or "followups:inbox")
+
+
+@login_required
+def bell(request):
+    return render(request, "followups/_bell.html", {"unread": selectors.unread_count(user=request.user)})
+
+
+# --- rules -------------------------------------------------------------------------------------
+
+
+@login_required
+@perm_required("followups.edit_rules")
+def rule_list(request):
+    rules = FollowUpRule.objects.for_user(request.user).select_related("store", "next_rule", "position")
+    return render(request, "followups/rule_list.html", {"rules": rules})
+
+
+def _organisation_for(user):
+    store = stores_where(user, "followups.edit_rules").select_related("organisation").first()
+    if store is None:
+        raise PermissionDenied
+    return store.organisation
+
+
+@login_required
+@perm_required("followups.edit_rules")
+def rule_edit(request, pk=None):
+    rule = get_object_or_404(FollowUpRule.objects.for_user(request.user), pk=pk) if pk else None
+    organisation = rule.organisation if rule else _organisation_for(request.user)
+    stores = stores_where(request.user, "followups.edit_rules").filter(organisation=organisation)
+    form = RuleForm(request.POST or None, instance=rule, organisation=organisation, stores=stores)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Rule “%(name)s” saved.") % {"name": saved.name})
+        return redirect("followups:rules")
+    return render(
+        request, "followups/rule_form.html", {"form": form, "rule": rule}, status=400 if form.errors else 200
+    )
+
+
+# --- campaigns ---------------------------------------------------------------------------------
+
+
+@login_required
+@perm_required("followups.view")
+def campaign_list(request):
+    campaigns = Campaign.objects.for_perm(request.user, "followups.view").select_related("store")
+    page = Paginator(campaigns, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "followups/campaign_list.html",
+        {"page": page, "can_create": can(request.user, "followups.assign")},
+    )
+
+
+@login_required
+@perm_required("followups.assign")
+def campaign_create(request):
+    stores = stores_where(request.user, "followups.assign")
+    form = CampaignForm(request.POST or None, stores=stores)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        customers = services.campaign_customers(store=form.cleaned_data["store"], criteria=form.criteria())
+        if "preview" in request.POST:
+            preview = {"count": customers.count(), "sample": list(customers[:10])}
+        else:
+            try:
+                campaign = services.campaign_create(
+                    store=form.cleaned_data["store"],
+                    name=form.cleaned_data["name"],
+                    kind=form.cleaned_data["kind"],
+                    event_date=form.cleaned_data["event_date"],
+                    venue=form.cleaned_data["venue"],
+                    letter_body=form.cleaned_data["letter_body"],
+                    created_by=request.user,
+                    customers=customers,
+                    criteria=form.criteria(),
+                )
+            except ValidationError as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Campaign created with %(n)s invitation call(s).") % {"n": campaign.followups.count()},
+                )
+                return redirect(campaign)
+    return render(
+        request,
+        "followups/campaign_form.html",
+        {"form": form, "preview": preview},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@perm_required("followups.view")
+def campaign_detail(request, pk):
+    campaign = get_object_or_404(Campaign.objects.for_perm(request.user, "followups.view"), pk=pk)
+    followups = campaign.followups.select_related("customer", "assignee").order_by(
+        "channel", "customer__name"
+    )
+    page = Paginator(followups, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "followups/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "letters_open": campaign.followups.filter(channel="letter", state__in=FollowUp.ACTIVE).count(),
+            "can_manage": can(request.user, "followups.assign", campaign.store),
+        },
+    )
+
+
+@login_required
+@require_POST
+def campaign_letters(request, pk):
+    campaign = get_object_or_404(Campaign.objects.for_perm(request.user, "followups.view"), pk=pk)
+    require(request.user, "followups.assign", campaign.store)
+    job = print_job_start(
+        owner=request.user,
+        builder="followups.campaign_letters",
+        title=_("Letters: %(name)s") % {"name": campaign.name},
+        params={"campaign_id": campaign.pk},
+    )
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+@require_POST
+def campaign_letters_sent(request, pk):
+    campaign = get_object_or_404(Campaign.objects.for_perm(request.user, "followups.view"), pk=pk)
+    require(request.user, "followups.assign", campaign.store)
+    n = services.followup_mark_letters_sent(campaign=campaign, by=request.user)
+    messages.success(request, _("%(n)s letter(s) marked as sent.") % {"n": n})
+    return redirect(campaign)

@@ -1,0 +1,69 @@
+"""Customers, assets and tickets as follow-ups need them, plus follow-ups themselves."""
+
+import datetime as dt
+import itertools
+
+from django.utils import timezone
+
+from apps.customers.models import Asset, Customer, CustomerPhone
+from apps.followups.engine import followup_create_for
+from apps.followups.seeds import rules_seed
+from apps.tickets.models import Ticket
+
+_seq = itertools.count(1)
+
+
+def make_customer(store, *, name=None, tier=Customer.Tier.NORMAL, owner=None, **kwargs) -> Customer:
+    n = next(_seq)
+    customer = Customer.objects.create(
+        store=store, name=name or f"客户{n}", tier=tier, owner=owner, address=f"滨江市人民路 {n} 号", **kwargs
+    )
+    CustomerPhone.objects.create(
+        customer=customer, number=f"+86138{n:08d}", digits=f"138{n:08d}", is_primary=True
+    )
+    return customer
+
+
+def make_asset(customer, *, kind=Asset.Kind.VEHICLE, **kwargs) -> Asset:
+    n = next(_seq)
+    return Asset.objects.create(
+        customer=customer,
+        kind=kind,
+        model_name=kwargs.pop("model_name", "轿车"),
+        plate=f"浙A{n:05d}",
+        **kwargs,
+    )
+
+
+def make_ticket(customer, *, created_by, kind=Ticket.Kind.REPAIR_ORDER, asset=None, closed_on=None, **kwargs):
+    n = next(_seq)
+    closed_at = timezone.make_aware(dt.datetime.combine(closed_on, dt.time(16))) if closed_on else None
+    return Ticket.objects.create(
+        store=customer.store,
+        number=f"T{n:06d}",
+        kind=kind,
+        title=f"工单{n}",
+        customer=customer,
+        asset=asset,
+        created_by=created_by,
+        state=Ticket.State.CLOSED if closed_on else Ticket.State.IN_PROGRESS,
+        closed_at=closed_at,
+        **kwargs,
+    )
+
+
+def make_followup(rule, customer, *, trigger_date=None, key=None, today=None, **kwargs):
+    return followup_create_for(
+        rule=rule,
+        key=key or f"test:{next(_seq)}",
+        store=customer.store,
+        customer=customer,
+        trigger_date=trigger_date or timezone.localdate(),
+        reason="测试",
+        today=today,
+        **kwargs,
+    )
+
+
+def seeded_rules(organisation):
+    return rules_seed(organisation)

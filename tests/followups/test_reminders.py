@@ -1,0 +1,150 @@
+"""Reminders: sent once, to the right people, on every channel; rollback mid-batch sends nothing."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from apps.followups import reminders as rem
+from apps.followups.models import Notification, Reminder, SendLog, StoreWebhook
+from apps.followups.reminders import followups_tick, outbox_deliver, reminders_dispatch
+from tests.factories.followups import make_customer, make_followup
+
+pytestmark = pytest.mark.django_db
+D = dt.timedelta
+
+
+@pytest.fixture
+def fu(rules, customer):
+    return make_followup(rules["first-call-pickup"], customer, trigger_date=timezone.localdate() - D(days=3))
+
+
+def test_the_assignee_is_reminded_once_when_the_follow_up_opens(fu, aftersales):
+    assert reminders_dispatch(now=timezone.now()) == 1
+    assert reminders_dispatch(now=timezone.now()) == 0
+    note = Notification.objects.get()
+    assert note.user == aftersales and "王先生" in note.title and note.url == fu.get_absolute_url()
+    assert SendLog.objects.filter(channel="inapp").count() == 1
+
+
+def test_about_to_expire_and_overdue_reminders_reach_assignee_then_manager(fu, aftersales, manager):
+    followups_tick(now=rem.timezone.now())
+    last_day = timezone.make_aware(dt.datetime.combine(fu.window_end, dt.time(9, 1)))
+    reminders_dispatch(now=last_day)
+    assert Notification.objects.filter(user=aftersales, reminder__kind=Reminder.Kind.EXPIRING).count() == 1
+    assert not Notification.objects.filter(user=manager).exists()
+    reminders_dispatch(now=last_day + D(days=1))
+    assert Notification.objects.filter(user=manager, reminder__kind=Reminder.Kind.OVERDUE).count() == 1
+
+
+def test_a_done_follow_up_sends_no_more_reminders(fu, aftersales):
+    from apps.followups.services import followup_log_attempt
+
+    followup_log_attempt(followup=fu, by=aftersales, result="reached", satisfaction=5)
+    reminders_dispatch(now=timezone.now() + D(days=30))
+    assert not Notification.objects.filter(reminder__followup=fu).exists()
+    assert fu.reminders.filter(cancelled_at__isnull=False).count() == 3
+
+
+def test_e_mail_is_queued_in_the_batch_and_delivered_once(fu, aftersales):
+    reminders_dispatch()
+    entry = SendLog.objects.get(channel="email")
+    assert entry.status == SendLog.Status.QUEUED and not mail.outbox
+    assert outbox_deliver() == 1
+    assert outbox_deliver() == 0
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [aftersales.email]
+    entry.refresh_from_db()
+    assert entry.status == SendLog.Status.SENT
+
+
+def test_store_webhooks_receive_manager_reminders_through_apprise(fu, store, manager, aftersales):
+    StoreWebhook.objects.create(store=store, name="售后群", url="wecombot://abcdef0123456789")
+    from apps.followups.services import followup_log_attempt
+
+    followup_log_attempt(followup=fu, by=aftersales, result="reached", satisfaction=1, complaint="太慢")
+    with mock.patch("apprise.Apprise.notify", return_value=True) as notify:
+        followups_tick()
+        followups_tick()
+    assert notify.call_count == 1
+    assert "王先生" in notify.call_args.kwargs["title"]
+    assert SendLog.objects.get(channel="webhook").status == SendLog.Status.SENT
+
+
+def test_a_failing_webhook_is_retried_then_marked_failed(fu, store, manager, aftersales):
+    StoreWebhook.objects.create(store=store, name="钉钉群", url="dingtalk://token0123456789")
+    from apps.followups.services import followup_log_attempt
+
+    followup_log_attempt(followup=fu, by=aftersales, result="reached", satisfaction=1)
+    with mock.patch("apprise.Apprise.notify", return_value=False):
+        for _ in range(6):
+            followups_tick()
+    entry = SendLog.objects.get(channel="webhook")
+    assert entry.status == SendLog.Status.FAILED and entry.tries == 5
+
+
+def test_a_worker_dying_mid_batch_rolls_back_and_the_next_tick_sends_the_rest_once(rules, store, aftersales):
+    for _ in range(6):
+        make_followup(rules["new-product"], make_customer(store, owner=aftersales))
+    calls = {"n": 0}
+
+    def die_after_three(index):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise SystemExit("worker killed")
+
+    with mock.patch.object(rem, "_hook_for_send", die_after_three), pytest.raises(SystemExit):
+        reminders_dispatch(now=timezone.now())
+    assert not Notification.objects.exists() and not SendLog.objects.exists()
+    assert reminders_dispatch(now=timezone.now()) == 6
+    assert Notification.objects.count() == 6
+    assert set(Notification.objects.values_list("reminder__key", flat=True)).__len__() == 6
+
+
+def test_the_unique_send_key_refuses_a_second_send():
+    from django.db import IntegrityError
+
+    assert SendLog._meta.get_field("key").unique
+    assert any(c.name == "followups_notification_once" for c in Notification._meta.constraints)
+    assert IntegrityError
+
+
+def test_a_rolled_back_transaction_enqueues_nothing(fu, aftersales, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from apps.followups.services import followup_log_attempt
+
+    with mock.patch("apps.followups.tasks.dispatch_reminders_task.apply_async") as delay:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            try:
+                with transaction.atomic():
+                    followup_log_attempt(followup=fu, by=aftersales, result="reached", satisfaction=1)
+                    raise RuntimeError("the request failed after the call was logged")
+            except RuntimeError:
+                pass
+        assert callbacks == [] and delay.call_count == 0
+        with django_capture_on_commit_callbacks(execute=True):
+            followup_log_attempt(followup=fu, by=aftersales, result="reached", satisfaction=1)
+        assert delay.call_count == 1
+
+
+def test_a_broker_that_is_down_does_not_fail_the_call(fu, aftersales, django_capture_on_commit_callbacks):
+    from apps.followups.services import followup_log_attempt
+
+    with (
+        mock.patch(
+            "apps.followups.tasks.dispatch_reminders_task.apply_async", side_effect=ConnectionError("down")
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        followup_log_attempt(followup=fu, by=aftersales, result="reached", satisfaction=1)
+    assert Reminder.objects.filter(kind=Reminder.Kind.ALERT, sent_at__isnull=True).count() == 1
+    followups_tick()
+    assert Reminder.objects.filter(kind=Reminder.Kind.ALERT, sent_at__isnull=False).count() == 1
+
+
+def test_the_beat_schedule_runs_the_tick_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["followups-tick"]
+    assert entry["task"] == "apps.followups.tasks.followups_tick_task"
+    assert str(entry["schedule"]).startswith("<crontab: * * * * *")

@@ -1,0 +1,293 @@
+"""The queue and its pages: who may see and do what, and query counts that do not grow."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.followups.models import Campaign, FollowUp, FollowUpRule, Notification
+from apps.followups.reminders import reminders_dispatch
+from apps.tickets.models import Ticket
+from tests.factories.followups import make_customer, make_followup
+
+pytestmark = pytest.mark.django_db
+D = dt.timedelta
+QUEUE = reverse("followups:list")
+
+
+@pytest.fixture
+def fu(rules, customer):
+    return make_followup(rules["first-call-pickup"], customer, trigger_date=timezone.localdate() - D(days=3))
+
+
+@pytest.fixture
+def fu2(rules, store2, manager2):
+    return make_followup(rules["first-call-pickup"], make_customer(store2), trigger_date=timezone.localdate())
+
+
+def test_after_sales_staff_see_their_queue_with_reason_and_talking_points(client_for, aftersales, fu):
+    response = client_for(aftersales).get(QUEUE)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "王先生" in body and fu.rule.name in body and "询问用车情况" in body
+
+
+def test_a_clerk_may_not_open_the_queue(client_for, clerk, fu):
+    assert client_for(clerk).get(QUEUE).status_code == 403
+    assert client_for(clerk).get(fu.get_absolute_url()).status_code == 403
+
+
+def test_another_stores_follow_up_answers_404(client_for, aftersales, manager2, fu, fu2):
+    assert client_for(aftersales).get(fu2.get_absolute_url()).status_code == 404
+    assert client_for(manager2).get(fu.get_absolute_url()).status_code == 404
+    response = client_for(manager2).post(reverse("followups:attempt", args=[fu.pk]), {"result": "no_answer"})
+    assert response.status_code == 404
+
+
+def test_a_manager_sees_the_whole_stores_queue_but_not_other_stores(client_for, manager, fu, fu2):
+    body = client_for(manager).get(QUEUE + "?scope=all").content.decode()
+    assert "王先生" in body and fu2.customer.name not in body
+
+
+def test_sections_today_overdue_upcoming(client_for, aftersales, rules, customer):
+    today = timezone.localdate()
+    make_followup(
+        rules["new-product"],
+        make_customer(customer.store, name="今天到期", owner=aftersales),
+        trigger_date=today,
+    )
+    make_followup(
+        rules["first-call-pickup"],
+        make_customer(customer.store, name="已经逾期", owner=aftersales),
+        trigger_date=today - D(days=9),
+    )
+    make_followup(
+        rules["first-call-pickup"],
+        make_customer(customer.store, name="以后再打", owner=aftersales),
+        trigger_date=today,
+    )
+    client = client_for(aftersales)
+    assert "今天到期" in client.get(QUEUE).content.decode()
+    overdue = client.get(QUEUE + "?section=overdue").content.decode()
+    assert "已经逾期" in overdue and "今天到期" not in overdue
+    upcoming = client.get(QUEUE + "?section=upcoming").content.decode()
+    assert "以后再打" in upcoming and "已经逾期" not in upcoming
+
+
+def _queue_queries(client, django_assert_num_queries, n):
+    with django_assert_num_queries(n):
+        assert client.get(QUEUE + "?scope=all").status_code == 200
+
+
+def test_queue_query_count_does_not_grow(
+    client_for, manager, aftersales, rules, store, django_assert_num_queries
+):
+    client = client_for(manager)
+    for _ in range(3):
+        make_followup(rules["new-product"], make_customer(store, owner=aftersales))
+    client.get(QUEUE)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(QUEUE + "?scope=all")
+    for _ in range(20):
+        make_followup(rules["new-product"], make_customer(store, owner=aftersales))
+    _queue_queries(client, django_assert_num_queries, len(small.captured_queries))
+
+
+def test_detail_shows_the_timeline_and_survey(client_for, aftersales, rules, customer):
+    from tests.factories.followups import make_ticket
+
+    make_ticket(customer, created_by=aftersales, closed_on=timezone.localdate() - D(days=1))
+    fu = make_followup(rules["new-product"], customer)
+    body = client_for(aftersales).get(fu.get_absolute_url()).content.decode()
+    assert "产品使用情况征询意见表" in body and "服务态度" in body
+    assert "工单" in body  # the ticket is on the timeline
+
+
+def test_logging_a_complaint_makes_a_ticket_and_the_manager_sees_the_alert(
+    client_for, aftersales, manager, fu
+):
+    response = client_for(aftersales).post(
+        reverse("followups:attempt", args=[fu.pk]),
+        {"result": "reached", "satisfaction": "2", "complaint": "维修后仍有异响", "outcome": "客户不满意"},
+    )
+    assert response.status_code == 302
+    ticket = Ticket.objects.get(kind=Ticket.Kind.COMPLAINT)
+    assert ticket.source == f"followup:{fu.pk}" and "维修后仍有异响" in ticket.title
+    reminders_dispatch()
+    assert Notification.objects.filter(user=manager, body__contains=ticket.number).exists()
+    inbox = client_for(manager).get(reverse("followups:inbox")).content.decode()
+    assert ticket.number in inbox
+
+
+def test_a_bad_attempt_keeps_what_was_typed(client_for, aftersales, fu):
+    response = client_for(aftersales).post(
+        reverse("followups:attempt", args=[fu.pk]), {"result": "call_back", "outcome": "客户在开会"}
+    )
+    assert response.status_code == 400
+    assert "客户在开会" in response.content.decode()
+    fu.refresh_from_db()
+    assert fu.attempts == 0
+
+
+def test_reached_needs_a_score(client_for, aftersales, fu):
+    response = client_for(aftersales).post(reverse("followups:attempt", args=[fu.pk]), {"result": "reached"})
+    assert response.status_code == 400
+
+
+def test_snooze_from_the_page(client_for, aftersales, fu):
+    until = timezone.localdate() + D(days=1)
+    response = client_for(aftersales).post(
+        reverse("followups:snooze", args=[fu.pk]), {"until": until.isoformat(), "reason": "客户出差"}
+    )
+    assert response.status_code == 302
+    fu.refresh_from_db()
+    assert fu.snoozed_until == until
+
+
+def test_only_managers_reassign_and_bulk_assign(client_for, aftersales, manager, store, fu):
+    from tests.factories.org import member
+
+    other = member(store, "aftersales", "other_tracker")
+    url = reverse("followups:assign", args=[fu.pk])
+    assert client_for(aftersales).post(url, {"assignee": other.pk}).status_code == 403
+    assert (
+        client_for(aftersales)
+        .post(reverse("followups:bulk_assign"), {"ids": [fu.pk], "assignee": other.pk})
+        .status_code
+        == 403
+    )
+    client = client_for(manager)
+    client.post(reverse("followups:bulk_assign"), {"ids": [fu.pk], "assignee": other.pk})
+    fu.refresh_from_db()
+    assert fu.assignee == other
+
+
+def test_bulk_assign_ignores_other_stores_follow_ups(client_for, manager, aftersales, fu, fu2):
+    client_for(manager).post(
+        reverse("followups:bulk_assign"), {"ids": [fu.pk, fu2.pk], "assignee": aftersales.pk}
+    )
+    fu2.refresh_from_db()
+    assert fu2.assignee != aftersales
+
+
+def test_rules_are_edited_by_admins_only(client_for, admin, manager, rules):
+    assert client_for(manager).get(reverse("followups:rules")).status_code == 403
+    client = client_for(admin)
+    assert "接车出厂后首次跟踪服务" in client.get(reverse("followups:rules")).content.decode()
+    rule = rules["new-product"]
+    response = client.post(
+        reverse("followups:rule_edit", args=[rule.pk]),
+        {
+            "code": rule.code,
+            "name": "新产品回访（改）",
+            "is_active": "on",
+            "trigger": rule.trigger,
+            "asset_kind": "product",
+            "window_start_days": 0,
+            "window_end_days": 9,
+            "grace_days": 3,
+            "period_months": 6,
+            "channel": "phone",
+            "assignee_policy": "owner",
+            "priority": 2,
+            "talking_points": "x",
+            "survey_items_text": "质量\n服务",
+            "retry_text": "1, 4",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rule.refresh_from_db()
+    assert rule.window_end_days == 9 and rule.survey_items == ["质量", "服务"] and rule.retry_hours == [1, 4]
+
+
+def test_a_rule_window_that_closes_before_it_opens_is_refused(client_for, admin, rules):
+    response = client_for(admin).post(
+        reverse("followups:rule_new"),
+        {
+            "code": "bad",
+            "name": "坏规则",
+            "trigger": "delivered",
+            "window_start_days": 5,
+            "window_end_days": 1,
+            "grace_days": 3,
+            "period_months": 6,
+            "channel": "phone",
+            "assignee_policy": "owner",
+            "priority": 2,
+        },
+    )
+    assert response.status_code == 400 and "坏规则" in response.content.decode()
+    assert not FollowUpRule.objects.filter(code="bad").exists()
+
+
+def test_inbox_bell_and_mark_read(client_for, aftersales, fu):
+    reminders_dispatch()
+    client = client_for(aftersales)
+    assert 'data-testid="bell-count">1<' in client.get(reverse("followups:bell")).content.decode()
+    note = Notification.objects.get()
+    assert client.get(reverse("followups:notification", args=[note.pk])).status_code == 302
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert "bell-count" not in client.get(reverse("followups:bell")).content.decode()
+
+
+def test_someone_elses_notification_is_404(client_for, manager, aftersales, fu):
+    reminders_dispatch()
+    note = Notification.objects.get(user=aftersales)
+    assert client_for(manager).get(reverse("followups:notification", args=[note.pk])).status_code == 404
+
+
+def test_home_panel_shows_counts_and_kpis(client_for, aftersales, fu):
+    body = client_for(aftersales).get("/").content.decode()
+    assert 'data-testid="followups-panel"' in body and 'data-testid="followups-kpis"' in body
+
+
+def test_campaign_create_preview_and_letters_pdf(
+    client_for, manager, aftersales, rules, store, django_capture_on_commit_callbacks
+):
+    from apps.printing.models import PrintJob
+    from tests.pdf_checks import assert_cjk_font_embedded, page_count, pdf_text
+
+    for name in ("赵一", "钱二"):
+        make_customer(store, name=name, owner=aftersales)
+    client = client_for(manager)
+    event = timezone.localdate() + D(days=20)
+    data = {
+        "store": store.pk,
+        "name": "免费检测周",
+        "kind": "free_check",
+        "event_date": event.isoformat(),
+        "venue": "本站",
+    }
+    assert "2" in client.post(reverse("followups:campaign_new"), {**data, "preview": "1"}).content.decode()
+    response = client.post(reverse("followups:campaign_new"), {**data, "create": "1"})
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302 and campaign.followups.count() == 2
+    # the calls are made; the letters follow
+    from apps.followups.services import followup_log_attempt
+
+    for call in campaign.followups.filter(channel="phone"):
+        followup_log_attempt(followup=call, by=aftersales, result="reached", satisfaction=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("followups:campaign_letters", args=[campaign.pk]))
+    job = PrintJob.objects.get()
+    assert response.status_code == 302 and job.state == PrintJob.State.DONE, job.error
+    pdf = bytes(job.pdf)
+    assert page_count(pdf) == 2
+    text = pdf_text(pdf).replace(" ", "")
+    assert "赵一" in text and "钱二" in text and "人民路" in text
+    assert_cjk_font_embedded(pdf)
+    client.post(reverse("followups:campaign_letters_sent", args=[campaign.pk]))
+    assert not campaign.followups.filter(channel="letter", state__in=FollowUp.ACTIVE).exists()
+
+
+def test_campaigns_are_for_managers(client_for, aftersales, manager2, rules, store, manager):
+    assert client_for(aftersales).get(reverse("followups:campaign_new")).status_code == 403
+    campaign = Campaign.objects.create(
+        store=store, name="联谊会", event_date=timezone.localdate(), created_by=manager
+    )
+    assert client_for(manager2).get(campaign.get_absolute_url()).status_code == 404
