@@ -4,6 +4,7 @@ These need row locks that other transactions respect (`select_for_update(skip_lo
 real broker: they skip on SQLite / the embedded broker (`QUICK=1`), and run in `scripts/test.sh`.
 """
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -22,6 +23,7 @@ from apps.followups.models import Notification, Reminder, SendLog
 from apps.followups.reminders import reminders_dispatch
 from tests.factories.followups import make_customer, make_followup
 
+D = dt.timedelta
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +38,12 @@ def _real_servers_only():
 
 def _many_due(rules, store, owner, n):
     for _ in range(n):
-        make_followup(rules["new-product"], make_customer(store, owner=owner))
+        # Window opened yesterday: due now at any time of day (today's windows open at 09:00 local).
+        make_followup(
+            rules["new-product"],
+            make_customer(store, owner=owner),
+            trigger_date=timezone.localdate() - D(days=1),
+        )
     assert Reminder.objects.filter(sent_at__isnull=True, due_at__lte=timezone.now()).count() == n
 
 

@@ -18,7 +18,9 @@ D = dt.timedelta
 
 @pytest.fixture
 def fu(rules, customer):
-    return make_followup(rules["first-call-pickup"], customer, trigger_date=timezone.localdate() - D(days=3))
+    # Its window opened yesterday, so its "opened" reminder is due now whatever the time of day
+    # (a window opening today is reminded at 09:00 local time, not at midnight).
+    return make_followup(rules["first-call-pickup"], customer, trigger_date=timezone.localdate() - D(days=4))
 
 
 def test_the_assignee_is_reminded_once_when_the_follow_up_opens(fu, aftersales):
@@ -86,7 +88,11 @@ def test_a_failing_webhook_is_retried_then_marked_failed(fu, store, manager, aft
 
 def test_a_worker_dying_mid_batch_rolls_back_and_the_next_tick_sends_the_rest_once(rules, store, aftersales):
     for _ in range(6):
-        make_followup(rules["new-product"], make_customer(store, owner=aftersales))
+        make_followup(
+            rules["new-product"],
+            make_customer(store, owner=aftersales),
+            trigger_date=timezone.localdate() - D(days=1),  # due now at any time of day
+        )
     calls = {"n": 0}
 
     def die_after_three(index):
@@ -99,7 +105,7 @@ def test_a_worker_dying_mid_batch_rolls_back_and_the_next_tick_sends_the_rest_on
     assert not Notification.objects.exists() and not SendLog.objects.exists()
     assert reminders_dispatch(now=timezone.now()) == 6
     assert Notification.objects.count() == 6
-    assert set(Notification.objects.values_list("reminder__key", flat=True)).__len__() == 6
+    assert len(set(Notification.objects.values_list("reminder__key", flat=True))) == 6
 
 
 def test_the_unique_send_key_refuses_a_second_send():

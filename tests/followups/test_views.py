@@ -18,7 +18,8 @@ QUEUE = reverse("followups:list")
 
 @pytest.fixture
 def fu(rules, customer):
-    return make_followup(rules["first-call-pickup"], customer, trigger_date=timezone.localdate() - D(days=3))
+    # Window opened yesterday: its reminder is due now at any time of day (see test_reminders.fu).
+    return make_followup(rules["first-call-pickup"], customer, trigger_date=timezone.localdate() - D(days=4))
 
 
 @pytest.fixture
