@@ -73,6 +73,7 @@ LOCAL_APPS = [
     "apps.checklists",
     "apps.customers",
     "apps.tickets",
+    "apps.targets",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -176,6 +177,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # the database, so a missed or doubled tick does no harm.
 CELERY_BEAT_SCHEDULE = {
     "health-heartbeat": {"task": "apps.health.tasks.heartbeat_task", "schedule": crontab()},
+    "targets-kpi-snapshots": {
+        "task": "apps.targets.tasks.refresh_kpi_snapshots_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 LOGGING = {
