@@ -127,18 +127,6 @@ class TargetPlan(models.Model):
     def __str__(self):
         return f"{self.year} {self.department.name} v{self.version}"
 
-    def get_absolute_url(self):
-        return reverse("targets:plan", args=[self.pk])
-
-    @property
-    def is_editable(self) -> bool:
-        return self.state == self.State.DRAFT
-
-    def _stored_state(self) -> str | None:
-        if not self.pk:
-            return None
-        return TargetPlan.objects.filter(pk=self.pk).values_list("state", flat=True).first()
-
     def save(self, *args, **kwargs):
         stored = self._stored_state()
         if stored == self.State.SUPERSEDED or (
@@ -153,10 +141,22 @@ class TargetPlan(models.Model):
                     raise Locked(_("An approved plan cannot be changed; start a new version."))
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("targets:plan", args=[self.pk])
+
     def delete(self, *args, **kwargs):
         if self._stored_state() in (self.State.APPROVED, self.State.SUPERSEDED):
             raise Locked(_("An approved plan cannot be deleted."))
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    def _stored_state(self) -> str | None:
+        if not self.pk:
+            return None
+        return TargetPlan.objects.filter(pk=self.pk).values_list("state", flat=True).first()
 
 
 class PlanChild(models.Model):
@@ -165,11 +165,6 @@ class PlanChild(models.Model):
     class Meta:
         abstract = True
 
-    def _check_plan(self):
-        state = TargetPlan.objects.filter(pk=self.plan_id).values_list("state", flat=True).first()
-        if state not in (None, TargetPlan.State.DRAFT, TargetPlan.State.SUBMITTED):
-            raise Locked(_("An approved plan cannot be changed; start a new version."))
-
     def save(self, *args, **kwargs):
         self._check_plan()
         super().save(*args, **kwargs)
@@ -177,6 +172,11 @@ class PlanChild(models.Model):
     def delete(self, *args, **kwargs):
         self._check_plan()
         return super().delete(*args, **kwargs)
+
+    def _check_plan(self):
+        state = TargetPlan.objects.filter(pk=self.plan_id).values_list("state", flat=True).first()
+        if state not in (None, TargetPlan.State.DRAFT, TargetPlan.State.SUBMITTED):
+            raise Locked(_("An approved plan cannot be changed; start a new version."))
 
 
 class PlanObjective(PlanChild):
@@ -380,17 +380,6 @@ class ResponsibilityLetter(models.Model):
     def __str__(self):
         return f"{self.number} {self.title} {self.holder}"
 
-    def get_absolute_url(self):
-        return reverse("targets:letter", args=[self.pk])
-
-    @property
-    def is_signed(self) -> bool:
-        return bool(self.holder_signed_at and self.issuer_signed_at)
-
-    @property
-    def is_editable(self) -> bool:
-        return not self.holder_signed_at and not self.issuer_signed_at
-
     def save(self, *args, **kwargs):
         if self.pk:
             stored = ResponsibilityLetter.objects.filter(pk=self.pk).first()
@@ -405,10 +394,21 @@ class ResponsibilityLetter(models.Model):
                         raise Locked(_("A letter being signed cannot be changed."))
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("targets:letter", args=[self.pk])
+
     def delete(self, *args, **kwargs):
         if self.holder_signed_at or self.issuer_signed_at:
             raise Locked(_("A signed letter cannot be deleted."))
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.holder_signed_at and self.issuer_signed_at)
+
+    @property
+    def is_editable(self) -> bool:
+        return not self.holder_signed_at and not self.issuer_signed_at
 
 
 class LetterKpi(models.Model):
@@ -433,11 +433,6 @@ class LetterKpi(models.Model):
     def __str__(self):
         return self.name
 
-    def _check_letter(self):
-        letter = ResponsibilityLetter.objects.filter(pk=self.letter_id).first()
-        if letter and not letter.is_editable:
-            raise Locked(_("A signed letter cannot be changed."))
-
     def save(self, *args, **kwargs):
         self._check_letter()
         super().save(*args, **kwargs)
@@ -445,6 +440,11 @@ class LetterKpi(models.Model):
     def delete(self, *args, **kwargs):
         self._check_letter()
         return super().delete(*args, **kwargs)
+
+    def _check_letter(self):
+        letter = ResponsibilityLetter.objects.filter(pk=self.letter_id).first()
+        if letter and not letter.is_editable:
+            raise Locked(_("A signed letter cannot be changed."))
 
 
 class ManualKpiValue(models.Model):
@@ -628,15 +628,15 @@ class PaySheet(models.Model):
     def __str__(self):
         return f"{self.user} {self.month:%Y-%m}"
 
-    def get_absolute_url(self):
-        return reverse("targets:pay_sheet", args=[self.pk])
-
     def save(self, *args, **kwargs):
         if self.pk:
             stored = PaySheet.objects.filter(pk=self.pk).values_list("state", flat=True).first()
             if stored == self.State.LOCKED:
                 raise Locked(_("A locked pay sheet cannot be changed."))
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("targets:pay_sheet", args=[self.pk])
 
 
 def month_start(day: dt.date) -> dt.date:
