@@ -147,8 +147,12 @@ class LetterCreateForm(forms.Form):
     store = forms.ModelChoiceField(label=_("Store"), queryset=None)
     position = forms.ModelChoiceField(label=_("Position"), queryset=None)
     holder = forms.ModelChoiceField(label=_("Holder"), queryset=None)
-    period_start = forms.DateField(label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("Period to"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    period_end = forms.DateField(
+        label=_("Period to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     plan = forms.ModelChoiceField(label=_("Target plan"), queryset=None, required=False)
     near_term_tasks = forms.CharField(
         label=_("Near-term tasks"), widget=forms.Textarea(attrs={"rows": 3}), required=False

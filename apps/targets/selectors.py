@@ -212,6 +212,7 @@ def dashboard_for(*, user, today: dt.date | None = None) -> dict:
                 "type": "bar" if r["entry"].unit == "元" else "line",
                 "yAxisIndex": 1 if r["entry"].unit == "元" else 0,
                 "connectNulls": False,
+                "showSymbol": True,
                 "data": r["series"],
             }
             for r in rows
