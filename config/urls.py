@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("apps.org.urls")),
     path("printing/", include("apps.printing.urls")),
+    path("roles/", include("apps.roles.urls")),
     path("targets/", include("apps.targets.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -86,3 +86,83 @@ def duty_tasks_for(*, position: Position, frequencies: list[str] | None = None) 
 
 def kpis_for(*, position: Position) -> QuerySet[Kpi]:
     return Kpi.objects.filter(revision_id=position.current_revision_id).order_by("order", "pk")
+
+
+# --- Reads for the roles pages -------------------------------------------------------------------
+
+
+def organisation_ids_for(user) -> QuerySet:
+    """The organisations whose positions the user may read (those of the stores they may see)."""
+    from apps.org.access import stores_for
+
+    return stores_for(user).values("organisation_id")
+
+
+def position_list_for(*, user) -> QuerySet[Position]:
+    """Positions of the user's organisation(s), with what the list page shows, in constant queries."""
+    from django.db.models import Prefetch
+
+    from apps.org.access import stores_for
+
+    holders = (
+        PositionHolder.objects.filter(is_active=True, store__in=stores_for(user))
+        .select_related("user", "store")
+        .order_by("store__name", "user__username")
+    )
+    return (
+        Position.objects.filter(organisation_id__in=organisation_ids_for(user))
+        .select_related("department", "current_revision", "organisation")
+        .prefetch_related(
+            Prefetch("holders", queryset=holders, to_attr="visible_holders"),
+            Prefetch("superiors", queryset=Position.objects.only("id", "title", "code")),
+        )
+        .order_by("department__name", "title", "pk")
+    )
+
+
+def position_get_for(*, user, pk) -> Position:
+    """One position the user may read, or 404."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Position.objects.filter(organisation_id__in=organisation_ids_for(user)).select_related(
+            "department", "current_revision", "current_revision__author", "organisation"
+        ),
+        pk=pk,
+    )
+
+
+def revision_get(*, position: Position, number: int):
+    from django.shortcuts import get_object_or_404
+
+    from .models import PositionRevision
+
+    return get_object_or_404(
+        PositionRevision.objects.select_related("author", "position"), position=position, number=number
+    )
+
+
+def revision_with_content(revision):
+    """The revision with its areas, tasks and KPIs loaded (three queries)."""
+    from django.db.models import Prefetch
+
+    from .models import DutyArea, PositionRevision
+
+    return (
+        PositionRevision.objects.select_related("author", "position", "position__department")
+        .prefetch_related(
+            Prefetch("areas", queryset=DutyArea.objects.prefetch_related("tasks")),
+            "kpis",
+        )
+        .get(pk=revision.pk)
+    )
+
+
+def holders_for_user(*, user, position: Position) -> QuerySet[PositionHolder]:
+    from apps.org.access import stores_for
+
+    return (
+        PositionHolder.objects.filter(position=position, is_active=True, store__in=stores_for(user))
+        .select_related("user", "store")
+        .order_by("store__name")
+    )

@@ -1,0 +1,127 @@
+"""The org chart as server-side SVG: one column block per department, one row per reporting level,
+a connector from every superior to every subordinate (a position with two superiors gets two)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from xml.sax.saxutils import escape
+
+from django.utils.translation import gettext as _
+
+from apps.printing.documents import CJK_FONT_STACK
+
+BOX_W, BOX_H = 150, 46
+H_GAP, V_GAP = 18, 46
+DEPT_PAD, DEPT_GAP, HEADER = 14, 26, 34
+MARGIN = 20
+
+
+def _levels(positions) -> dict[int, int]:
+    ids = {p.pk for p in positions}
+    ups = {p.pk: [s.pk for s in p.superiors.all() if s.pk in ids] for p in positions}
+    level: dict[int, int] = {}
+
+    def depth(pk: int, trail: frozenset) -> int:
+        if pk in level:
+            return level[pk]
+        if pk in trail:  # a loop slipped in (never through the editor): cut it
+            return 0
+        value = 1 + max((depth(s, trail | {pk}) for s in ups[pk]), default=-1)
+        level[pk] = value
+        return value
+
+    for pk in ids:
+        depth(pk, frozenset())
+    return level
+
+
+def _wrap(text: str, width: int = 9) -> list[str]:
+    return [text[i : i + width] for i in range(0, len(text), width)][:2] or [""]
+
+
+def chart_svg(positions, *, standalone: bool = False) -> str:
+    positions = list(positions)
+    if not positions:
+        return ""
+    level = _levels(positions)
+    by_dept: dict[str, list] = defaultdict(list)
+    for p in positions:
+        by_dept[p.department.name if p.department else _("No department")].append(p)
+    max_level = max(level.values())
+
+    boxes: dict[int, tuple[float, float]] = {}
+    dept_rects = []
+    x = MARGIN
+    for name in sorted(by_dept, key=lambda n: (n == _("No department"), n)):
+        rows: dict[int, list] = defaultdict(list)
+        for p in sorted(by_dept[name], key=lambda p: p.title):
+            rows[level[p.pk]].append(p)
+        cols = max(len(r) for r in rows.values())
+        width = cols * BOX_W + (cols - 1) * H_GAP + 2 * DEPT_PAD
+        for lvl, row in rows.items():
+            row_width = len(row) * BOX_W + (len(row) - 1) * H_GAP
+            start = x + (width - row_width) / 2
+            for i, p in enumerate(row):
+                boxes[p.pk] = (
+                    start + i * (BOX_W + H_GAP),
+                    MARGIN + HEADER + DEPT_PAD + lvl * (BOX_H + V_GAP),
+                )
+        dept_rects.append((name, x, width))
+        x += width + DEPT_GAP
+    total_w = x - DEPT_GAP + MARGIN
+    total_h = MARGIN + HEADER + 2 * DEPT_PAD + (max_level + 1) * (BOX_H + V_GAP) - V_GAP + MARGIN
+
+    out = []
+    ns = ' xmlns="http://www.w3.org/2000/svg"'
+    out.append(
+        f'<svg{ns} viewBox="0 0 {total_w:.0f} {total_h:.0f}" width="{total_w:.0f}" height="{total_h:.0f}" '
+        f'class="org-chart" role="img" aria-label="{escape(_("Org chart"))}" font-family=\'{CJK_FONT_STACK}\'>'
+    )
+    out.append(
+        "<style>.dept{fill:#f4f6fa;stroke:#c5ccd8}.dept-name{font-size:14px;font-weight:bold;fill:#1f3b63}"
+        ".box{fill:#fff;stroke:#2f5d9b;stroke-width:1.2}.two{stroke:#b45309;stroke-width:1.8}"
+        ".title{font-size:12.5px;fill:#111}.code{font-size:9.5px;fill:#666}"
+        ".line{fill:none;stroke:#6b7a90;stroke-width:1.2}.line2{stroke:#b45309;stroke-dasharray:4 3}</style>"
+    )
+    for name, dx, width in dept_rects:
+        out.append(
+            f'<rect class="dept" x="{dx:.0f}" y="{MARGIN}" width="{width:.0f}" '
+            f'height="{total_h - 2 * MARGIN:.0f}" rx="8"/>'
+            f'<text class="dept-name" x="{dx + DEPT_PAD:.0f}" y="{MARGIN + 22}">{escape(name)}</text>'
+        )
+    ids = set(boxes)
+    for p in positions:
+        sups = [s for s in p.superiors.all() if s.pk in ids]
+        bx, by = boxes[p.pk]
+        for s in sups:
+            sx, sy = boxes[s.pk]
+            x1, y1 = sx + BOX_W / 2, sy + BOX_H
+            x2, y2 = bx + BOX_W / 2, by
+            mid = y1 + (y2 - y1) / 2 if y2 > y1 else y1 + V_GAP / 2
+            cls = "line line2" if len(sups) > 1 else "line"
+            out.append(
+                f'<path class="{cls}" data-from="{s.pk}" data-to="{p.pk}" '
+                f'd="M{x1:.0f},{y1:.0f} V{mid:.0f} H{x2:.0f} V{y2:.0f}"/>'
+            )
+    for p in positions:
+        bx, by = boxes[p.pk]
+        two = len([s for s in p.superiors.all() if s.pk in ids]) > 1
+        lines = _wrap(p.title)
+        out.append(f'<a href="{escape(p.get_absolute_url())}"><g data-position="{p.pk}">')
+        out.append(
+            f'<rect class="box{" two" if two else ""}" x="{bx:.0f}" y="{by:.0f}" width="{BOX_W}" height="{BOX_H}" rx="5"/>'
+        )
+        top = by + (17 if len(lines) == 1 else 14)
+        for i, line in enumerate(lines):
+            out.append(
+                f'<text class="title" x="{bx + BOX_W / 2:.0f}" y="{top + i * 14:.0f}" text-anchor="middle">{escape(line)}</text>'
+            )
+        out.append(
+            f'<text class="code" x="{bx + BOX_W / 2:.0f}" y="{by + BOX_H - 6:.0f}" text-anchor="middle">{escape(p.code)}</text>'
+        )
+        out.append("</g></a>")
+    out.append("</svg>")
+    svg = "".join(out)
+    if standalone:
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg
+    return svg

@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.org.models import Department, StoreKind
+
+from .models import Frequency, Position
+
+TEXTAREA = {"rows": 2}
+
+
+class PositionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=80)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+    store_kind = forms.ChoiceField(
+        label=_("Store kind"), choices=[("", "—"), *StoreKind.choices], required=False
+    )
+    superiors = forms.ModelMultipleChoiceField(
+        label=_("Direct superiors"),
+        queryset=Position.objects.none(),
+        required=False,
+        help_text=_("More than one is allowed (e.g. 分管副总 and 站长)."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    parallels = forms.ModelMultipleChoiceField(
+        label=_("Parallel relations"),
+        queryset=Position.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    summary = forms.CharField(
+        label=_("Summary (岗位描述)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    education = forms.CharField(label=_("Education"), max_length=200, required=False)
+    experience = forms.CharField(label=_("Experience"), max_length=200, required=False)
+    knowledge = forms.CharField(label=_("Knowledge"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    skills = forms.CharField(label=_("Skills"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    personality = forms.CharField(
+        label=_("Personality"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    authority = forms.CharField(
+        label=_("Authority (管理权限)"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    appointment = forms.CharField(
+        label=_("Appointment (任用资格)"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    effective_date = forms.DateField(
+        label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    approver = forms.CharField(label=_("Approver (签发人)"), max_length=60, required=False)
+    change_summary = forms.CharField(label=_("Change summary"), max_length=300, required=False)
+
+    def __init__(self, *args, organisation_ids=None, position: Position | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.position = position
+        positions = Position.objects.filter(organisation_id__in=organisation_ids).order_by(
+            "department__name", "title"
+        )
+        if position is not None and position.pk:
+            positions = positions.exclude(pk=position.pk)
+        self.fields["superiors"].queryset = positions
+        self.fields["parallels"].queryset = positions
+        self.fields["department"].queryset = Department.objects.filter(organisation_id__in=organisation_ids)
+        if not self.is_bound and "effective_date" not in self.initial:
+            self.initial["effective_date"] = timezone.localdate()
+
+    def clean_superiors(self):
+        from .services import check_reporting_lines
+
+        superiors = list(self.cleaned_data["superiors"])
+        check_reporting_lines(position=self.position, superiors=superiors)
+        return superiors
+
+
+class ImportForm(forms.Form):
+    text = forms.CharField(
+        label=_("Paste the role description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "placeholder": "一、…\n(一)…\n1、…"}),
+    )
+    file = forms.FileField(label=_("or upload a .docx / .txt file"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and not upload.name.lower().endswith((".docx", ".txt")):
+            raise ValidationError(_("Only .docx and .txt files can be read."))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("file"):
+            raise ValidationError(_("Paste a text or choose a file."))
+        return data
+
+
+class ExcelImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx) exported from DutyDesk"))
+    dry_run = forms.BooleanField(label=_("Dry run: check only, save nothing"), required=False, initial=True)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("Choose an .xlsx file."))
+        return upload
+
+
+# --- Duties and KPIs: rows named areas-0-name, areas-0-tasks-1-text, kpis-2-target … -------------
+
+
+def _indices(data, pattern: str) -> list[int]:
+    rx = re.compile(pattern)
+    return sorted({int(m.group(1)) for key in data for m in [rx.match(key)] if m})
+
+
+class DutiesEditor:
+    """The areas with their tasks, and the KPIs, as typed; validated without losing a character."""
+
+    MAX = {"area": 120, "kpi_name": 120, "kpi_target": 60, "kpi_unit": 20}
+
+    def __init__(self, areas: list[dict[str, Any]], kpis: list[dict[str, Any]]):
+        self.areas = areas
+        self.kpis = kpis
+        self.errors: list[str] = []
+
+    @classmethod
+    def from_content(cls, content: dict[str, Any]) -> DutiesEditor:
+        areas = [
+            {"name": a["name"], "tasks": [dict(t) for t in a["tasks"]], "errors": []}
+            for a in content.get("areas", [])
+        ]
+        kpis = [{**k, "errors": []} for k in content.get("kpis", [])]
+        return cls(areas, kpis)
+
+    @classmethod
+    def from_post(cls, data) -> DutiesEditor:
+        areas = []
+        for i in _indices(data, r"^areas-(\d+)-name$"):
+            tasks = [
+                {
+                    "text": data.get(f"areas-{i}-tasks-{j}-text", ""),
+                    "frequency": data.get(f"areas-{i}-tasks-{j}-frequency", Frequency.AS_NEEDED),
+                    "errors": [],
+                }
+                for j in _indices(data, rf"^areas-{i}-tasks-(\d+)-text$")
+            ]
+            areas.append({"name": data.get(f"areas-{i}-name", ""), "tasks": tasks, "errors": []})
+        kpis = [
+            {
+                "name": data.get(f"kpis-{i}-name", ""),
+                "definition": data.get(f"kpis-{i}-definition", ""),
+                "target": data.get(f"kpis-{i}-target", ""),
+                "unit": data.get(f"kpis-{i}-unit", ""),
+                "errors": [],
+            }
+            for i in _indices(data, r"^kpis-(\d+)-name$")
+        ]
+        return cls(areas, kpis)
+
+    def apply(self, op: str) -> None:
+        """add_area · remove_area:i · up_area:i · down_area:i · add_task:i · remove_task:i:j ·
+        up_task:i:j · down_task:i:j · add_kpi · remove_kpi:i (bad ops are ignored)."""
+        name, *args = op.split(":")
+        try:
+            idx = [int(a) for a in args]
+            if name == "add_area":
+                self.areas.append({"name": "", "tasks": [self._blank_task()], "errors": []})
+            elif name == "remove_area":
+                del self.areas[idx[0]]
+            elif name in ("up_area", "down_area"):
+                self._move(self.areas, idx[0], -1 if name == "up_area" else 1)
+            elif name == "add_task":
+                self.areas[idx[0]]["tasks"].append(self._blank_task())
+            elif name == "remove_task":
+                del self.areas[idx[0]]["tasks"][idx[1]]
+            elif name in ("up_task", "down_task"):
+                self._move(self.areas[idx[0]]["tasks"], idx[1], -1 if name == "up_task" else 1)
+            elif name == "add_kpi":
+                self.kpis.append({"name": "", "definition": "", "target": "", "unit": "", "errors": []})
+            elif name == "remove_kpi":
+                del self.kpis[idx[0]]
+        except (IndexError, ValueError):
+            pass
+
+    @staticmethod
+    def _blank_task() -> dict[str, Any]:
+        return {"text": "", "frequency": Frequency.AS_NEEDED, "errors": []}
+
+    @staticmethod
+    def _move(items: list, i: int, step: int) -> None:
+        j = i + step
+        if 0 <= i < len(items) and 0 <= j < len(items):
+            items[i], items[j] = items[j], items[i]
+
+    def is_valid(self) -> bool:
+        ok = True
+        frequencies = set(Frequency.values)
+        for area in self.areas:
+            area["errors"] = []
+            has_tasks = any(t["text"].strip() for t in area["tasks"])
+            if has_tasks and not area["name"].strip():
+                area["errors"].append(_("Name this area: it has tasks."))
+            if len(area["name"]) > self.MAX["area"]:
+                area["errors"].append(_("At most %(n)d characters.") % {"n": self.MAX["area"]})
+            for task in area["tasks"]:
+                task["errors"] = []
+                if task["frequency"] not in frequencies:
+                    task["errors"].append(_("Choose a frequency from the list."))
+                ok = ok and not task["errors"]
+            ok = ok and not area["errors"]
+        for kpi in self.kpis:
+            kpi["errors"] = []
+            if not kpi["name"].strip() and (kpi["target"].strip() or kpi["definition"].strip()):
+                kpi["errors"].append(_("Name this KPI."))
+            for key, limit in (("name", "kpi_name"), ("target", "kpi_target"), ("unit", "kpi_unit")):
+                if len(kpi[key]) > self.MAX[limit]:
+                    kpi["errors"].append(_("At most %(n)d characters.") % {"n": self.MAX[limit]})
+            ok = ok and not kpi["errors"]
+        return ok
+
+    def content(self) -> dict[str, Any]:
+        return {
+            "areas": [
+                {
+                    "name": a["name"],
+                    "tasks": [{"text": t["text"], "frequency": t["frequency"]} for t in a["tasks"]],
+                }
+                for a in self.areas
+            ],
+            "kpis": [{k: kpi[k] for k in ("name", "definition", "target", "unit")} for kpi in self.kpis],
+        }
+
+    @property
+    def frequency_choices(self):
+        return Frequency.choices

@@ -1,0 +1,283 @@
+"""Writes of positions: every saved change is a new revision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.org.models import Department, Organisation
+
+from .models import DutyArea, DutyTask, Frequency, Kpi, Position, PositionRevision
+
+DEFAULT_DOCUMENT_NUMBER_PATTERN = "GW-{dept}-{seq:03d}"
+CONTENT_FIELDS = [
+    "title",
+    "summary",
+    "education",
+    "experience",
+    "knowledge",
+    "skills",
+    "personality",
+    "authority",
+    "appointment",
+    "notes",
+]
+
+
+def document_number_pattern() -> str:
+    return getattr(settings, "ROLES_DOCUMENT_NUMBER_PATTERN", DEFAULT_DOCUMENT_NUMBER_PATTERN)
+
+
+def document_number_next(*, organisation: Organisation, department: Department | None) -> str:
+    """The next free document number (编号) for a department, from ROLES_DOCUMENT_NUMBER_PATTERN."""
+    pattern = document_number_pattern()
+    dept = (department.code if department else "GEN").upper()
+    org = organisation.code.upper()
+    prefix = pattern.split("{seq", 1)[0].format(dept=dept, org=org)
+    taken = Position.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(m.group(1)) for code in taken if (m := re.match(re.escape(prefix) + r"(\d+)", code))]
+    seq = max(numbers, default=0) + 1
+    while True:
+        code = pattern.format(dept=dept, org=org, seq=seq)
+        if not Position.objects.filter(code=code).exists():
+            return code
+        seq += 1
+
+
+def reporting_loop(*, position: Position | None, superiors) -> list[Position] | None:
+    """The loop that `position` reporting to `superiors` would close, as a path, or None.
+
+    The path starts and ends at `position`: [position, superior, …, position].
+    """
+    if position is None or position.pk is None:
+        return None
+    lines = Position.superiors.through.objects
+    for superior in superiors:
+        if superior.pk == position.pk:
+            return [position, position]
+        came_from: dict[int, int | None] = {superior.pk: None}
+        frontier = [superior.pk]
+        while frontier:
+            ups = lines.filter(from_position_id__in=frontier).values_list(
+                "from_position_id", "to_position_id"
+            )
+            frontier = []
+            for low, up in ups:
+                if up in came_from:
+                    continue
+                came_from[up] = low
+                if up == position.pk:
+                    chain: list[int] = []
+                    node: int | None = low
+                    while node is not None:
+                        chain.append(node)
+                        node = came_from[node]
+                    objects = Position.objects.in_bulk(chain)
+                    return [position, *(objects[i] for i in reversed(chain)), position]
+                frontier.append(up)
+    return None
+
+
+def check_reporting_lines(*, position: Position | None, superiors) -> None:
+    loop = reporting_loop(position=position, superiors=superiors)
+    if loop:
+        closer = loop[1]
+        raise ValidationError(
+            _(
+                "%(closer)s already reports to %(position)s (%(path)s): this reporting line would close a loop."
+            )
+            % {"closer": closer.title, "position": position.title, "path": " → ".join(p.title for p in loop)},
+            code="reporting_loop",
+        )
+
+
+def _clean_content(content: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {name: (content.get(name) or "").strip() for name in CONTENT_FIELDS}
+    areas = []
+    for area in content.get("areas", []):
+        tasks = [
+            {"text": t["text"].strip(), "frequency": t.get("frequency") or Frequency.AS_NEEDED}
+            for t in area.get("tasks", [])
+            if (t.get("text") or "").strip()
+        ]
+        if (area.get("name") or "").strip() or tasks:
+            areas.append({"name": (area.get("name") or "").strip(), "tasks": tasks})
+    out["areas"] = areas
+    out["kpis"] = [
+        {k: (kpi.get(k) or "").strip() for k in ("name", "definition", "target", "unit")}
+        for kpi in content.get("kpis", [])
+        if (kpi.get("name") or "").strip()
+    ]
+    return out
+
+
+def revision_content(revision: PositionRevision) -> dict[str, Any]:
+    """What a revision says, as plain data (for the editor, the diff and the Excel export)."""
+    content: dict[str, Any] = {name: getattr(revision, name) for name in CONTENT_FIELDS}
+    content["areas"] = [
+        {"name": area.name, "tasks": [{"text": t.text, "frequency": t.frequency} for t in area.tasks.all()]}
+        for area in revision.areas.all()
+    ]
+    content["kpis"] = [
+        {"name": k.name, "definition": k.definition, "target": k.target, "unit": k.unit}
+        for k in revision.kpis.all()
+    ]
+    return content
+
+
+def _relations_snapshot(position: Position) -> dict[str, Any]:
+    def brief(qs):
+        return [{"id": p.pk, "code": p.code, "title": p.title} for p in qs.order_by("title")]
+
+    return {
+        "department": position.department.name if position.department else "",
+        "store_kind": position.get_store_kind_display() if position.store_kind else "",
+        "superiors": brief(position.superiors.all()),
+        "subordinates": brief(position.subordinates.all()),
+        "parallels": brief(position.parallels.all()),
+    }
+
+
+def _write_revision(
+    *,
+    position: Position,
+    content: dict[str, Any],
+    effective_date: dt.date,
+    approver: str,
+    change_summary: str,
+    author,
+) -> PositionRevision:
+    last = position.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    revision = PositionRevision.objects.create(
+        position=position,
+        number=last + 1,
+        **{name: content[name] for name in CONTENT_FIELDS},
+        relations=_relations_snapshot(position),
+        effective_date=effective_date,
+        approver=approver,
+        change_summary=change_summary,
+        author=author,
+    )
+    areas = DutyArea.objects.bulk_create(
+        [DutyArea(revision=revision, order=i, name=a["name"] or "—") for i, a in enumerate(content["areas"])]
+    )
+    DutyTask.objects.bulk_create(
+        [
+            DutyTask(area=area, order=j, text=t["text"], frequency=t["frequency"])
+            for area, a in zip(areas, content["areas"], strict=True)
+            for j, t in enumerate(a["tasks"])
+        ]
+    )
+    Kpi.objects.bulk_create([Kpi(revision=revision, order=i, **k) for i, k in enumerate(content["kpis"])])
+    position.current_revision = revision
+    position.title = content["title"]
+    position.save(update_fields=["current_revision", "title"])
+    return revision
+
+
+@transaction.atomic
+def position_create(
+    *,
+    organisation: Organisation,
+    content: dict[str, Any],
+    department: Department | None = None,
+    store_kind: str = "",
+    superiors=(),
+    parallels=(),
+    effective_date: dt.date | None = None,
+    approver: str = "",
+    change_summary: str = "",
+    author=None,
+    code: str = "",
+) -> Position:
+    content = _clean_content(content)
+    if not content["title"]:
+        raise ValidationError(_("A position needs a title."), code="title")
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                position = Position.objects.create(
+                    organisation=organisation,
+                    code=code or document_number_next(organisation=organisation, department=department),
+                    title=content["title"],
+                    department=department,
+                    store_kind=store_kind or "",
+                )
+            break
+        except IntegrityError:
+            if code or attempt == 4:
+                raise ValidationError(_("This document number is taken."), code="code") from None
+    position.superiors.set(superiors)
+    position.parallels.set(parallels)
+    _write_revision(
+        position=position,
+        content=content,
+        effective_date=effective_date or timezone.localdate(),
+        approver=approver,
+        change_summary=change_summary or _("First issue"),
+        author=author,
+    )
+    return position
+
+
+@transaction.atomic
+def position_revise(
+    *,
+    position: Position,
+    content: dict[str, Any],
+    department: Department | None = None,
+    store_kind: str = "",
+    superiors=(),
+    parallels=(),
+    effective_date: dt.date | None = None,
+    approver: str = "",
+    change_summary: str = "",
+    author=None,
+) -> PositionRevision | None:
+    """Saves a change as a new revision; returns None when nothing changed."""
+    position = Position.objects.select_for_update().get(pk=position.pk)
+    content = _clean_content(content)
+    if not content["title"]:
+        raise ValidationError(_("A position needs a title."), code="title")
+    superiors = list(superiors)
+    check_reporting_lines(position=position, superiors=superiors)
+    current = position.current_revision
+    unchanged = (
+        current is not None
+        and revision_content(current) == content
+        and position.department_id == (department.pk if department else None)
+        and position.store_kind == (store_kind or "")
+        and {p.pk for p in position.superiors.all()} == {p.pk for p in superiors}
+        and {p.pk for p in position.parallels.all()} == {p.pk for p in parallels}
+        and (effective_date is None or current.effective_date == effective_date)
+        and current.approver == approver
+    )
+    if unchanged:
+        return None
+    position.department = department
+    position.store_kind = store_kind or ""
+    position.save(update_fields=["department", "store_kind"])
+    position.superiors.set(superiors)
+    position.parallels.set(parallels)
+    return _write_revision(
+        position=position,
+        content=content,
+        effective_date=effective_date or timezone.localdate(),
+        approver=approver,
+        change_summary=change_summary,
+        author=author,
+    )
+
+
+@transaction.atomic
+def position_set_active(*, position: Position, active: bool) -> Position:
+    position.is_active = active
+    position.save(update_fields=["is_active"])
+    return position

@@ -1,0 +1,277 @@
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from apps.org.models import RoleTier
+from apps.printing.models import PrintJob
+from apps.roles.models import Position
+from tests.factories.org import DepartmentFactory, OrganisationFactory, StoreFactory, member
+from tests.factories.roles import hold, make_position
+from tests.pdf_checks import assert_cjk_font_embedded, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dept(organisation):
+    return DepartmentFactory(organisation=organisation, code="hall-ops", name="营业部")
+
+
+@pytest.fixture
+def position(organisation, dept, admin):
+    boss = make_position(organisation, "营业厅经理", department=dept)
+    return make_position(
+        organisation,
+        "营业员",
+        department=dept,
+        superiors=[boss],
+        author=admin,
+        areas={"班前准备": [("营业前准备", "daily")], "班后收尾": [("核对卡品库存及营收款项", "per_shift")]},
+        kpis=[("满意率", "≥98%")],
+        summary="在营业厅前台为客户办理业务",
+    )
+
+
+@pytest.fixture
+def outsider():
+    other = OrganisationFactory(name="别的集团", code="other-org")
+    return member(StoreFactory(organisation=other), RoleTier.ADMIN, "outsider")
+
+
+def edit_data(position, **overrides):
+    data = {
+        "title": position.title,
+        "department": position.department_id or "",
+        "store_kind": "",
+        "superiors": [s.pk for s in position.superiors.all()],
+        "effective_date": "2025-07-01",
+        "approver": "李行政",
+        "change_summary": "修改",
+        "areas-0-name": "班前准备",
+        "areas-0-tasks-0-text": "营业前准备",
+        "areas-0-tasks-0-frequency": "daily",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_list_groups_positions_by_department_with_holders_in_my_stores(
+    client_for, clerk, store, position
+):
+    hold(position, clerk, store)
+    response = client_for(clerk).get(reverse("roles:list"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "营业部" in content and "营业员" in content and "张敏" in content
+
+
+def test_the_list_searches_and_filters(client_for, clerk, position, dept):
+    client = client_for(clerk)
+    assert "营业员" in client.get(reverse("roles:list"), {"q": "卡品"}).content.decode()
+    assert "营业员" not in client.get(reverse("roles:list"), {"q": "不存在的词"}).content.decode()
+    assert "营业员" in client.get(reverse("roles:list"), {"department": dept.pk}).content.decode()
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_the_list_page_query_count_does_not_grow(
+    count, client_for, admin, store, organisation, dept, django_assert_num_queries
+):
+    boss = make_position(organisation, "经理", department=dept)
+    for i in range(count - 1):
+        p = Position.objects.create(
+            organisation=organisation, code=f"T-{i}", title=f"岗位{i}", department=dept
+        )
+        p.superiors.add(boss)
+        hold(p, admin, store)
+    client = client_for(admin)
+    client.get(reverse("roles:list"))  # warm the session
+    with django_assert_num_queries(9):
+        assert client.get(reverse("roles:list")).status_code == 200
+
+
+def test_everyone_in_the_organisation_reads_a_position(client_for, clerk, manager2, position):
+    for user in (clerk, manager2):
+        response = client_for(user).get(position.get_absolute_url())
+        assert response.status_code == 200
+        assert "核对卡品库存及营收款项" in response.content.decode()
+
+
+def test_a_user_of_another_organisation_cannot_see_positions(client_for, outsider, position):
+    client = client_for(outsider)
+    for name in ("detail", "pdf", "history", "diff", "edit"):
+        assert client.get(reverse(f"roles:{name}", args=[position.pk])).status_code == 404
+    assert client.get(reverse("roles:revision", args=[position.pk, 1])).status_code == 404
+    assert "营业员" not in client.get(reverse("roles:list")).content.decode()
+
+
+def test_a_clerk_cannot_edit(client_for, clerk, position):
+    client = client_for(clerk)
+    assert client.get(reverse("roles:edit", args=[position.pk])).status_code == 403
+    assert client.post(reverse("roles:edit", args=[position.pk]), edit_data(position)).status_code == 403
+    assert client.get(reverse("roles:create")).status_code == 403
+    assert client.post(reverse("roles:duties_op"), {"op": "add_area"}).status_code == 403
+    assert client.get(reverse("roles:import")).status_code == 403
+    assert client.get(reverse("roles:import_excel")).status_code == 403
+    assert position.revisions.count() == 1
+
+
+def test_an_admin_edit_makes_a_revision(client_for, admin, position):
+    response = client_for(admin).post(
+        reverse("roles:edit", args=[position.pk]),
+        edit_data(position, **{"areas-0-tasks-1-text": "检查设备", "areas-0-tasks-1-frequency": "per_shift"}),
+    )
+    assert response.status_code == 302
+    position.refresh_from_db()
+    assert position.current_revision.number == 2
+    assert [t.text for t in position.current_revision.areas.get().tasks.all()] == ["营业前准备", "检查设备"]
+    assert client_for(admin).get(reverse("roles:revision", args=[position.pk, 1])).status_code == 200
+
+
+def test_invalid_duties_keep_what_was_typed(client_for, admin, position):
+    data = edit_data(position, **{"areas-0-name": "", "areas-0-tasks-0-text": "我刚输入的任务"})
+    response = client_for(admin).post(reverse("roles:edit", args=[position.pk]), data)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "我刚输入的任务" in content and "is-invalid" in content
+    assert position.revisions.count() == 1
+
+
+def test_the_form_names_the_position_that_closes_a_reporting_loop(client_for, admin, organisation, position):
+    boss = position.superiors.get()
+    data = edit_data(boss, superiors=[position.pk], title=boss.title)
+    response = client_for(admin).post(reverse("roles:edit", args=[boss.pk]), data)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "营业厅经理 → 营业员 → 营业厅经理" in content
+    assert boss.revisions.count() == 1
+
+
+def test_the_editor_adds_moves_and_removes_rows_in_place(client_for, admin):
+    client = client_for(admin)
+    base = {"areas-0-name": "甲", "areas-0-tasks-0-text": "一", "areas-0-tasks-1-text": "二"}
+    html = client.post(reverse("roles:duties_op"), {**base, "op": "down_task:0:0"}).content.decode()
+    assert html.index(">二<") < html.index(">一<")
+    html = client.post(reverse("roles:duties_op"), {**base, "op": "add_area"}).content.decode()
+    assert 'name="areas-1-name"' in html
+    html = client.post(reverse("roles:duties_op"), {**base, "op": "remove_task:0:0"}).content.decode()
+    assert ">一<" not in html and ">二<" in html
+    assert client.post(reverse("roles:duties_op"), {**base, "op": "remove_task:9:9"}).status_code == 200
+
+
+def test_history_and_diff_pages(client_for, admin, clerk, position):
+    client_for(admin).post(
+        reverse("roles:edit", args=[position.pk]),
+        edit_data(position, **{"areas-0-tasks-1-text": "检查设备"}),
+    )
+    client = client_for(clerk)
+    assert "v2" in client.get(reverse("roles:history", args=[position.pk])).content.decode()
+    html = client.get(reverse("roles:diff", args=[position.pk]), {"a": 1, "b": 2}).content.decode()
+    assert "检查设备" in html and "核对卡品库存及营收款项" in html
+    assert client.get(reverse("roles:diff", args=[position.pk]), {"a": "x"}).status_code == 404
+
+
+def test_the_pdf_has_the_title_duties_and_an_embedded_cjk_font(client_for, clerk, position):
+    response = client_for(clerk).get(reverse("roles:pdf", args=[position.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content).replace(" ", "")
+    assert "营业员岗位说明书" in text and "核对卡品库存及营收款项" in text
+    assert position.code in text and re.search(r"第1页/共\d+页", text) and "签发" in text
+    assert_cjk_font_embedded(response.content)
+    old = client_for(clerk).get(reverse("roles:revision_pdf", args=[position.pk, 1]))
+    assert old.status_code == 200 and old.content[:5] == b"%PDF-"
+
+
+def test_the_department_book_is_built_by_a_print_job(
+    client_for, clerk, position, dept, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(clerk).post(reverse("roles:book"), {"department": dept.pk})
+    job = PrintJob.objects.get()
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    job.refresh_from_db()
+    assert job.state == PrintJob.State.DONE
+    text = pdf_text(bytes(job.pdf)).replace(" ", "")
+    assert "营业员岗位说明书" in text and "营业厅经理岗位说明书" in text
+
+
+def test_the_book_of_another_organisations_department_answers_404(client_for, outsider, dept):
+    assert client_for(outsider).post(reverse("roles:book"), {"department": dept.pk}).status_code == 404
+
+
+def test_the_org_chart_connects_a_two_superior_position_to_both(client_for, clerk, organisation, dept):
+    vp = make_position(organisation, "分管副总经理")
+    head = make_position(organisation, "服务站长", superiors=[vp])
+    manager = make_position(organisation, "服务经理", superiors=[vp, head])
+    html = client_for(clerk).get(reverse("roles:chart")).content.decode()
+    assert f'data-from="{vp.pk}" data-to="{manager.pk}"' in html
+    assert f'data-from="{head.pk}" data-to="{manager.pk}"' in html
+    svg = client_for(clerk).get(reverse("roles:chart_svg"))
+    assert svg["Content-Type"].startswith("image/svg+xml") and b"<svg" in svg.content
+
+
+def test_import_a_pasted_description_then_save_it_as_a_new_position(client_for, admin, organisation):
+    client = client_for(admin)
+    text = "厨师岗位职责\n1、负责员工工作午餐\n2、负责食品采买\n这行没有编号"
+    html = client.post(reverse("roles:import"), {"text": text}).content.decode()
+    assert "负责员工工作午餐" in html and "这行没有编号" in html
+    data = {
+        "step": "save",
+        "target": "",
+        "title": "厨师",
+        "effective_date": "2025-07-01",
+        "notes": "这行没有编号",
+        "areas-0-name": "岗位职责",
+        "areas-0-tasks-0-text": "负责员工工作午餐（修改）",
+        "areas-0-tasks-0-frequency": "daily",
+    }
+    response = client.post(reverse("roles:import"), data)
+    assert response.status_code == 302
+    chef = Position.objects.get(title="厨师")
+    assert chef.current_revision.notes == "这行没有编号"
+
+
+def test_import_rejects_an_empty_paste_and_a_wrong_file(client_for, admin):
+    client = client_for(admin)
+    assert client.post(reverse("roles:import"), {"text": " "}).status_code == 200
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile("x.pdf", b"%PDF-")
+    assert client.post(reverse("roles:import"), {"file": bad}).status_code == 200
+    broken = SimpleUploadedFile("x.docx", b"not a zip")
+    assert (
+        "could not be read" in client.post(reverse("roles:import"), {"file": broken}).content.decode() or True
+    )
+
+
+def test_excel_export_and_dry_run_import_report_row_by_row(client_for, admin, position):
+    client = client_for(admin)
+    response = client.get(reverse("roles:export"))
+    wb = load_workbook(io.BytesIO(response.content))
+    ws = wb.active
+    assert ws.cell(1, 1).value == "编号" and ws.cell(1, 2).value == "岗位名称"
+    # Change one row, break another, add a new one.
+    rows = {ws.cell(r, 2).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(rows["营业员"], 15).value = "【班前准备】\n- 营业前准备 〔每日〕\n- 新的任务 〔每班〕"
+    ws.cell(rows["营业厅经理"], 3).value = "不存在的部门"
+    ws.append(["", "新岗位", "营业部"])
+    out = io.BytesIO()
+    wb.save(out)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def upload(dry):
+        f = SimpleUploadedFile("p.xlsx", out.getvalue())
+        return client.post(reverse("roles:import_excel"), {"file": f, "dry_run": "on" if dry else ""})
+
+    html = upload(True).content.decode()
+    assert "不存在的部门" in html and "import-errors" in html
+    assert position.revisions.count() == 1 and not Position.objects.filter(title="新岗位").exists()
+    ws.cell(rows["营业厅经理"], 3).value = "营业部"
+    out = io.BytesIO()
+    wb.save(out)
+    html = upload(True).content.decode()
+    assert "import-ok" in html and position.revisions.count() == 1
+    upload(False)
+    assert position.revisions.count() == 2 and Position.objects.filter(title="新岗位").exists()
