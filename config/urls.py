@@ -22,6 +22,8 @@ urlpatterns = [
     path("org/", include("apps.org.urls")),
     path("printing/", include("apps.printing.urls")),
     path("roles/", include("apps.roles.urls")),
+    path("checklists/", include("apps.checklists.urls")),
+    path("handovers/", include("apps.checklists.urls_handovers")),
     path("targets/", include("apps.targets.urls")),
     path("admin/", admin.site.urls),
 ]

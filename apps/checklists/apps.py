@@ -6,3 +6,24 @@ class ChecklistsConfig(AppConfig):
     name = "apps.checklists"
     label = "checklists"
     verbose_name = _("Checklists and handovers")
+
+    def ready(self):
+        from apps.org.navigation import NavItem, register_home_panel, register_nav
+
+        from . import panels
+        from .open_matters import register_provider
+
+        register_nav(
+            NavItem(_("Checklists"), "checklists:home", perm="checklists.run", order=20, icon="bi-ui-checks")
+        )
+        register_nav(
+            NavItem(
+                _("Handovers"), "handovers:list", perm="handovers.sign", order=22, icon="bi-arrow-left-right"
+            )
+        )
+        register_nav(
+            NavItem(_("Board"), "checklists:board", perm="checklists.board", order=24, icon="bi-grid-3x3")
+        )
+        register_home_panel(panels.shift_panel)
+        register_home_panel(panels.manager_panel)
+        register_provider("checklists", panels.failed_items_of)

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 
 from .models import Department, Membership, Organisation, RoleTier, Store, StoreKind, User
 
@@ -97,6 +98,8 @@ SIGN_INS = ["admin", "manager", "clerk", "aftersales", "manager2", "clerk2", "ad
 
 
 def seed_org() -> DemoContext:
+    # Hashing is slow by design: hash the shared demo password once, for every new demo user.
+    demo_hash = None
     org, created = Organisation.objects.get_or_create(code="xinyuan", defaults={"name": "鑫源服务集团"})
     ctx = DemoContext(organisation=org)
     ctx.count(created)
@@ -136,7 +139,8 @@ def seed_org() -> DemoContext:
             },
         )
         if created:
-            user.set_password(settings.DEMO_PASSWORD)
+            demo_hash = demo_hash or make_password(settings.DEMO_PASSWORD)
+            user.password = demo_hash
             user.save(update_fields=["password"])
         ctx.users[username] = user
         ctx.count(created)

@@ -177,6 +177,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # the database, so a missed or doubled tick does no harm.
 CELERY_BEAT_SCHEDULE = {
     "health-heartbeat": {"task": "apps.health.tasks.heartbeat_task", "schedule": crontab()},
+    "checklists-tick": {"task": "apps.checklists.tasks.checklists_tick_task", "schedule": crontab()},
     "targets-kpi-snapshots": {
         "task": "apps.targets.tasks.refresh_kpi_snapshots_task",
         "schedule": crontab(minute="*/5"),

@@ -1,0 +1,270 @@
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.db.models import QuerySet
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from apps.org.models import RoleTier, User
+from apps.roles.models import Position
+
+from .models import ChecklistTemplate, ItemKind, MovementKind, TemplateItem
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_TYPES = {"jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff", "png": b"\x89PNG\r\n\x1a\n", "webp": b"RIFF"}
+
+
+def validate_photo(upload) -> None:
+    if upload.size > PHOTO_MAX_BYTES:
+        raise forms.ValidationError(_("The photo is larger than 5 MB."))
+    ext = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if ext not in PHOTO_TYPES:
+        raise forms.ValidationError(_("Only JPEG, PNG or WebP photos are accepted."))
+    head = upload.read(12)
+    upload.seek(0)
+    if not head.startswith(PHOTO_TYPES[ext]) or (ext == "webp" and head[8:12] != b"WEBP"):
+        raise forms.ValidationError(_("This file is not a JPEG, PNG or WebP image."))
+
+
+class ItemAnswerForm(forms.Form):
+    """One item's answer; `ok`, `value_number` and `value_text` are worked out from the item's kind."""
+
+    outcome = forms.ChoiceField(
+        choices=[("ok", _("OK")), ("fail", _("Not OK"))], required=False, widget=forms.HiddenInput
+    )
+    value = forms.CharField(label=_("Answer"), required=False, max_length=500)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    photo = forms.FileField(label=_("Photo"), required=False, validators=[validate_photo])
+    confirmer_username = forms.CharField(label=_("Second person's user name"), required=False, max_length=150)
+    confirmer_password = forms.CharField(
+        label=_("Second person's password"), required=False, widget=forms.PasswordInput(render_value=False)
+    )
+
+    def __init__(self, *args, item: TemplateItem, **kwargs):
+        self.item = item
+        super().__init__(*args, **kwargs)
+        if item.kind == ItemKind.CHOICE:
+            self.fields["value"] = forms.ChoiceField(
+                label=_("Answer"), choices=[("", "—")] + [(c, c) for c in item.choice_list()], required=False
+            )
+
+    def clean(self):
+        data = super().clean()
+        item = self.item
+        outcome = data.get("outcome") or ""
+        raw = (data.get("value") or "").strip()
+        self.value_number = None
+        self.value_text = ""
+        if item.kind in (ItemKind.NUMBER, ItemKind.COUNT):
+            if not raw:
+                self.add_error("value", _("Enter a number."))
+                return data
+            try:
+                number = Decimal(raw.replace(",", ""))
+            except InvalidOperation:
+                self.add_error("value", _("Enter a number."))
+                return data
+            if item.kind == ItemKind.COUNT and number != number.to_integral_value():
+                self.add_error("value", _("A count is a whole number."))
+                return data
+            self.value_number = number
+            if item.kind == ItemKind.NUMBER:
+                ok = (item.min_value is None or number >= item.min_value) and (
+                    item.max_value is None or number <= item.max_value
+                )
+            else:
+                ok = number == item.expected_count
+            self.ok = ok and outcome != "fail"
+        elif item.kind == ItemKind.CHOICE:
+            if not raw:
+                self.add_error("value", _("Choose an answer."))
+                return data
+            self.value_text = raw
+            self.ok = raw not in item.fail_choice_list() and outcome != "fail"
+        elif item.kind == ItemKind.TEXT:
+            if not raw and outcome != "fail":
+                self.add_error("value", _("Write the answer."))
+                return data
+            self.value_text = raw
+            self.ok = outcome != "fail"
+        else:  # tick, photo, second person: the button says OK or not OK
+            if outcome not in ("ok", "fail"):
+                self.add_error(None, _("Choose OK or not OK."))
+                return data
+            self.ok = outcome == "ok"
+            if item.kind == ItemKind.SECOND_PERSON and self.ok and not data.get("confirmer_username"):
+                self.add_error(
+                    "confirmer_username", _("The second person signs here with their own user name.")
+                )
+        if not self.ok and not (data.get("note") or "").strip():
+            self.add_error("note", _("A failed item needs a note saying what is wrong."))
+        return data
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(label=_("How it was resolved"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+WEEKDAYS = [
+    ("1", "周一"),
+    ("2", "周二"),
+    ("3", "周三"),
+    ("4", "周四"),
+    ("5", "周五"),
+    ("6", "周六"),
+    ("7", "周日"),
+]
+
+
+class TemplateForm(forms.ModelForm):
+    weekday_set = forms.MultipleChoiceField(
+        label=_("Weekdays"),
+        choices=WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[d for d, _l in WEEKDAYS],
+    )
+
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["name", "position", "phase", "stores", "shift", "due_time", "is_active"]
+        widgets = {
+            "due_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "stores": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["position"].queryset = Position.objects.filter(organisation=organisation, is_active=True)
+        self.fields["stores"].queryset = organisation.stores.filter(is_active=True)
+        if self.instance.pk:
+            self.fields["weekday_set"].initial = list(self.instance.weekdays)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        clash = ChecklistTemplate.objects.filter(organisation=self.organisation, name=name).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError(_("Another template has this name."))
+        return name
+
+    def save(self, commit=True):
+        self.instance.organisation = self.organisation
+        self.instance.weekdays = "".join(sorted(self.cleaned_data["weekday_set"]))
+        return super().save(commit)
+
+
+ItemFormSet = inlineformset_factory(
+    ChecklistTemplate,
+    TemplateItem,
+    fields=[
+        "order",
+        "text",
+        "kind",
+        "required",
+        "min_value",
+        "max_value",
+        "expected_count",
+        "choices",
+        "fail_choices",
+        "on_fail",
+        "is_active",
+    ],
+    extra=2,
+    can_delete=False,
+    widgets={"text": forms.TextInput(attrs={"size": 40})},
+)
+
+
+class HandoverStartForm(forms.Form):
+    counter = forms.ModelChoiceField(label=_("Counter (台席)"), queryset=None)
+    incoming = forms.ModelChoiceField(label=_("Incoming clerk"), queryset=None)
+
+    def __init__(self, *args, counters, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counter"].queryset = counters
+        self.fields["incoming"].queryset = people
+        self.fields["counter"].label_from_instance = lambda c: f"{c.store} · {c.name}"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+
+
+class SignForm(PasswordForm):
+    notes = forms.CharField(
+        label=_("Notes for the next shift"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class WitnessForm(forms.Form):
+    username = forms.CharField(label=_("Witness user name"), max_length=150)
+    password = forms.CharField(label=_("Witness password"), widget=forms.PasswordInput)
+
+
+class AmendmentForm(forms.Form):
+    line = forms.ModelChoiceField(label=_("Line"), queryset=None)
+    counted = forms.DecimalField(label=_("Corrected count"), min_value=0, max_digits=12, decimal_places=2)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, handover, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = handover.lines.select_related("item")
+        self.fields["line"].label_from_instance = lambda ln: f"{ln.item} ({ln.counted})"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class BalanceForm(forms.Form):
+    counter = forms.ModelChoiceField(label=_("Counter (台席)"), queryset=None)
+    item = forms.ModelChoiceField(label=_("Item"), queryset=None)
+    quantity = forms.DecimalField(label=_("Opening balance"), min_value=0, max_digits=12, decimal_places=2)
+
+    def __init__(self, *args, counters, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counter"].queryset = counters
+        self.fields["counter"].label_from_instance = lambda c: f"{c.store} · {c.name}"
+        self.fields["item"].queryset = items
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class MovementForm(forms.Form):
+    counter = forms.ModelChoiceField(label=_("Counter (台席)"), queryset=None)
+    item = forms.ModelChoiceField(label=_("Item"), queryset=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=MovementKind.choices)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, counters, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counter"].queryset = counters
+        self.fields["counter"].label_from_instance = lambda c: f"{c.store} · {c.name}"
+        self.fields["item"].queryset = items
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+def people_who_sign(stores) -> QuerySet[User]:
+    """Clerks, managers and admins of the given stores: the people who may take over a counter."""
+    return (
+        User.objects.filter(
+            memberships__store__in=stores,
+            memberships__is_active=True,
+            memberships__tier__in=[RoleTier.CLERK, RoleTier.MANAGER, RoleTier.ADMIN],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )

@@ -1,0 +1,814 @@
+"""Writes of the checklists app: templates, runs and answers, the minute beat job, handovers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.org.access import can
+from apps.org.models import Store, User
+from apps.org.selectors import managers_of
+from apps.roles.models import Frequency, PositionHolder
+from apps.roles.selectors import duty_tasks_for
+
+from .models import (
+    AmendmentState,
+    ChecklistRun,
+    ChecklistTemplate,
+    Counter,
+    FailureAction,
+    FailureState,
+    Handover,
+    HandoverAmendment,
+    HandoverLine,
+    HandoverSignature,
+    HandoverState,
+    ItemFailure,
+    ItemKind,
+    ItemResult,
+    MovementKind,
+    Notification,
+    OpeningBalance,
+    RunState,
+    Shift,
+    SignatureRole,
+    StockItem,
+    StockMovement,
+    TemplateItem,
+)
+from .open_matters import open_matters_for
+
+# Runs appear this long before their shift starts, so they are there when the clerk arrives.
+RUN_LEAD = dt.timedelta(minutes=30)
+# After the person's reminder, the manager is told this much later.
+MANAGER_REMINDER_AFTER = dt.timedelta(minutes=30)
+REPEAT_FAILURES = 3
+
+
+class ServiceError(Exception):
+    """A rule said no; the message is for the user."""
+
+
+class HandoverError(ServiceError):
+    pass
+
+
+def _aware(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+def _notify(*, recipients, store: Store, key: str, text: str, url: str = "") -> int:
+    rows = [Notification(recipient=u, store=store, key=key, text=text[:300], url=url) for u in recipients]
+    return len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+def _check_password(user: User, password: str) -> None:
+    if not password or not user.check_password(password):
+        raise ServiceError(_("The password of %(name)s is not correct.") % {"name": user})
+
+
+# ---------------------------------------------------------------- templates
+
+
+@transaction.atomic
+def template_items_generate(*, template: ChecklistTemplate, user: User) -> int:
+    """Add one tick item per duty of the position done every shift or every day (idempotent)."""
+    existing = set(template.items.exclude(duty_task=None).values_list("duty_task_id", flat=True))
+    last = template.items.aggregate(m=Max("order"))["m"] or 0
+    new = []
+    for task in duty_tasks_for(
+        position=template.position, frequencies=[Frequency.PER_SHIFT, Frequency.DAILY]
+    ):
+        if task.pk in existing:
+            continue
+        last += 10
+        new.append(TemplateItem(template=template, order=last, text=task.text[:300], duty_task=task))
+    TemplateItem.objects.bulk_create(new)
+    return len(new)
+
+
+# ---------------------------------------------------------------- the minute beat job
+
+
+def runs_create_due(*, now: dt.datetime | None = None) -> int:
+    """Create today's runs for the holders of each template's position, from 30 minutes before the
+    shift starts until it ends. Idempotent: the unique (template, store, person, date) key and a read
+    of what exists make a repeated tick create nothing."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    templates = list(
+        ChecklistTemplate.objects.filter(is_active=True, position__is_active=True)
+        .select_related("position")
+        .prefetch_related("stores")
+    )
+    item_counts = dict(
+        TemplateItem.objects.filter(template__in=templates, is_active=True)
+        .values("template")
+        .annotate(n=Count("pk"))
+        .values_list("template", "n")
+    )
+    existing = set(
+        ChecklistRun.objects.filter(date=today).values_list("template_id", "store_id", "assignee_id")
+    )
+    due: list[tuple[ChecklistTemplate, Store, dt.datetime, dt.datetime, dt.datetime]] = []
+    for template in templates:
+        if not template.runs_on(today):
+            continue
+        for store in template.stores.all():
+            if not store.is_active:
+                continue
+            start, end = Shift.hours(template.shift, store)
+            starts_at, ends_at = _aware(today, start), _aware(today, end)
+            if not (starts_at - RUN_LEAD <= now <= ends_at):
+                continue
+            due_at = min(max(_aware(today, template.due_time), starts_at), ends_at)
+            due.append((template, store, starts_at, due_at, ends_at))
+    # Who is on shift: the active holders of the template's position in the store, read for every
+    # due (position, store) pair in one query (the same rows roles.selectors.holders_of reads).
+    on_shift: dict[tuple[int, int], list[int]] = defaultdict(list)
+    if due:
+        for position_id, store_id, user_id in PositionHolder.objects.filter(
+            position_id__in={t.position_id for t, *_r in due},
+            store_id__in={s.pk for _t, s, *_r in due},
+            is_active=True,
+            user__is_active=True,
+        ).values_list("position_id", "store_id", "user_id"):
+            on_shift[(position_id, store_id)].append(user_id)
+    new: list[ChecklistRun] = []
+    for template, store, starts_at, due_at, ends_at in due:
+        for user_id in sorted(set(on_shift[(template.position_id, store.pk)])):
+            if (template.pk, store.pk, user_id) in existing:
+                continue
+            new.append(
+                ChecklistRun(
+                    template=template,
+                    store=store,
+                    assignee_id=user_id,
+                    date=today,
+                    starts_at=starts_at,
+                    due_at=due_at,
+                    ends_at=ends_at,
+                    item_count=item_counts.get(template.pk, 0),
+                )
+            )
+    created = 0
+    for i in range(0, len(new), 500):
+        created += len(ChecklistRun.objects.bulk_create(new[i : i + 500], ignore_conflicts=True))
+    return created
+
+
+@transaction.atomic
+def runs_mark_overdue(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Open runs past their due time become late; open runs past the end of their shift are missed."""
+    now = now or timezone.now()
+    missed_ids = list(
+        ChecklistRun.objects.open()
+        .filter(ends_at__lt=now)
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)
+    )
+    missed = ChecklistRun.objects.filter(pk__in=missed_ids).update(state=RunState.MISSED)
+    late_ids = list(
+        ChecklistRun.objects.filter(
+            state__in=[RunState.NOT_STARTED, RunState.IN_PROGRESS], completed_at=None, due_at__lt=now
+        )
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)
+    )
+    late = ChecklistRun.objects.filter(pk__in=late_ids).update(state=RunState.LATE)
+    return late, missed
+
+
+@transaction.atomic
+def reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Late runs: remind the person first; still open half an hour later (or missed): the manager."""
+    now = now or timezone.now()
+    sent = 0
+    runs = list(
+        ChecklistRun.objects.filter(
+            state__in=[RunState.LATE, RunState.MISSED], completed_at=None, reminded_person_at=None
+        )
+        .select_related("template", "store", "assignee")
+        .select_for_update(skip_locked=True, of=("self",))
+    )
+    for run in runs:
+        sent += _notify(
+            recipients=[run.assignee],
+            store=run.store,
+            key=f"run-late:{run.pk}",
+            text=_("Checklist “%(name)s” was due at %(time)s and is not done yet.")
+            % {"name": run.template.name, "time": timezone.localtime(run.due_at).strftime("%H:%M")},
+            url=run.get_absolute_url(),
+        )
+    ChecklistRun.objects.filter(pk__in=[r.pk for r in runs]).update(reminded_person_at=now)
+    runs = list(
+        ChecklistRun.objects.filter(
+            Q(state=RunState.MISSED) | Q(state=RunState.LATE, due_at__lt=now - MANAGER_REMINDER_AFTER),
+            completed_at=None,
+            reminded_manager_at=None,
+        )
+        .select_related("template", "store", "assignee")
+        .select_for_update(skip_locked=True, of=("self",))
+    )
+    managers: dict[int, list[User]] = {}
+    for run in runs:
+        if run.store_id not in managers:
+            managers[run.store_id] = list(managers_of(store=run.store))
+        text = (
+            _("%(person)s missed the checklist “%(name)s” of %(date)s.")
+            if run.state == RunState.MISSED
+            else _("%(person)s has not done the checklist “%(name)s” of %(date)s, due long ago.")
+        )
+        sent += _notify(
+            recipients=managers[run.store_id],
+            store=run.store,
+            key=f"run-manager:{run.pk}",
+            text=text % {"person": run.assignee, "name": run.template.name, "date": run.date},
+            url=run.get_absolute_url(),
+        )
+    ChecklistRun.objects.filter(pk__in=[r.pk for r in runs]).update(reminded_manager_at=now)
+    return sent
+
+
+def checklists_tick(*, now: dt.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    created = runs_create_due(now=now)
+    late, missed = runs_mark_overdue(now=now)
+    reminders = reminders_send(now=now)
+    return {"created": created, "late": late, "missed": missed, "reminders": reminders}
+
+
+# ---------------------------------------------------------------- answering
+
+
+def _second_person(*, run: ChecklistRun, user: User, username: str, password: str) -> User:
+    confirmer = User.objects.filter(username=username, is_active=True).first() if username else None
+    if confirmer is None:
+        raise ServiceError(_("The second person must sign in with their own user name and password."))
+    if confirmer.pk == user.pk:
+        raise ServiceError(_("The second person must be someone else."))
+    if not can(confirmer, "checklists.run", run.store):
+        raise ServiceError(_("%(name)s does not work in this store.") % {"name": confirmer})
+    _check_password(confirmer, password)
+    return confirmer
+
+
+@transaction.atomic
+def item_answer(
+    *,
+    run: ChecklistRun,
+    item: TemplateItem,
+    user: User,
+    ok: bool,
+    value_number: Decimal | None = None,
+    value_text: str = "",
+    note: str = "",
+    photo=None,
+    confirmer_username: str = "",
+    confirmer_password: str = "",
+    now: dt.datetime | None = None,
+) -> ItemResult:
+    """Save one answer the moment it is given; a failure needs a note and triggers its action."""
+    now = now or timezone.now()
+    run = ChecklistRun.objects.select_for_update().select_related("template", "store").get(pk=run.pk)
+    if run.assignee_id != user.pk:
+        raise ServiceError(_("Only %(name)s can answer this checklist.") % {"name": run.assignee})
+    if not run.is_open:
+        raise ServiceError(_("This checklist is closed."))
+    if item.template_id != run.template_id or not item.is_active:
+        raise ServiceError(_("This item is not on this checklist."))
+    note = (note or "").strip()
+    if not ok and not note:
+        raise ServiceError(_("A failed item needs a note saying what is wrong."))
+    if item.kind == ItemKind.PHOTO and not photo:
+        existing = ItemResult.objects.filter(run=run, item=item).exclude(photo="").exists()
+        if not existing:
+            raise ServiceError(_("Take or choose a photo."))
+    confirmer = None
+    if item.kind == ItemKind.SECOND_PERSON and ok:
+        confirmer = _second_person(
+            run=run, user=user, username=confirmer_username, password=confirmer_password
+        )
+
+    result = ItemResult.objects.filter(run=run, item=item).first() or ItemResult(run=run, item=item)
+    was_failed = result.pk is not None and not result.ok
+    result.item_text = item.text
+    result.ok = ok
+    result.value_number = value_number
+    result.value_text = value_text or ""
+    result.note = note
+    if photo:
+        result.photo = photo
+    result.answered_by = user
+    result.answered_at = now
+    result.confirmed_by = confirmer
+    result.confirmed_at = now if confirmer else None
+    result.save()
+
+    failure = ItemFailure.objects.filter(result=result).first()
+    if not ok:
+        if failure is None:
+            failure = ItemFailure.objects.create(
+                store=run.store,
+                run=run,
+                item=item,
+                result=result,
+                raised_by=user,
+                raised_at=now,
+                action=item.on_fail,
+                note=note,
+            )
+            _failure_triggered(failure=failure, run=run)
+        elif failure.note != note or failure.state != FailureState.OPEN:
+            failure.note = note
+            failure.state = FailureState.OPEN
+            failure.resolved_at = None
+            failure.resolved_by = None
+            failure.save()
+    elif was_failed and failure is not None and failure.state == FailureState.OPEN:
+        failure.state = FailureState.RESOLVED
+        failure.resolved_by = user
+        failure.resolved_at = now
+        failure.resolution = _("Answered again as OK by %(name)s.") % {"name": user}
+        failure.save()
+
+    counts = ItemResult.objects.filter(run=run, item__is_active=True).aggregate(
+        answered=Count("pk"), failed=Count("pk", filter=Q(ok=False))
+    )
+    run.answered_count = counts["answered"] or 0
+    run.failed_count = counts["failed"] or 0
+    if run.state == RunState.NOT_STARTED:
+        run.state = RunState.IN_PROGRESS
+    run.started_at = run.started_at or now
+    run.save(update_fields=["answered_count", "failed_count", "state", "started_at"])
+    return result
+
+
+def _failure_triggered(*, failure: ItemFailure, run: ChecklistRun) -> None:
+    managers = None
+    if failure.action in (FailureAction.MATTER, FailureAction.NOTIFY, FailureAction.BLOCK):
+        managers = list(managers_of(store=run.store))
+        labels = {
+            FailureAction.MATTER: _("Matter for you: “%(item)s” failed at %(store)s (%(person)s): %(note)s"),
+            FailureAction.NOTIFY: _("“%(item)s” failed at %(store)s (%(person)s): %(note)s"),
+            FailureAction.BLOCK: _("Closing blocked: “%(item)s” failed at %(store)s (%(person)s): %(note)s"),
+        }
+        _notify(
+            recipients=managers,
+            store=run.store,
+            key=f"failure:{failure.pk}",
+            text=labels[failure.action]
+            % {
+                "item": failure.item.text,
+                "store": run.store,
+                "person": failure.raised_by,
+                "note": failure.note,
+            },
+            url=run.get_absolute_url(),
+        )
+    # The same item failing on the last three runs of this template in this store.
+    last = list(
+        ItemResult.objects.filter(item=failure.item, run__store=run.store)
+        .order_by("-run__date", "-run__due_at", "-run_id")
+        .values_list("ok", flat=True)[:REPEAT_FAILURES]
+    )
+    if len(last) == REPEAT_FAILURES and not any(last):
+        failure.repeated = True
+        failure.save(update_fields=["repeated"])
+        _notify(
+            recipients=managers if managers is not None else managers_of(store=run.store),
+            store=run.store,
+            key=f"repeat:{failure.pk}",
+            text=_("“%(item)s” has failed on %(n)d runs in a row at %(store)s.")
+            % {"item": failure.item.text, "n": REPEAT_FAILURES, "store": run.store},
+            url=run.get_absolute_url(),
+        )
+
+
+@transaction.atomic
+def run_complete(*, run: ChecklistRun, user: User, now: dt.datetime | None = None) -> ChecklistRun:
+    now = now or timezone.now()
+    run = ChecklistRun.objects.select_for_update().get(pk=run.pk)
+    if run.assignee_id != user.pk:
+        raise ServiceError(_("Only %(name)s can complete this checklist.") % {"name": run.assignee})
+    if run.completed_at:
+        return run  # a double click
+    if run.state == RunState.MISSED:
+        raise ServiceError(_("This checklist was missed and is closed."))
+    answered = set(ItemResult.objects.filter(run=run).values_list("item_id", flat=True))
+    missing = [
+        i.text
+        for i in TemplateItem.objects.filter(template_id=run.template_id, is_active=True, required=True)
+        if i.pk not in answered
+    ]
+    if missing:
+        raise ServiceError(
+            _("Still to answer: %(items)s")
+            % {"items": "；".join(missing[:5]) + ("…" if len(missing) > 5 else "")}
+        )
+    run.completed_at = now
+    run.state = RunState.DONE if now <= run.due_at and run.state != RunState.LATE else RunState.LATE
+    run.save(update_fields=["completed_at", "state"])
+    return run
+
+
+@transaction.atomic
+def failure_resolve(*, failure: ItemFailure, user: User, resolution: str) -> ItemFailure:
+    if not can(user, "checklists.board", failure.store):
+        raise ServiceError(_("Only a manager of the store can resolve a failed item."))
+    if not resolution.strip():
+        raise ServiceError(_("Say how it was resolved."))
+    failure = ItemFailure.objects.select_for_update().get(pk=failure.pk)
+    if failure.state == FailureState.RESOLVED:
+        return failure
+    failure.state = FailureState.RESOLVED
+    failure.resolved_by = user
+    failure.resolved_at = timezone.now()
+    failure.resolution = resolution.strip()
+    failure.save()
+    return failure
+
+
+# ---------------------------------------------------------------- handovers
+
+
+def _closing_counts(handover: Handover) -> dict[int, Decimal]:
+    """Closing counts of an accepted handover by item, with confirmed amendments applied."""
+    counts = {line.item_id: line.counted or Decimal(0) for line in handover.lines.all()}
+    for amendment in (
+        handover.amendments.filter(state=AmendmentState.CONFIRMED).select_related("line").order_by("number")
+    ):
+        counts[amendment.line.item_id] = amendment.counted
+    return counts
+
+
+def expected_for(*, counter: Counter, items: list[StockItem], now: dt.datetime | None = None):
+    """Expected figure of each item now: the previous accepted handover's closing count (or a newer
+    opening balance set by the manager) plus receipts minus issues recorded since.
+
+    Returns (expected by item id, previous handover or None, counted-since time or None)."""
+    now = now or timezone.now()
+    previous = (
+        Handover.objects.filter(counter=counter, state=HandoverState.ACCEPTED)
+        .order_by("-accepted_at", "-pk")
+        .first()
+    )
+    closing = _closing_counts(previous) if previous else {}
+    balances: dict[int, OpeningBalance] = {}
+    for balance in OpeningBalance.objects.filter(counter=counter, effective_at__lte=now).order_by(
+        "effective_at", "pk"
+    ):
+        balances[balance.item_id] = balance
+    base: dict[int, tuple[Decimal, dt.datetime | None]] = {}
+    for item in items:
+        balance = balances.get(item.pk)
+        if balance and (previous is None or balance.effective_at > previous.accepted_at):
+            base[item.pk] = (balance.quantity, balance.effective_at)
+        elif previous is not None:
+            base[item.pk] = (closing.get(item.pk, Decimal(0)), previous.accepted_at)
+        else:
+            base[item.pk] = (Decimal(0), None)
+    moved: dict[int, Decimal] = defaultdict(Decimal)
+    earliest = min((since for _q, since in base.values() if since), default=None)
+    movements = StockMovement.objects.filter(counter=counter, occurred_at__lte=now)
+    if earliest and all(since for _q, since in base.values()):
+        movements = movements.filter(occurred_at__gt=earliest)
+    for m in movements.values("item_id", "kind", "quantity", "occurred_at"):
+        since = base.get(m["item_id"], (0, None))[1]
+        if since and m["occurred_at"] <= since:
+            continue
+        sign = 1 if m["kind"] == MovementKind.RECEIPT else -1
+        moved[m["item_id"]] += sign * m["quantity"]
+    expected = {pk: quantity + moved[pk] for pk, (quantity, _s) in base.items()}
+    since = previous.accepted_at if previous else earliest
+    return expected, previous, since
+
+
+def _stock_items(store: Store) -> list[StockItem]:
+    return list(
+        StockItem.objects.filter(organisation_id=store.organisation_id, is_active=True).order_by(
+            "order", "code"
+        )
+    )
+
+
+def handover_start(*, store: Store, counter: Counter, outgoing: User, incoming: User) -> Handover:
+    """Start counting a handover at a counter; starting again (a double click) returns the same one."""
+    if counter.store_id != store.pk:
+        raise HandoverError(_("This counter is not in this store."))
+    if outgoing.pk == incoming.pk:
+        raise HandoverError(_("The incoming clerk must be someone else."))
+    for person in (outgoing, incoming):
+        if not can(person, "handovers.sign", store):
+            raise HandoverError(_("%(name)s cannot sign handovers in this store.") % {"name": person})
+    try:
+        with transaction.atomic():
+            open_one = (
+                Handover.objects.select_for_update()
+                .filter(counter=counter, state__in=[HandoverState.DRAFT, HandoverState.SIGNED])
+                .first()
+            )
+            if open_one:
+                if open_one.outgoing_id == outgoing.pk:
+                    return open_one
+                raise HandoverError(
+                    _("%(name)s has a handover open at this counter.") % {"name": open_one.outgoing}
+                )
+            now = timezone.now()
+            items = _stock_items(store)
+            expected, previous, since = expected_for(counter=counter, items=items, now=now)
+            handover = Handover.objects.create(
+                store=store,
+                counter=counter,
+                business_date=timezone.localdate(now),
+                outgoing=outgoing,
+                incoming=incoming,
+                period_start=since or now,
+                previous=previous,
+            )
+            HandoverLine.objects.bulk_create(
+                [
+                    HandoverLine(handover=handover, item=item, order=item.order, expected=expected[item.pk])
+                    for item in items
+                ]
+            )
+            return handover
+    except IntegrityError:
+        # Two starts at the same moment: the unique constraint let one through; return it.
+        open_one = Handover.objects.filter(
+            counter=counter, state__in=[HandoverState.DRAFT, HandoverState.SIGNED]
+        ).first()
+        if open_one and open_one.outgoing_id == outgoing.pk:
+            return open_one
+        raise HandoverError(_("Another handover was started at this counter at the same moment.")) from None
+
+
+@transaction.atomic
+def handover_line_save(
+    *,
+    line: HandoverLine,
+    user: User,
+    counted: Decimal | None,
+    breakdown: dict[str, int] | None = None,
+    explanation: str = "",
+) -> HandoverLine:
+    handover = Handover.objects.select_for_update().get(pk=line.handover_id)
+    if handover.outgoing_id != user.pk:
+        raise HandoverError(_("Only the outgoing clerk counts."))
+    if handover.state != HandoverState.DRAFT:
+        raise HandoverError(_("This handover is signed and can no longer be changed."))
+    line = HandoverLine.objects.select_related("item").get(pk=line.pk)
+    denominations = line.item.denomination_list()
+    if denominations and breakdown is not None:
+        clean = {}
+        total = Decimal(0)
+        for d in denominations:
+            qty = int(breakdown.get(str(d), 0) or 0)
+            if qty < 0:
+                raise HandoverError(_("A count cannot be negative."))
+            if qty:
+                clean[str(d)] = qty
+                total += d * qty
+        line.breakdown = clean
+        line.counted = total
+    else:
+        if counted is not None and counted < 0:
+            raise HandoverError(_("A count cannot be negative."))
+        line.counted = counted
+    line.explanation = (explanation or "").strip()
+    line.save()
+    return line
+
+
+def _refresh_expected(handover: Handover) -> list[HandoverLine]:
+    lines = list(handover.lines.select_related("item").order_by("order", "pk"))
+    expected, _previous, _since = expected_for(counter=handover.counter, items=[ln.item for ln in lines])
+    for line in lines:
+        if line.expected != expected[line.item_id]:
+            line.expected = expected[line.item_id]
+            line.save(update_fields=["expected"])
+    return lines
+
+
+@transaction.atomic
+def handover_sign(*, handover: Handover, user: User, password: str, notes: str = "") -> Handover:
+    """The outgoing clerk signs: every line counted, every difference explained, nothing blocking."""
+    handover = Handover.objects.select_for_update().select_related("store", "counter").get(pk=handover.pk)
+    if handover.state != HandoverState.DRAFT:
+        raise HandoverError(_("This handover is already signed."))
+    if handover.outgoing_id != user.pk:
+        raise HandoverError(_("Only the outgoing clerk signs here."))
+    _check_password(user, password)
+    lines = _refresh_expected(handover)
+    uncounted = [str(ln.item) for ln in lines if ln.counted is None]
+    if uncounted:
+        raise HandoverError(_("Not counted yet: %(items)s") % {"items": "、".join(uncounted)})
+    unexplained = [str(ln.item) for ln in lines if ln.needs_explanation]
+    if unexplained:
+        raise HandoverError(
+            _("Explain every difference before signing: %(items)s") % {"items": "、".join(unexplained)}
+        )
+    blocking = list(
+        ItemFailure.objects.filter(
+            store=handover.store, raised_by=user, state=FailureState.OPEN, action=FailureAction.BLOCK
+        ).select_related("item")
+    )
+    if blocking:
+        raise HandoverError(
+            _("The shift cannot close until the manager resolves: %(items)s")
+            % {"items": "、".join(f.item.text for f in blocking)}
+        )
+    now = timezone.now()
+    handover.open_matters = [
+        {
+            "kind": m.kind,
+            "label": m.label,
+            "url": m.url,
+            "since": m.since.isoformat() if m.since else "",
+            "ref": m.ref,
+        }
+        for m in open_matters_for(user=handover.outgoing, store=handover.store)
+    ]
+    handover.notes = notes or handover.notes
+    handover.state = HandoverState.SIGNED
+    handover.signed_at = now
+    handover.save()
+    HandoverSignature.objects.create(handover=handover, role=SignatureRole.OUTGOING, user=user, signed_at=now)
+    return handover
+
+
+@transaction.atomic
+def handover_witness(*, handover: Handover, username: str, password: str) -> Handover:
+    handover = Handover.objects.select_for_update().select_related("store").get(pk=handover.pk)
+    if handover.state != HandoverState.SIGNED:
+        raise HandoverError(_("The witness signs after the outgoing clerk and before acceptance."))
+    if handover.witness_id:
+        raise HandoverError(_("A witness has already signed."))
+    witness = User.objects.filter(username=username, is_active=True).first() if username else None
+    if witness is None or witness.pk in (handover.outgoing_id, handover.incoming_id):
+        raise HandoverError(_("The witness must be a third person with their own user name."))
+    if not can(witness, "handovers.set_balances", handover.store):
+        raise HandoverError(_("%(name)s cannot witness handovers in this store.") % {"name": witness})
+    _check_password(witness, password)
+    now = timezone.now()
+    handover.witness = witness
+    handover.witnessed_at = now
+    handover.save()
+    HandoverSignature.objects.create(
+        handover=handover, role=SignatureRole.WITNESS, user=witness, signed_at=now
+    )
+    return handover
+
+
+def handover_accept(*, handover_id: int, user: User, password: str) -> Handover:
+    """The incoming clerk accepts with their password. Under a row lock, and with a unique
+    signature per role behind it, concurrent or repeated accepts produce exactly one acceptance."""
+    try:
+        with transaction.atomic():
+            handover = Handover.objects.select_for_update().select_related("store").get(pk=handover_id)
+            if handover.state == HandoverState.ACCEPTED:
+                raise HandoverError(
+                    _("This handover was already accepted by %(name)s at %(time)s.")
+                    % {
+                        "name": handover.incoming,
+                        "time": timezone.localtime(handover.accepted_at).strftime("%Y-%m-%d %H:%M"),
+                    }
+                )
+            if handover.state != HandoverState.SIGNED:
+                raise HandoverError(_("The outgoing clerk has not signed yet."))
+            if handover.incoming_id != user.pk:
+                raise HandoverError(
+                    _("Only %(name)s can accept this handover.") % {"name": handover.incoming}
+                )
+            if handover.store.requires_handover_witness and not handover.witness_id:
+                raise HandoverError(_("This store needs a witness (监交人) to sign first."))
+            _check_password(user, password)
+            now = timezone.now()
+            HandoverSignature.objects.create(
+                handover=handover, role=SignatureRole.INCOMING, user=user, signed_at=now
+            )
+            handover.state = HandoverState.ACCEPTED
+            handover.accepted_at = now
+            handover.save()
+            return handover
+    except IntegrityError:
+        raise HandoverError(_("This handover was accepted at the same moment by another request.")) from None
+
+
+@transaction.atomic
+def amendment_propose(
+    *, handover: Handover, line: HandoverLine, user: User, counted: Decimal, reason: str, password: str
+) -> HandoverAmendment:
+    handover = Handover.objects.select_for_update().select_related("store").get(pk=handover.pk)
+    if handover.state != HandoverState.ACCEPTED:
+        raise HandoverError(
+            _("Only an accepted handover is corrected by an amendment; edit the count instead.")
+        )
+    if line.handover_id != handover.pk:
+        raise HandoverError(_("This line is not on this handover."))
+    if user.pk not in (handover.outgoing_id, handover.incoming_id) and not can(
+        user, "handovers.set_balances", handover.store
+    ):
+        raise HandoverError(_("Only the two clerks or a manager can correct a handover."))
+    if not (reason or "").strip():
+        raise HandoverError(_("Say why the count is corrected."))
+    if counted is None or counted < 0:
+        raise HandoverError(_("A count cannot be negative."))
+    _check_password(user, password)
+    now = timezone.now()
+    number = (handover.amendments.aggregate(m=Max("number"))["m"] or 0) + 1
+    amendment = HandoverAmendment.objects.create(
+        handover=handover,
+        number=number,
+        line=line,
+        counted=counted,
+        reason=reason.strip(),
+        proposed_by=user,
+        proposed_at=now,
+    )
+    HandoverSignature.objects.create(
+        handover=handover, amendment=amendment, role=SignatureRole.AMEND_PROPOSER, user=user, signed_at=now
+    )
+    return amendment
+
+
+@transaction.atomic
+def amendment_confirm(*, amendment: HandoverAmendment, user: User, password: str) -> HandoverAmendment:
+    amendment = (
+        HandoverAmendment.objects.select_for_update().select_related("handover__store").get(pk=amendment.pk)
+    )
+    handover = amendment.handover
+    if amendment.state == AmendmentState.CONFIRMED:
+        raise HandoverError(_("This correction is already confirmed."))
+    if user.pk == amendment.proposed_by_id:
+        raise HandoverError(_("A second person confirms a correction."))
+    if user.pk not in (handover.outgoing_id, handover.incoming_id) and not can(
+        user, "handovers.set_balances", handover.store
+    ):
+        raise HandoverError(_("Only the two clerks or a manager can confirm a correction."))
+    _check_password(user, password)
+    now = timezone.now()
+    amendment.state = AmendmentState.CONFIRMED
+    amendment.confirmed_by = user
+    amendment.confirmed_at = now
+    amendment.save()
+    HandoverSignature.objects.create(
+        handover=handover, amendment=amendment, role=SignatureRole.AMEND_CONFIRMER, user=user, signed_at=now
+    )
+    return amendment
+
+
+@transaction.atomic
+def balance_set(
+    *, store: Store, counter: Counter, item: StockItem, quantity: Decimal, user: User, effective_at=None
+) -> OpeningBalance:
+    if not can(user, "handovers.set_balances", store):
+        raise HandoverError(_("Only a manager sets opening balances."))
+    if counter.store_id != store.pk or item.organisation_id != store.organisation_id:
+        raise HandoverError(_("This counter or item is not in this store."))
+    if quantity is None or quantity < 0:
+        raise HandoverError(_("A balance cannot be negative."))
+    return OpeningBalance.objects.create(
+        store=store,
+        counter=counter,
+        item=item,
+        quantity=quantity,
+        effective_at=effective_at or timezone.now(),
+        set_by=user,
+    )
+
+
+@transaction.atomic
+def movement_record(
+    *,
+    store: Store,
+    counter: Counter,
+    item: StockItem,
+    kind: str,
+    quantity: Decimal,
+    user: User,
+    note: str = "",
+    occurred_at=None,
+) -> StockMovement:
+    if not can(user, "handovers.sign", store):
+        raise HandoverError(_("You cannot record stock in this store."))
+    if counter.store_id != store.pk or item.organisation_id != store.organisation_id:
+        raise HandoverError(_("This counter or item is not in this store."))
+    if quantity is None or quantity <= 0:
+        raise HandoverError(_("The quantity must be above zero."))
+    return StockMovement.objects.create(
+        store=store,
+        counter=counter,
+        item=item,
+        kind=kind,
+        quantity=quantity,
+        note=note,
+        occurred_at=occurred_at or timezone.now(),
+        recorded_by=user,
+    )

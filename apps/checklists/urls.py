@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "checklists"
+
+urlpatterns = [
+    path("", views.my_checklists, name="home"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/items/<int:item_pk>/", views.item_answer, name="answer"),
+    path("runs/<int:pk>/complete/", views.run_complete, name="complete"),
+    path("runs/<int:pk>/items/<int:item_pk>/photo/", views.result_photo, name="photo"),
+    path("board/", views.board, name="board"),
+    path("failures/<int:pk>/resolve/", views.failure_resolve, name="resolve"),
+    path("closing-report/", views.closing_report, name="closing_report"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("templates/", views.template_list, name="templates"),
+    path("templates/new/", views.template_edit, name="template_new"),
+    path("templates/<int:pk>/", views.template_edit, name="template_edit"),
+    path("templates/<int:pk>/generate/", views.template_generate, name="template_generate"),
+]

@@ -1,0 +1,314 @@
+"""Views: who may open what, htmx saving, the board and lists with constant query counts, PDFs."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.checklists import services
+from apps.checklists.models import ChecklistRun, HandoverState, ItemKind, ItemResult
+from tests.factories.checklists import item, opening_template
+from tests.pdf_checks import assert_cjk_font_embedded, pdf_text
+
+from .conftest import at
+from .test_handovers import count_all
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_the_clerk_sees_todays_run_on_the_home_page(client_for, clerk, run):
+    response = client_for(clerk).get("/")
+    assert response.status_code == 200
+    assert run.get_absolute_url() in response.content.decode()
+
+
+def test_a_clerk_of_another_store_cannot_open_the_run_or_answer_it(client_for, clerk_b, run, template):
+    client = client_for(clerk_b)
+    assert client.get(run.get_absolute_url()).status_code == 404
+    url = reverse("checklists:answer", args=[run.pk, item(template, ItemKind.TICK).pk])
+    assert client.post(url, {"outcome": "ok"}).status_code == 404
+    assert client.post(reverse("checklists:complete", args=[run.pk])).status_code == 404
+
+
+def test_a_colleague_cannot_answer_someone_elses_run(client_for, clerk2, run, template):
+    url = reverse("checklists:answer", args=[run.pk, item(template, ItemKind.TICK).pk])
+    assert client_for(clerk2).post(url, {"outcome": "ok"}).status_code == 404
+
+
+def test_the_manager_sees_the_run_but_cannot_answer_it(client_for, manager, run, template):
+    client = client_for(manager)
+    assert client.get(run.get_absolute_url()).status_code == 200
+    url = reverse("checklists:answer", args=[run.pk, item(template, ItemKind.TICK).pk])
+    assert client.post(url, {"outcome": "ok"}).status_code == 403
+
+
+def test_each_answer_is_saved_by_one_htmx_post_returning_the_item(client_for, clerk, run, template):
+    client = client_for(clerk)
+    number = item(template, ItemKind.NUMBER)
+    url = reverse("checklists:answer", args=[run.pk, number.pk])
+    response = client.post(url, {"value": "2000", "outcome": ""}, **HTMX)
+    assert response.status_code == 200
+    assert 'data-testid="saved"' in response.content.decode()
+    assert ItemResult.objects.get(run=run, item=number).ok is True
+    assert "run-progress" in response["HX-Trigger"]
+
+
+def test_an_out_of_range_number_without_a_note_is_refused_and_keeps_what_was_typed(
+    client_for, clerk, run, template
+):
+    client = client_for(clerk)
+    url = reverse("checklists:answer", args=[run.pk, item(template, ItemKind.NUMBER).pk])
+    response = client.post(url, {"value": "1500", "outcome": ""}, **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="item-error"' in body and 'value="1500"' in body
+    assert not ItemResult.objects.exists()
+    response = client.post(url, {"value": "1500", "outcome": "", "note": "少了 500 元，已报经理"}, **HTMX)
+    result = ItemResult.objects.get()
+    assert result.ok is False and result.value_number == 1500
+
+
+def test_a_failed_item_with_a_photo_is_saved(client_for, clerk, run, template):
+    url = reverse("checklists:answer", args=[run.pk, item(template, ItemKind.TICK).pk])
+    photo = SimpleUploadedFile("bad.png", PNG, content_type="image/png")
+    response = client_for(clerk).post(url, {"outcome": "fail", "note": "发票不足", "photo": photo}, **HTMX)
+    assert response.status_code == 200
+    result = ItemResult.objects.get()
+    assert not result.ok and result.photo
+    photo_url = reverse("checklists:photo", args=[run.pk, result.item_id])
+    assert client_for(clerk).get(photo_url)["Content-Type"] == "image/png"
+
+
+def test_a_photo_that_is_not_an_image_or_too_large_is_refused(client_for, clerk, run, template):
+    client = client_for(clerk)
+    url = reverse("checklists:answer", args=[run.pk, item(template, ItemKind.PHOTO).pk])
+    fake = SimpleUploadedFile("x.png", b"MZ not a png", content_type="image/png")
+    assert "item-error" in client.post(url, {"outcome": "ok", "photo": fake}, **HTMX).content.decode()
+    exe = SimpleUploadedFile("x.exe", PNG, content_type="application/octet-stream")
+    assert "item-error" in client.post(url, {"outcome": "ok", "photo": exe}, **HTMX).content.decode()
+    big = SimpleUploadedFile(
+        "big.jpg", b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024 + 1), content_type="image/jpeg"
+    )
+    assert "item-error" in client.post(url, {"outcome": "ok", "photo": big}, **HTMX).content.decode()
+    assert not ItemResult.objects.exists()
+
+
+def test_only_managers_see_the_board(client_for, clerk, manager, run):
+    assert client_for(clerk).get(reverse("checklists:board")).status_code == 403
+    response = client_for(manager).get(reverse("checklists:board"))
+    assert response.status_code == 200 and run.template.name in response.content.decode()
+
+
+def test_the_manager_of_another_store_does_not_see_this_stores_runs(client_for, manager2, run):
+    response = client_for(manager2).get(reverse("checklists:board"))
+    assert response.status_code == 200 and run.template.name not in response.content.decode()
+    assert client_for(manager2).get(run.get_absolute_url()).status_code == 404
+
+
+def _make_runs(store, template, people, days):
+    today = timezone.localdate()
+    rows = []
+    for d in range(days):
+        day = today - dt.timedelta(days=d)
+        for p in people:
+            rows.append(
+                ChecklistRun(
+                    template=template,
+                    store=store,
+                    assignee=p,
+                    date=day,
+                    starts_at=at(8, 30, day),
+                    due_at=at(9, 0, day),
+                    ends_at=at(18, 0, day),
+                )
+            )
+    ChecklistRun.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def test_board_query_count_is_constant_as_runs_grow(
+    client_for, manager, store, template, clerk, clerk2, django_assert_max_num_queries
+):
+    client = client_for(manager)
+    url = reverse("checklists:board")
+    _make_runs(store, template, [clerk], 2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    other = opening_template(store, name="营业员班后收尾")
+    _make_runs(store, template, [clerk2], 7)
+    _make_runs(store, other, [clerk, clerk2], 7)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.content.decode().count('data-testid="board-row"') == 23
+    assert len(large) == len(small)
+
+
+def test_the_board_filters_by_person_position_and_dates(client_for, manager, store, template, clerk, clerk2):
+    _make_runs(store, template, [clerk, clerk2], 3)
+    client = client_for(manager)
+    today = timezone.localdate()
+    body = client.get(
+        reverse("checklists:board"), {"person": clerk2.pk, "date_from": today, "date_to": today}
+    ).content.decode()
+    assert body.count('data-testid="board-row"') == 1
+    body = client.get(
+        reverse("checklists:board"),
+        {"position": template.position.pk, "date_from": today - dt.timedelta(days=5)},
+    ).content.decode()
+    assert body.count('data-testid="board-row"') == 6
+    assert client.get(reverse("checklists:board"), {"date_from": "not-a-date"}).status_code == 200
+
+
+# ---------------------------------------------------------------- handovers
+
+
+@pytest.fixture
+def handover(store, desk, items, clerk, clerk2):
+    return services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
+
+
+def test_a_clerk_of_another_store_cannot_open_a_handover(client_for, clerk_b, handover):
+    client = client_for(clerk_b)
+    assert client.get(handover.get_absolute_url()).status_code == 404
+    assert client.get(reverse("handovers:pdf", args=[handover.pk])).status_code == 404
+    line = handover.lines.first()
+    assert (
+        client.post(reverse("handovers:line", args=[handover.pk, line.pk]), {"counted": "1"}).status_code
+        == 404
+    )
+    assert client.post(reverse("handovers:accept", args=[handover.pk]), {"password": "x"}).status_code == 404
+    assert handover.get_absolute_url() not in client.get(reverse("handovers:list")).content.decode()
+
+
+def test_only_the_outgoing_clerk_counts(client_for, clerk2, handover):
+    line = handover.lines.first()
+    assert (
+        client_for(clerk2)
+        .post(reverse("handovers:line", args=[handover.pk, line.pk]), {"counted": "1"})
+        .status_code
+        == 403
+    )
+
+
+def test_only_managers_set_opening_balances(client_for, clerk, manager):
+    assert client_for(clerk).get(reverse("handovers:balances")).status_code == 403
+    assert client_for(manager).get(reverse("handovers:balances")).status_code == 200
+
+
+def test_a_counted_line_is_saved_by_htmx_and_shows_its_difference(client_for, clerk, handover):
+    line = handover.lines.get(item__code="sim")
+    response = client_for(clerk).post(
+        reverse("handovers:line", args=[handover.pk, line.pk]), {"counted": "3", "explanation": ""}, **HTMX
+    )
+    assert response.status_code == 200
+    assert "needs an explanation" in response.content.decode() or "说明" in response.content.decode()
+    line.refresh_from_db()
+    assert line.counted == 3
+
+
+def test_bad_counts_answer_with_an_error_not_a_500(client_for, clerk, handover):
+    line = handover.lines.get(item__code="sim")
+    response = client_for(clerk).post(
+        reverse("handovers:line", args=[handover.pk, line.pk]), {"counted": "abc"}, **HTMX
+    )
+    assert response.status_code == 200 and "line-error" in response.content.decode()
+    cash = handover.lines.get(item__code="float")
+    response = client_for(clerk).post(
+        reverse("handovers:line", args=[handover.pk, cash.pk]), {"d_100": "x"}, **HTMX
+    )
+    assert response.status_code == 200 and "line-error" in response.content.decode()
+
+
+def test_sign_and_accept_through_the_browser_views(client, clerk, clerk2, handover, settings):
+    count_all(handover, clerk)
+    client.force_login(clerk)
+    client.post(reverse("handovers:sign", args=[handover.pk]), {"password": settings.DEMO_PASSWORD})
+    handover.refresh_from_db()
+    assert handover.state == HandoverState.SIGNED
+    client.force_login(clerk2)
+    client.post(reverse("handovers:accept", args=[handover.pk]), {"password": "wrong"})
+    handover.refresh_from_db()
+    assert handover.state == HandoverState.SIGNED
+    client.post(reverse("handovers:accept", args=[handover.pk]), {"password": settings.DEMO_PASSWORD})
+    handover.refresh_from_db()
+    assert handover.state == HandoverState.ACCEPTED
+
+
+def test_double_submitting_the_start_form_makes_one_handover(client_for, clerk, clerk2, desk, items):
+    client = client_for(clerk)
+    data = {"counter": desk.pk, "incoming": clerk2.pk}
+    first = client.post(reverse("handovers:new"), data)
+    second = client.post(reverse("handovers:new"), data)
+    assert first["Location"] == second["Location"]
+
+
+def test_handover_list_query_count_is_constant_as_rows_grow(
+    client_for, manager, store, items, clerk, clerk2, settings
+):
+    from tests.factories.checklists import counter
+
+    client = client_for(manager)
+    url = reverse("handovers:list")
+
+    def make(n):
+        for i in range(n):
+            desk = counter(store, code=f"d{Handover_count()}-{i}", name=f"台席{i}")
+            services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
+
+    def Handover_count():
+        from apps.checklists.models import Handover
+
+        return Handover.objects.count()
+
+    make(2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    make(8)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.content.decode().count('data-testid="handover-row"') == 10
+    assert len(large) == len(small)
+
+
+def test_handover_sheet_pdf_has_chinese_text_and_font(client_for, clerk, handover, settings):
+    count_all(handover, clerk)
+    services.handover_sign(handover=handover, user=clerk, password=settings.DEMO_PASSWORD)
+    response = client_for(clerk).get(reverse("handovers:pdf", args=[handover.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content).replace(" ", "")
+    assert "交接班记录" in text and "备用金" in text
+    assert_cjk_font_embedded(response.content)
+
+
+def test_closing_report_pdf_lists_runs_failures_and_differences(
+    client_for, manager, clerk, clerk2, store, run, template, handover, settings
+):
+    services.item_answer(run=run, item=item(template, ItemKind.TICK), user=clerk, ok=False, note="发票不足")
+    sim = handover.lines.get(item__code="sim")
+    count_all(handover, clerk)
+    services.handover_line_save(
+        line=sim, user=clerk, counted=Decimal(-0) + 2, explanation="多出两张，系上一班漏记入库"
+    )
+    response = client_for(manager).get(
+        reverse("checklists:closing_report"), {"store": store.pk, "date": timezone.localdate().isoformat()}
+    )
+    assert response.status_code == 200
+    text = pdf_text(response.content).replace(" ", "")
+    assert "日清日结" in text and "发票不足" in text and "漏记入库" in text
+    assert client_for(clerk).get(reverse("checklists:closing_report"), {"store": store.pk}).status_code == 403
+
+
+def test_template_pages_are_for_admins(client_for, clerk, manager, admin, template):
+    assert client_for(manager).get(reverse("checklists:templates")).status_code == 403
+    client = client_for(admin)
+    assert client.get(reverse("checklists:templates")).status_code == 200
+    assert client.get(reverse("checklists:template_edit", args=[template.pk])).status_code == 200
+    assert client.get(reverse("checklists:template_new")).status_code == 200
