@@ -296,7 +296,6 @@ for _key, _name, _target, _desc in [
 # ---- sources that register once their apps exist -------------------------------------------
 
 FOLLOWUPS_PENDING = _("Pending source: the follow-ups app has not been merged yet.")
-CHECKLISTS_PENDING = _("Pending source: the checklists app has not been merged yet.")
 
 kpi_pending(
     "followups.return_visit_rate",
@@ -325,32 +324,101 @@ kpi_pending(
     reason=FOLLOWUPS_PENDING,
     description=_("Satisfied customers ÷ customers reached in the month."),
 )
-kpi_pending(
+
+
+# ---- checklists ------------------------------------------------------------------------------
+
+RUN_COLUMNS = [
+    ("template", _("Checklist")),
+    ("store", _("Store")),
+    ("assignee", _("Person")),
+    ("date", _("Date")),
+    ("get_state_display", _("State")),
+    ("answered_count", _("Answered")),
+    ("failed_count", _("Failed")),
+]
+
+
+def _runs(stores, user, month):
+    from apps.checklists.models import ChecklistRun
+
+    end = next_month(month)
+    qs = ChecklistRun.objects.filter(_store_filter(stores), date__gte=month, date__lt=end).select_related(
+        "template", "store", "assignee"
+    )
+    return qs.filter(assignee=user) if user is not None else qs
+
+
+@kpi_formula(
     "checklists.completion_rate",
     name=_("Checklist completion rate"),
     unit="%",
-    source="checklists",
     target=100,
-    reason=CHECKLISTS_PENDING,
     description=_("Checklist runs completed ÷ runs due in the month."),
+    columns=RUN_COLUMNS,
 )
-kpi_pending(
+def checklist_completion(stores, user, month):
+    qs = _runs(stores, user, month).filter(due_at__lte=timezone.now())
+    agg = qs.aggregate(due=Count("pk"), done=Count("pk", filter=Q(completed_at__isnull=False)))
+    result = ratio(agg["done"], agg["due"])
+    result.records = qs.order_by("date", "due_at", "pk")
+    return result
+
+
+@kpi_formula(
     "checklists.failure_rate",
     name=_("Checklist failure rate"),
     unit="%",
-    source="checklists",
     target=2,
     higher_is_better=False,
-    reason=CHECKLISTS_PENDING,
     description=_("Checklist items failed ÷ items checked in the month."),
+    columns=RUN_COLUMNS,
 )
-kpi_pending(
+def checklist_failure_rate(stores, user, month):
+    qs = _runs(stores, user, month)
+    agg = qs.aggregate(answered=Sum("answered_count"), failed=Sum("failed_count"))
+    result = ratio(agg["failed"], agg["answered"])
+    result.records = qs.filter(failed_count__gt=0).order_by("date", "due_at", "pk")
+    return result
+
+
+@kpi_formula(
     "checklists.handover_differences",
     name=_("Handover differences"),
     unit="",
-    source="checklists",
     target=0,
     higher_is_better=False,
-    reason=CHECKLISTS_PENDING,
     description=_("Signed handovers with a counted difference in the month."),
+    columns=[
+        ("business_date", _("Business date")),
+        ("store", _("Store")),
+        ("counter", _("Counter")),
+        ("outgoing", _("Outgoing")),
+        ("incoming", _("Incoming")),
+        ("get_state_display", _("State")),
+    ],
 )
+def handover_differences(stores, user, month):
+    from apps.checklists.models import Handover, HandoverLine, HandoverState
+
+    end = next_month(month)
+    qs = Handover.objects.filter(
+        _store_filter(stores),
+        business_date__gte=month,
+        business_date__lt=end,
+        state__in=[HandoverState.SIGNED, HandoverState.ACCEPTED],
+    ).select_related("store", "counter", "outgoing", "incoming")
+    if user is not None:
+        qs = qs.filter(outgoing=user)
+    differing = HandoverLine.objects.filter(counted__isnull=False).exclude(counted=F("expected"))
+    agg = qs.aggregate(
+        total=Count("pk"),
+        differing=Count("pk", filter=Q(pk__in=differing.values("handover_id"))),
+    )
+    value = Decimal(agg["differing"]) if agg["total"] else None
+    return KpiValue(
+        numerator=Decimal(agg["differing"]),
+        denominator=Decimal(agg["total"]),
+        value=value,
+        records=qs.filter(pk__in=differing.values("handover_id")).order_by("business_date", "pk"),
+    )

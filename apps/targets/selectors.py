@@ -230,5 +230,6 @@ def dashboard_for(*, user, today: dt.date | None = None) -> dict:
         "steps": list(steps[:10]),
         "quarter": quarter,
         "sources": sources,
+        "followups_live": "followups_overdue" in sources,
         "store_count": stores.count(),
     }

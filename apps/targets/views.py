@@ -341,6 +341,8 @@ def kpi_detail(request, key):
         cells = []
         for attr, _label in entry.columns:
             v = getattr(obj, attr, "")
+            if callable(v):
+                v = v()
             cells.append("" if v is None else v)
         url = None
         try:

@@ -132,3 +132,69 @@ def test_beat_job_fills_twelve_months_once(store):
     assert n == 12 * len([e for e in kpis.catalogue() if not e.pending])
     snapshot_refresh_due(today=dt.date(2026, 3, 15))
     assert KpiSnapshot.objects.filter(store=store).count() == n
+
+
+def test_checklist_formulas_from_runs_and_handovers(store, clerk, admin):
+    from django.utils import timezone
+
+    from apps.checklists.models import (
+        ChecklistRun,
+        ChecklistTemplate,
+        Counter,
+        Handover,
+        HandoverLine,
+        HandoverState,
+        StockItem,
+    )
+    from tests.factories.targets import position
+
+    tpl = ChecklistTemplate.objects.create(
+        organisation=store.organisation,
+        name="班前准备",
+        phase="before",
+        position=position(store.organisation, "营业员"),
+        due_time=dt.time(9),
+    )
+    due = at(2026, 3, 5, 9)
+    for day, completed, answered, failed in [(5, True, 10, 1), (6, True, 10, 0), (7, False, 4, 1)]:
+        ChecklistRun.objects.create(
+            template=tpl,
+            store=store,
+            assignee=clerk,
+            date=dt.date(2026, 3, day),
+            starts_at=due,
+            due_at=due,
+            ends_at=due,
+            item_count=10,
+            answered_count=answered,
+            failed_count=failed,
+            completed_at=due if completed else None,
+        )
+    v = kpis.get_kpi("checklists.completion_rate").compute([store], None, MARCH)
+    assert (v.numerator, v.denominator, v.value) == (2, 3, Decimal("66.67"))
+    v = kpis.get_kpi("checklists.failure_rate").compute([store], None, MARCH)
+    assert (v.numerator, v.denominator, v.value) == (2, 24, Decimal("8.33"))
+    assert kpis.get_kpi("checklists.completion_rate").compute([store], None, APRIL).value is None
+
+    entry = kpis.get_kpi("checklists.handover_differences")
+    assert entry.compute([store], None, MARCH).value is None  # no handover: "—", not 0
+    counter = Counter.objects.create(store=store, code="1", name="1号台")
+    cash = StockItem.objects.create(
+        organisation=store.organisation, code="cash", name="备用金", section="cash"
+    )
+    for i, counted in enumerate([Decimal(1000), Decimal(990)]):
+        h = Handover.objects.create(
+            store=store,
+            counter=counter,
+            business_date=dt.date(2026, 3, 10 + i),
+            outgoing=clerk,
+            incoming=admin,
+            period_start=timezone.now(),
+        )
+        HandoverLine.objects.create(handover=h, item=cash, expected=Decimal(1000), counted=counted)
+        Handover.objects.filter(pk=h.pk).update(
+            state=HandoverState.ACCEPTED, signed_at=timezone.now(), accepted_at=timezone.now()
+        )
+    v = entry.compute([store], None, MARCH)
+    assert (v.numerator, v.denominator, v.value) == (1, 2, Decimal(1))
+    assert v.records.count() == 1
