@@ -24,6 +24,8 @@ urlpatterns = [
     path("roles/", include("apps.roles.urls")),
     path("checklists/", include("apps.checklists.urls")),
     path("handovers/", include("apps.checklists.urls_handovers")),
+    path("customers/", include("apps.customers.urls")),
+    path("tickets/", include("apps.tickets.urls")),
     path("targets/", include("apps.targets.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -244,3 +244,81 @@ class PiiAccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.customer} ({self.field})"
+
+
+class CustomerNote(models.Model):
+    """A free note on a customer's file (or one of their assets), shown on the timeline."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="file_notes", verbose_name=_("customer")
+    )
+    asset = models.ForeignKey(
+        Asset, on_delete=models.CASCADE, null=True, blank=True, related_name="notes", verbose_name=_("asset")
+    )
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+def attachment_path(instance, filename):
+    return f"customers/{instance.customer_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A document on a customer's file: a visit's photos, an asset's acceptance record, packing list …"""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("customer")
+    )
+    asset = models.ForeignKey(
+        Asset,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("asset"),
+    )
+    visit = models.ForeignKey(
+        Visit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("visit"),
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.name

@@ -6,3 +6,19 @@ class TicketsConfig(AppConfig):
     name = "apps.tickets"
     label = "tickets"
     verbose_name = _("Service tickets")
+
+    def ready(self):
+        from apps.checklists.open_matters import register_provider
+        from apps.customers.personal_data import register_personal_data_section
+        from apps.customers.timeline import register_timeline_source
+        from apps.org.navigation import NavItem, register_home_panel, register_nav
+
+        from .integrations import my_tickets_panel, open_tickets, personal_data, timeline_entries
+
+        register_nav(
+            NavItem(_("Tickets"), "tickets:list", perm="tickets.view", order=45, icon="bi-ticket-detailed")
+        )
+        register_home_panel(my_tickets_panel)
+        register_provider("tickets", open_tickets)
+        register_timeline_source("tickets", timeline_entries)
+        register_personal_data_section("tickets", personal_data)

@@ -84,7 +84,16 @@ class Ticket(models.Model):
     answer_due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
     answered_at = models.DateTimeField(_("customer answered at"), null=True, blank=True)
     solution_found_at = models.DateTimeField(_("solution found at"), null=True, blank=True)
+    # The first answer to the customer after the solution was found (the same-day rule measures it).
+    solution_told_at = models.DateTimeField(_("customer told the solution at"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # Escalation bookkeeping for the beat job: when to warn, when the next level is due, and who
+    # the ticket has been escalated to (the reporting line above the assignee).
+    warn_at = models.DateTimeField(_("warn at"), null=True, blank=True)
+    next_escalation_at = models.DateTimeField(_("next escalation at"), null=True, blank=True, db_index=True)
+    escalated_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="tickets_escalated", verbose_name=_("escalated to")
+    )
     # Repair orders: the promised delivery time (约定交车时间) and the settlement (结算单).
     promised_at = models.DateTimeField(_("promised delivery time"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settlement time"), null=True, blank=True, db_index=True)
@@ -207,3 +216,84 @@ class CustomerDelay(models.Model):
 
     def __str__(self):
         return self.reason
+
+
+def ticket_attachment_path(instance, filename):
+    return f"tickets/{instance.ticket_id}/{filename}"
+
+
+class TicketAttachment(models.Model):
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("ticket")
+    )
+    file = models.FileField(_("file"), upload_to=ticket_attachment_path, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class AnswerPolicy(models.Model):
+    """How long a kind (and priority) of ticket may wait for an answer, in the store's business days.
+
+    No row for a kind: the default in `apps.tickets.escalation.DEFAULT_POLICIES` applies.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Ticket.Kind.choices)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Ticket.Priority.choices, blank=True, help_text=_("empty: any")
+    )
+    business_days = models.DecimalField(_("answer within (business days)"), max_digits=5, decimal_places=2)
+    warn_hours = models.DecimalField(
+        _("warn before the breach (business hours)"), max_digits=5, decimal_places=1, default=4
+    )
+
+    class Meta:
+        verbose_name = _("answer policy")
+        verbose_name_plural = _("answer policies")
+        ordering = ["kind", "priority"]
+        constraints = [models.UniqueConstraint(fields=["kind", "priority"], name="tickets_policy_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.get_priority_display() or '*'}: {self.business_days}"
+
+
+class Holiday(models.Model):
+    """A day on which a store (or, with no store, every store) is closed: deadlines skip it."""
+
+    date = models.DateField(_("date"), db_index=True)
+    name = models.CharField(_("name"), max_length=60)
+    store = models.ForeignKey(
+        Store,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="holidays",
+        verbose_name=_("store"),
+        help_text=_("empty: every store"),
+    )
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["date", "store"], name="tickets_holiday_unique")]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"

@@ -1,37 +1,95 @@
-"""Writes on tickets. Other apps (followups) create tickets only through `ticket_create`."""
+"""Writes on tickets. Other apps (followups) create tickets only through `ticket_create`.
+
+The state machine is `TRANSITIONS`; every change leaves a `TicketEvent` (the full history).
+Repair orders: the promise (`promised_at`) moves only through an added item the customer
+re-confirmed; customer-caused delays count only once confirmed; `ticket_settle` decides on-time.
+Complaints and the other answered kinds: `answer_due_at` comes from the answer policy in the
+store's business hours; `tickets_escalate_due` (beat) warns, then escalates up the reporting line.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.customers.models import Asset, Customer
-from apps.org.models import Store, User
+from apps.org.models import Membership, RoleTier, Store, User
 
-from .models import Ticket, TicketEvent
+from .business_hours import add_business_days, add_business_hours, day_hours
+from .models import AddedItem, AnswerPolicy, CustomerDelay, Ticket, TicketAttachment, TicketEvent
 
-# How long a kind of ticket may wait for an answer to the customer before it escalates.
+# How long a kind of ticket may wait for an answer to the customer before it escalates (the
+# default policy, in the store's business days; AnswerPolicy rows override it per kind / priority).
 ANSWER_WITHIN = {
     Ticket.Kind.COMPLAINT: dt.timedelta(days=2),
     Ticket.Kind.FOLLOW_ON: dt.timedelta(days=2),
     Ticket.Kind.INQUIRY: dt.timedelta(days=2),
 }
+DEFAULT_WARN_HOURS = Decimal(4)
+
+S = Ticket.State
+TRANSITIONS: dict[str, set[str]] = {
+    S.NEW: {S.IN_PROGRESS, S.RESOLVED},
+    S.IN_PROGRESS: {S.WAITING_CUSTOMER, S.WAITING_PARTS, S.RESOLVED},
+    S.WAITING_CUSTOMER: {S.IN_PROGRESS, S.RESOLVED},
+    S.WAITING_PARTS: {S.IN_PROGRESS, S.RESOLVED},
+    S.RESOLVED: {S.CLOSED, S.IN_PROGRESS},  # back to in progress: reopen
+    S.CLOSED: {S.IN_PROGRESS},  # reopen
+}
+OPEN_STATES = [S.NEW, S.IN_PROGRESS, S.WAITING_CUSTOMER, S.WAITING_PARTS]
 
 
 def ticket_next_number(*, store: Store, kind: str, when: dt.datetime | None = None) -> str:
+    """The next number of the day for this store and kind. Call inside the creating transaction:
+    on PostgreSQL the store row is locked so that two clerks never draw the same number."""
     prefix = {"repair_order": "WT", "complaint": "TS", "inquiry": "ZX", "follow_on": "HX"}[kind]
     day = timezone.localtime(when or timezone.now()).strftime("%Y%m%d")
     stem = f"{prefix}{store.pk:03d}-{day}-"
-    last = (
-        Ticket.objects.filter(number__startswith=stem)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
+    if transaction.get_connection().in_atomic_block:
+        Store.objects.select_for_update().filter(pk=store.pk).values_list("pk", flat=True).first()
+    last = Ticket.objects.filter(number__startswith=stem).aggregate(m=Max("number"))["m"]
     seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{stem}{seq:04d}"
+
+
+def answer_policy(*, kind: str, priority: str) -> tuple[Decimal, Decimal] | None:
+    """(business days, warn hours) for a kind and priority, or None when it is not answered on a clock."""
+    rows = {p.priority: p for p in AnswerPolicy.objects.filter(kind=kind, priority__in=[priority, ""])}
+    row = rows.get(priority) or rows.get("")
+    if row:
+        return row.business_days, row.warn_hours
+    default = ANSWER_WITHIN.get(kind)
+    if default is None:
+        return None
+    return Decimal(default.days) + Decimal(default.seconds) / 86400, DEFAULT_WARN_HOURS
+
+
+def _schedule(ticket: Ticket, *, start: dt.datetime, policy) -> dt.datetime:
+    days, warn_hours = policy
+    due = add_business_days(store=ticket.store, start=start, days=days)
+    ticket.next_escalation_at = due
+    # The warning comes `warn_hours` of business time before the breach (never before `start`).
+    span_hours = float(days) * _day_hours(ticket.store)
+    ticket.warn_at = (
+        add_business_hours(store=ticket.store, start=start, hours=span_hours - float(warn_hours))
+        if span_hours > float(warn_hours)
+        else start
+    )
+    return due
+
+
+def _day_hours(store: Store) -> float:
+    return day_hours(store)
+
+
+def _event(ticket, kind, *, by=None, text="", data=None, key="") -> TicketEvent:
+    return TicketEvent.objects.create(ticket=ticket, kind=kind, by=by, text=text, data=data or {}, key=key)
 
 
 @transaction.atomic
@@ -50,9 +108,12 @@ def ticket_create(
     promised_at: dt.datetime | None = None,
     is_major_repair: bool = False,
 ) -> Ticket:
+    if customer.store_id != store.pk:
+        raise ValidationError(_("The customer belongs to another store."))
+    if asset is not None and asset.customer_id != customer.pk:
+        raise ValidationError(_("The vehicle or product belongs to another customer."))
     now = timezone.now()
-    answer_within = ANSWER_WITHIN.get(kind)
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         store=store,
         number=ticket_next_number(store=store, kind=kind, when=now),
         kind=kind,
@@ -66,7 +127,408 @@ def ticket_create(
         source=source,
         promised_at=promised_at,
         is_major_repair=is_major_repair,
-        answer_due_at=now + answer_within if answer_within else None,
     )
-    TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.CREATED, by=created_by, text=description)
+    policy = answer_policy(kind=kind, priority=priority)
+    if policy:
+        ticket.answer_due_at = _schedule(ticket, start=now, policy=policy)
+    ticket.save()
+    _event(ticket, TicketEvent.Kind.CREATED, by=created_by, text=description)
+    if promised_at:
+        _event(ticket, TicketEvent.Kind.PROMISE, by=created_by, data={"to": promised_at.isoformat()})
     return ticket
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("store").get(pk=ticket.pk)
+
+
+@transaction.atomic
+def ticket_transition(*, ticket: Ticket, to: str, by: User, note: str = "") -> Ticket:
+    """Move the ticket along the state machine; an invalid move raises ValidationError."""
+    ticket = _locked(ticket)
+    if to not in TRANSITIONS.get(ticket.state, set()):
+        raise ValidationError(
+            _("A ticket cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "from": Ticket.State(ticket.state).label,
+                "to": Ticket.State(to).label if to in S.values else to,
+            }
+        )
+    if to == S.CLOSED and ticket.kind == Ticket.Kind.REPAIR_ORDER and not ticket.settled_at:
+        raise ValidationError(_("Settle the repair order before closing it."))
+    old = ticket.state
+    now = timezone.now()
+    ticket.state = to
+    if to == S.RESOLVED:
+        ticket.resolved_at = now
+    elif to == S.CLOSED:
+        ticket.closed_at = now
+    elif old in (S.RESOLVED, S.CLOSED):  # reopened
+        ticket.resolved_at = ticket.closed_at = None
+    ticket.save()
+    reopened = old in (S.RESOLVED, S.CLOSED) and to in OPEN_STATES
+    _event(
+        ticket,
+        TicketEvent.Kind.STATE,
+        by=by,
+        text=note,
+        data={"from": old, "to": to, **({"reopened": True} if reopened else {})},
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_comment(*, ticket: Ticket, by: User, text: str) -> TicketEvent:
+    if not text.strip():
+        raise ValidationError(_("The comment is empty."))
+    return _event(ticket, TicketEvent.Kind.COMMENT, by=by, text=text.strip())
+
+
+@transaction.atomic
+def ticket_attach(*, ticket: Ticket, upload, by: User) -> TicketAttachment:
+    from pathlib import Path
+
+    from apps.customers.services import attachment_validate
+
+    attachment_validate(upload)
+    attachment = TicketAttachment.objects.create(
+        ticket=ticket,
+        file=upload,
+        name=Path(upload.name).name[:200],
+        size=upload.size,
+        content_type=getattr(upload, "content_type", "") or "",
+        uploaded_by=by,
+    )
+    _event(
+        ticket, TicketEvent.Kind.COMMENT, by=by, text=_("File attached: %(name)s") % {"name": attachment.name}
+    )
+    return attachment
+
+
+@transaction.atomic
+def ticket_assign(*, ticket: Ticket, assignee: User, by: User, note: str = "") -> Ticket:
+    ticket = _locked(ticket)
+    if not Membership.objects.filter(user=assignee, store=ticket.store, is_active=True).exists():
+        raise ValidationError(_("%(user)s does not work in this store.") % {"user": assignee})
+    old = ticket.assignee
+    ticket.assignee = assignee
+    ticket.save(update_fields=["assignee"])
+    _event(
+        ticket,
+        TicketEvent.Kind.ASSIGNED,
+        by=by,
+        text=note,
+        data={"from": old.pk if old else None, "to": assignee.pk, "to_name": str(assignee)},
+    )
+    return ticket
+
+
+def supervisors_of(*, user: User, store: Store) -> list[User]:
+    """The first level above `user` on the reporting line, else the store's managers."""
+    from apps.roles.selectors import escalation_chain
+
+    chain = escalation_chain(user=user, store=store)
+    if chain:
+        return chain[0]
+    return list(
+        User.objects.filter(
+            memberships__store=store,
+            memberships__tier=RoleTier.MANAGER,
+            memberships__is_active=True,
+            is_active=True,
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+    )
+
+
+@transaction.atomic
+def ticket_hand_to_supervisor(*, ticket: Ticket, by: User, note: str = "") -> Ticket:
+    """A matter the clerk cannot finish on the spot (当场不能完成) goes to the clerk's supervisor."""
+    people = supervisors_of(user=by, store=ticket.store)
+    if not people:
+        raise ValidationError(_("Nobody above you in this store to hand the matter to."))
+    ticket = ticket_assign(
+        ticket=ticket,
+        assignee=people[0],
+        by=by,
+        note=note or _("Handed to the supervisor: cannot be finished on the spot."),
+    )
+    if ticket.state == S.NEW:
+        ticket = ticket_transition(ticket=ticket, to=S.IN_PROGRESS, by=by)
+    return ticket
+
+
+@transaction.atomic
+def ticket_solution_found(*, ticket: Ticket, by: User, text: str, at: dt.datetime | None = None) -> Ticket:
+    ticket = _locked(ticket)
+    at = at or timezone.now()
+    if not ticket.solution_found_at:
+        ticket.solution_found_at = at
+        ticket.save(update_fields=["solution_found_at"])
+    _event(ticket, TicketEvent.Kind.SOLUTION, by=by, text=text)
+    return ticket
+
+
+@transaction.atomic
+def ticket_answer_customer(*, ticket: Ticket, by: User, text: str, at: dt.datetime | None = None) -> Ticket:
+    """Record that the customer was answered; stops the escalation clock."""
+    if not text.strip():
+        raise ValidationError(_("Say what the customer was told."))
+    ticket = _locked(ticket)
+    at = at or timezone.now()
+    fields = []
+    if not ticket.answered_at:
+        ticket.answered_at = at
+        fields.append("answered_at")
+    same_day = None
+    if ticket.solution_found_at and not ticket.solution_told_at:
+        ticket.solution_told_at = at
+        fields.append("solution_told_at")
+        same_day = timezone.localtime(at).date() == timezone.localtime(ticket.solution_found_at).date()
+    ticket.next_escalation_at = ticket.warn_at = None
+    ticket.save(update_fields=[*fields, "next_escalation_at", "warn_at"])
+    _event(
+        ticket,
+        TicketEvent.Kind.ANSWERED,
+        by=by,
+        text=text.strip(),
+        data={"same_day": same_day} if same_day is not None else {},
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_promise(*, ticket: Ticket, promised_at: dt.datetime, by: User) -> Ticket:
+    """Set the promised delivery time once; afterwards only a re-confirmed added item moves it."""
+    ticket = _locked(ticket)
+    if ticket.promised_at:
+        raise ValidationError(
+            _("The promised time is set; it moves only with an added item the customer re-confirms.")
+        )
+    ticket.promised_at = promised_at
+    ticket.save(update_fields=["promised_at"])
+    _event(ticket, TicketEvent.Kind.PROMISE, by=by, data={"to": promised_at.isoformat()})
+    return ticket
+
+
+@transaction.atomic
+def added_item_add(
+    *,
+    ticket: Ticket,
+    description: str,
+    by: User,
+    amount: Decimal = Decimal(0),
+    proposed_promised_at: dt.datetime | None = None,
+) -> AddedItem:
+    """An added item (增项). The promise stays where it is until the customer re-confirms."""
+    item = AddedItem.objects.create(
+        ticket=ticket, description=description, amount=amount, proposed_promised_at=proposed_promised_at
+    )
+    _event(
+        ticket,
+        TicketEvent.Kind.ADDED_ITEM,
+        by=by,
+        text=description,
+        data={
+            "item": item.pk,
+            "amount": str(amount),
+            "proposed": proposed_promised_at.isoformat() if proposed_promised_at else None,
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def added_item_confirm(
+    *, item: AddedItem, by: User, note: str, confirmed_at: dt.datetime | None = None
+) -> AddedItem:
+    """The customer re-confirmed the added item: record how, and move the promise to the proposal."""
+    if not note.strip():
+        raise ValidationError(_("Record how the customer confirmed."))
+    if item.customer_confirmed_at:
+        return item
+    ticket = _locked(item.ticket)
+    item.customer_confirmed_at = confirmed_at or timezone.now()
+    item.confirmation_note = note.strip()
+    item.save(update_fields=["customer_confirmed_at", "confirmation_note"])
+    if item.proposed_promised_at and item.proposed_promised_at != ticket.promised_at:
+        old = ticket.promised_at
+        ticket.promised_at = item.proposed_promised_at
+        ticket.save(update_fields=["promised_at"])
+        _event(
+            ticket,
+            TicketEvent.Kind.PROMISE,
+            by=by,
+            text=_("Re-confirmed by the customer: %(note)s") % {"note": item.confirmation_note},
+            data={
+                "from": old.isoformat() if old else None,
+                "to": ticket.promised_at.isoformat(),
+                "item": item.pk,
+            },
+        )
+    return item
+
+
+@transaction.atomic
+def customer_delay_add(
+    *, ticket: Ticket, reason: str, hours: Decimal, by: User, confirmation_note: str = ""
+) -> CustomerDelay:
+    """A delay the customer caused; with a confirmation note it counts as confirmed at once."""
+    if Decimal(hours) <= 0:
+        raise ValidationError(_("The delay must be longer than zero hours."))
+    delay = CustomerDelay.objects.create(
+        ticket=ticket,
+        reason=reason,
+        hours=hours,
+        confirmation_note=confirmation_note.strip(),
+        customer_confirmed_at=timezone.now() if confirmation_note.strip() else None,
+    )
+    _event(
+        ticket,
+        TicketEvent.Kind.DELAY,
+        by=by,
+        text=reason,
+        data={"delay": delay.pk, "hours": str(hours), "confirmed": bool(delay.customer_confirmed_at)},
+    )
+    return delay
+
+
+@transaction.atomic
+def customer_delay_confirm(*, delay: CustomerDelay, by: User, note: str) -> CustomerDelay:
+    if not note.strip():
+        raise ValidationError(_("Record how the customer confirmed."))
+    if not delay.customer_confirmed_at:
+        delay.customer_confirmed_at = timezone.now()
+        delay.confirmation_note = note.strip()
+        delay.save(update_fields=["customer_confirmed_at", "confirmation_note"])
+        _event(
+            delay.ticket,
+            TicketEvent.Kind.DELAY,
+            by=by,
+            text=note,
+            data={"delay": delay.pk, "confirmed": True},
+        )
+    return delay
+
+
+def ticket_is_on_time(ticket: Ticket) -> bool | None:
+    """Settled by the promised time plus the customer-confirmed delays (None: no promise to keep)."""
+    if not ticket.promised_at or not ticket.settled_at:
+        return None
+    allowed = sum((d.hours for d in ticket.customer_delays.all() if d.customer_confirmed_at), Decimal(0))
+    return ticket.settled_at <= ticket.promised_at + dt.timedelta(hours=float(allowed))
+
+
+@transaction.atomic
+def ticket_settle(
+    *, ticket: Ticket, amount: Decimal, by: User, settled_at: dt.datetime | None = None
+) -> Ticket:
+    """The settlement (结算单): time and amount; decides on-time delivery; resolves the ticket."""
+    ticket = _locked(ticket)
+    if ticket.settled_at:
+        raise ValidationError(_("This ticket is already settled."))
+    if Decimal(amount) < 0:
+        raise ValidationError(_("The amount cannot be negative."))
+    ticket.settled_at = settled_at or timezone.now()
+    ticket.settlement_amount = amount
+    ticket.on_time = ticket_is_on_time(ticket)
+    ticket.save(update_fields=["settled_at", "settlement_amount", "on_time"])
+    _event(
+        ticket,
+        TicketEvent.Kind.SETTLED,
+        by=by,
+        data={"amount": str(amount), "on_time": ticket.on_time, "at": ticket.settled_at.isoformat()},
+    )
+    if ticket.state in OPEN_STATES:
+        ticket = ticket_transition(ticket=ticket, to=S.RESOLVED, by=by)
+    return ticket
+
+
+def _event_once(ticket, kind, *, key, **kwargs) -> bool:
+    """Create the event unless one with this key exists (True: created)."""
+    if TicketEvent.objects.filter(ticket=ticket, key=key).exists():
+        return False
+    try:
+        with transaction.atomic():
+            _event(ticket, kind, key=key, **kwargs)
+    except IntegrityError:
+        return False
+    return True
+
+
+def ticket_escalate(*, ticket: Ticket, now: dt.datetime | None = None) -> list[User]:
+    """Escalate one level up the assignee's reporting line (vacant posts skipped); idempotent per level."""
+    from apps.roles.selectors import escalation_chain
+
+    now = now or timezone.now()
+    level = ticket.escalation_level + 1
+    chain = escalation_chain(user=ticket.assignee, store=ticket.store) if ticket.assignee else []
+    if not chain and level == 1 and ticket.assignee:
+        fallback = supervisors_of(user=ticket.assignee, store=ticket.store)
+        chain = [fallback] if fallback else []
+    people = chain[level - 1] if level <= len(chain) else []
+    if not people:
+        _event_once(
+            ticket,
+            TicketEvent.Kind.ESCALATED,
+            key=f"escalate:{level}:top",
+            text=_("Nobody further up the reporting line."),
+            data={"level": level, "to": []},
+        )
+        ticket.next_escalation_at = None
+        ticket.save(update_fields=["next_escalation_at"])
+        return []
+    created = _event_once(
+        ticket,
+        TicketEvent.Kind.ESCALATED,
+        key=f"escalate:{level}",
+        text=_("Not answered in time: escalated to %(people)s.")
+        % {"people": "、".join(str(p) for p in people)},
+        data={"level": level, "to": [p.pk for p in people], "names": [str(p) for p in people]},
+    )
+    if created:
+        ticket.escalated_to.add(*people)
+    ticket.escalation_level = level
+    policy = answer_policy(kind=ticket.kind, priority=ticket.priority)
+    if policy:
+        _schedule(ticket, start=now, policy=policy)
+    else:
+        ticket.next_escalation_at = ticket.warn_at = None
+    ticket.save(update_fields=["escalation_level", "next_escalation_at", "warn_at"])
+    return people
+
+
+def tickets_escalate_due(*, now: dt.datetime | None = None, batch: int = 200) -> dict[str, int]:
+    """Beat, every minute: warn before the breach, escalate after it. Rows are claimed with
+    SKIP LOCKED and every step is keyed (TicketEvent.key), so doubled ticks do nothing twice."""
+    now = now or timezone.now()
+    done = {"warned": 0, "escalated": 0}
+    with transaction.atomic():
+        due = list(
+            Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(answered_at__isnull=True, state__in=OPEN_STATES)
+            .filter(Q(warn_at__lte=now) | Q(next_escalation_at__lte=now))
+            .select_related("store", "assignee")
+            .order_by("pk")[:batch]
+        )
+        for ticket in due:
+            if ticket.warn_at and ticket.warn_at <= now:
+                level = ticket.escalation_level + 1
+                if _event_once(
+                    ticket,
+                    TicketEvent.Kind.WARNING,
+                    key=f"warn:{level}",
+                    text=_("The answer is due at %(due)s.")
+                    % {"due": timezone.localtime(ticket.next_escalation_at).strftime("%Y-%m-%d %H:%M")}
+                    if ticket.next_escalation_at
+                    else "",
+                    data={"level": level},
+                ):
+                    done["warned"] += 1
+                ticket.warn_at = None
+                ticket.save(update_fields=["warn_at"])
+            due_now = ticket.next_escalation_at and ticket.next_escalation_at <= now
+            if due_now and ticket_escalate(ticket=ticket, now=now):
+                done["escalated"] += 1
+    return done

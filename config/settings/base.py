@@ -178,6 +178,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "health-heartbeat": {"task": "apps.health.tasks.heartbeat_task", "schedule": crontab()},
     "checklists-tick": {"task": "apps.checklists.tasks.checklists_tick_task", "schedule": crontab()},
+    "customers-flag-late-files": {"task": "apps.customers.tasks.flag_late_files_task", "schedule": crontab()},
+    "tickets-escalate": {"task": "apps.tickets.tasks.escalate_tickets_task", "schedule": crontab()},
     "targets-kpi-snapshots": {
         "task": "apps.targets.tasks.refresh_kpi_snapshots_task",
         "schedule": crontab(minute="*/5"),

@@ -1,0 +1,35 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from apps.org.models import Store
+
+from .models import Customer
+from .selectors import customer_search
+
+
+class CustomerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name, phone, plate, VIN or serial"), method="search", help_text="")
+    tier = django_filters.ChoiceFilter(label=_("Tier"), choices=Customer.Tier.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Customer.Kind.choices)
+    store = django_filters.ModelChoiceFilter(label=_("Store"), queryset=Store.objects.none())
+    mine = django_filters.BooleanFilter(label=_("My files only"), method="only_mine")
+    o = django_filters.OrderingFilter(
+        label=_("Sort"),
+        fields=(("name", "name"), ("tier", "tier"), ("created_at", "created"), ("owner__username", "owner")),
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["q", "tier", "kind", "store"]
+
+    def __init__(self, *args, user=None, stores=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if stores is not None:
+            self.filters["store"].queryset = stores
+
+    def search(self, queryset, name, value):
+        return customer_search(queryset, value)
+
+    def only_mine(self, queryset, name, value):
+        return queryset.filter(owner=self.user) if value and self.user else queryset

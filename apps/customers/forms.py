@@ -1,0 +1,216 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from apps.org.models import Store, User
+
+from .models import Asset, Customer, CustomerPhone
+from .phones import phone_normalise
+from .services import attachment_validate
+
+
+class CustomerForm(forms.ModelForm):
+    store = forms.ModelChoiceField(label=_("Store"), queryset=Store.objects.none())
+
+    class Meta:
+        model = Customer
+        fields = [
+            "store",
+            "kind",
+            "name",
+            "contact_person",
+            "id_number",
+            "address",
+            "tier",
+            "contact_consent",
+            "preferred_channel",
+            "owner",
+            "wishes",
+            "notes",
+        ]
+        widgets = {"wishes": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, stores=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["store"].queryset = stores if stores is not None else Store.objects.none()
+        if self.instance.pk:
+            del self.fields["store"]
+            store_ids = [self.instance.store_id]
+        else:
+            store_ids = list(self.fields["store"].queryset.values_list("pk", flat=True))
+        self.fields["owner"].queryset = User.objects.filter(
+            memberships__store_id__in=store_ids, memberships__is_active=True, is_active=True
+        ).distinct()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Customer.Kind.COMPANY and not data.get("contact_person"):
+            self.add_error("contact_person", _("A company needs a contact person."))
+        return data
+
+
+class PhoneForm(forms.Form):
+    number = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    label = forms.CharField(label=_("Label"), max_length=20, required=False)
+
+    def clean_number(self):
+        value = self.cleaned_data["number"].strip()
+        if value:
+            phone_normalise(value)
+        return value
+
+
+class BasePhoneFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        numbers = [f.cleaned_data.get("number") for f in self.forms if f.cleaned_data.get("number")]
+        if not numbers:
+            raise ValidationError(_("Enter at least one phone number."))
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [
+            (f.cleaned_data["number"], f.cleaned_data.get("label", ""))
+            for f in self.forms
+            if f.cleaned_data.get("number")
+        ]
+
+
+PhoneFormSet = forms.formset_factory(PhoneForm, formset=BasePhoneFormSet, extra=2, max_num=6)
+
+
+def phone_initial(customer: Customer) -> list[dict]:
+    return [{"number": p.number, "label": p.label} for p in CustomerPhone.objects.filter(customer=customer)]
+
+
+class AssetForm(forms.ModelForm):
+    class Meta:
+        model = Asset
+        fields = [
+            "kind",
+            "model_name",
+            "plate",
+            "vin",
+            "vehicle_type",
+            "mileage_km",
+            "serial_number",
+            "configuration",
+            "delivery_date",
+            "acceptance_record",
+            "packing_list",
+            "major_parts",
+            "maintenance_months",
+            "maintenance_km",
+            "last_service_date",
+            "last_service_km",
+        ]
+        widgets = {
+            "delivery_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "last_service_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "configuration": forms.Textarea(attrs={"rows": 2}),
+            "acceptance_record": forms.Textarea(attrs={"rows": 2}),
+            "packing_list": forms.Textarea(attrs={"rows": 2}),
+            "major_parts": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Asset.Kind.VEHICLE and not (data.get("plate") or data.get("vin")):
+            self.add_error("plate", _("A vehicle needs a plate or a VIN."))
+        vin = (data.get("vin") or "").replace(" ", "")
+        if vin and len(vin) != 17:
+            self.add_error("vin", _("A VIN has 17 characters."))
+        return data
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("Visit date"), widget=forms.DateInput(attrs={"type": "date"}))
+    asset = forms.ModelChoiceField(
+        label=_("Vehicle or product"), queryset=Asset.objects.none(), required=False
+    )
+    work_done = forms.CharField(
+        label=_("Work done"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    mileage_km = forms.IntegerField(label=_("Mileage (km)"), min_value=0, required=False)
+    staff = forms.ModelChoiceField(label=_("Staff"), queryset=User.objects.none(), required=False)
+    attachment = forms.FileField(label=_("Attachment"), required=False)
+
+    def __init__(self, *args, customer: Customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].queryset = customer.assets.all()
+        self.fields["staff"].queryset = User.objects.filter(
+            memberships__store=customer.store, memberships__is_active=True
+        ).distinct()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            attachment_validate(upload)
+        return upload
+
+
+class VisitItemForm(forms.Form):
+    description = forms.CharField(label=_("Item"), max_length=200, required=False)
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=12, decimal_places=2, required=False, min_value=0
+    )
+
+
+VisitItemFormSet = forms.formset_factory(VisitItemForm, extra=4, max_num=30)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        attachment_validate(upload)
+        return upload
+
+
+class ImportForm(forms.Form):
+    store = forms.ModelChoiceField(label=_("Store"), queryset=Store.objects.none())
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    commit = forms.BooleanField(label=_("Import now (otherwise a dry run only)"), required=False)
+
+    def __init__(self, *args, stores=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["store"].queryset = stores if stores is not None else Store.objects.none()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("Upload an .xlsx file (use the template)."))
+        if upload.size > 10 * 1024 * 1024:
+            raise ValidationError(_("The file is too large (at most 10 MB)."))
+        return upload
+
+
+class AnonymiseForm(forms.Form):
+    confirm_name = forms.CharField(label=_("Type the customer's name to confirm"), max_length=120)
+
+    def __init__(self, *args, customer: Customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+
+    def clean_confirm_name(self):
+        value = self.cleaned_data["confirm_name"].strip()
+        if value != self.customer.name:
+            raise ValidationError(_("The name does not match."))
+        return value

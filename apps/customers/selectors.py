@@ -1,0 +1,89 @@
+"""Store-scoped reads of customer files."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from apps.org.access import can, stores_where
+
+from .models import Asset, Customer, CustomerPhone, Visit
+
+SORTS = {
+    "name": "name",
+    "-name": "-name",
+    "tier": "tier",
+    "-tier": "-tier",
+    "created": "created_at",
+    "-created": "-created_at",
+    "owner": "owner__username",
+    "-owner": "-owner__username",
+}
+
+
+def customer_list_for(*, user) -> QuerySet[Customer]:
+    """The customers the user may see, with what a list row shows (constant query count)."""
+    return (
+        Customer.objects.for_user(user)
+        .select_related("store", "owner")
+        .prefetch_related(Prefetch("phones", queryset=CustomerPhone.objects.order_by("-is_primary", "pk")))
+    )
+
+
+def customer_search(queryset: QuerySet[Customer], text: str) -> QuerySet[Customer]:
+    """Name, phone (any part), plate, VIN or serial. A UNION of narrow matches, so that each part can
+    use its own (trigram) index on PostgreSQL."""
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    compact = re.sub(r"[\s\-]", "", text)
+    parts = [Customer.objects.filter(name__icontains=text).order_by().values("pk")]
+    assets = Q(plate__icontains=compact.upper()) | Q(serial_number__icontains=text.replace(" ", ""))
+    if len(compact) >= 4:
+        assets |= Q(vin__icontains=compact.upper())
+    parts.append(Asset.objects.filter(assets).order_by().values("customer_id"))
+    digits = compact.removeprefix("+86") if compact.startswith("+86") else compact
+    if len(digits) >= 3 and digits.isdigit():
+        parts.append(CustomerPhone.objects.filter(digits__contains=digits).order_by().values("customer_id"))
+    return queryset.filter(pk__in=parts[0].union(*parts[1:]))
+
+
+def customer_get_for(*, user, pk: int) -> Customer:
+    """One customer the user may see, else 404."""
+    return get_object_or_404(Customer.objects.for_user(user).select_related("store", "owner"), pk=pk)
+
+
+def asset_get_for(*, user, customer: Customer, pk: int) -> Asset:
+    return get_object_or_404(Asset.objects.for_user(user).filter(customer=customer), pk=pk)
+
+
+def visit_get_for(*, user, customer: Customer, pk: int) -> Visit:
+    return get_object_or_404(Visit.objects.for_user(user).filter(customer=customer), pk=pk)
+
+
+def late_files_for(*, user, limit: int = 10) -> QuerySet[Visit]:
+    """Visits flagged by the two-day rule that the user must see: files they own, and every flagged
+    file of the stores they manage."""
+    managed = stores_where(user, "tickets.assign")
+    return (
+        Visit.objects.for_user(user)
+        .filter(late_file_flagged_at__isnull=False, file_completed_at__isnull=True)
+        .filter(Q(customer__owner=user) | Q(store__in=managed))
+        .select_related("customer", "store", "asset")
+        .order_by("visited_on", "pk")[:limit]
+    )
+
+
+def customers_due_for_maintenance(*, user, before, limit: int = 10) -> QuerySet[Asset]:
+    return (
+        Asset.objects.for_user(user)
+        .filter(next_due_date__lte=before)
+        .select_related("customer")
+        .order_by("next_due_date")[:limit]
+    )
+
+
+def may_view_pii(user, customer: Customer) -> bool:
+    return can(user, "customers.view_pii", customer.store)

@@ -1,0 +1,289 @@
+"""Excel in and out: the customer / asset import (template with Chinese headers, dry run, all or
+nothing) and list exports whose cells can never be read as formulas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.encoding import escape_uri_path
+from django.utils.translation import gettext as _
+
+from apps.org.models import Store, User
+
+from .models import Asset, Customer, CustomerPhone
+from .phones import phone_normalise
+from .services import asset_create, customer_create
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_MAX_ROWS = 10_000
+
+
+def safe_cell(value):
+    """A value for a cell that a spreadsheet will not evaluate (CSV / formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def xlsx_response(*, title: str, headers: list[str], rows, filename: str) -> HttpResponse:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=title[:31])
+    ws.append([safe_cell(h) for h in headers])
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    return response
+
+
+# The import template: (header, key, required). Headers are the sheet's contract: keep them.
+COLUMNS = [
+    ("客户名称", "name", True),
+    ("客户类型(个人/单位)", "kind", False),
+    ("联系人", "contact_person", False),
+    ("电话(多个用;分隔)", "phones", True),
+    ("地址", "address", False),
+    ("等级(普通/VIP/大客户)", "tier", False),
+    ("资产类型(车辆/产品)", "asset_kind", False),
+    ("车型/产品型号", "model_name", False),
+    ("车牌号", "plate", False),
+    ("VIN", "vin", False),
+    ("车辆类型", "vehicle_type", False),
+    ("里程(公里)", "mileage_km", False),
+    ("产品序列号", "serial_number", False),
+    ("交付日期", "delivery_date", False),
+    ("保养周期(月)", "maintenance_months", False),
+    ("保养周期(公里)", "maintenance_km", False),
+]
+KINDS = {"": Customer.Kind.INDIVIDUAL, "个人": Customer.Kind.INDIVIDUAL, "单位": Customer.Kind.COMPANY}
+TIERS = {
+    "": Customer.Tier.NORMAL,
+    "普通": Customer.Tier.NORMAL,
+    "VIP": Customer.Tier.VIP,
+    "大客户": Customer.Tier.KEY,
+}
+ASSET_KINDS = {"车辆": Asset.Kind.VEHICLE, "产品": Asset.Kind.PRODUCT}
+EXAMPLE = ["王建国", "个人", "", "13800138000;0571-88001234", "滨江市东环路 18 号", "VIP", "车辆", "帕萨特 1.8T",
+           "浙A12345", "LSVAB23C4DE567890", "轿车", 35000, "", "2024-05-01", 6, 5000]  # fmt: skip
+
+
+def import_template() -> HttpResponse:
+    return xlsx_response(
+        title="客户导入",
+        headers=[h for h, _k, _r in COLUMNS],
+        rows=[EXAMPLE],
+        filename="客户导入模板.xlsx",
+    )
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    errors: list[tuple[int, list[str]]] = field(default_factory=list)
+    customers: int = 0
+    assets: int = 0
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _int(value, label, errors):
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        number = int(float(text))
+        if number < 0:
+            raise ValueError
+        return number
+    except ValueError:
+        errors.append(_("%(field)s must be a whole number.") % {"field": label})
+        return None
+
+
+def _date(value, label, errors):
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(_text(value).replace("/", "-"))
+    except ValueError:
+        errors.append(_("%(field)s is not a date (YYYY-MM-DD).") % {"field": label})
+        return None
+
+
+def _read_rows(upload) -> list[tuple[int, dict]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(upload, read_only=True, data_only=True)
+    except Exception as exc:  # any unreadable upload is the user's error, never a 500
+        raise ValidationError(_("The file cannot be read as an Excel workbook.")) from exc
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = [_text(h) for h in next(rows, [])]
+    expected = [h for h, _k, _r in COLUMNS]
+    if header[: len(expected)] != expected:
+        raise ValidationError(_("The header row does not match the template; download the template again."))
+    out = []
+    for number, values in enumerate(rows, start=2):
+        values = list(values) + [None] * (len(COLUMNS) - len(values))
+        if all(_text(v) == "" for v in values[: len(COLUMNS)]):
+            continue
+        out.append((number, {key: values[i] for i, (_h, key, _r) in enumerate(COLUMNS)}))
+    return out
+
+
+def customers_import(*, store: Store, upload, by: User, commit: bool) -> ImportResult:
+    """Check every row; with `commit` and no error anywhere, create everything in one transaction."""
+    result = ImportResult()
+    try:
+        rows = _read_rows(upload)
+    except ValidationError as exc:
+        result.errors.append((1, exc.messages))
+        return result
+    result.rows = len(rows)
+    planned = []
+    seen_phones: dict[str, int] = {}
+    seen_plates: dict[str, int] = {}
+    all_digits, all_plates = set(), set()
+    for number, raw in rows:
+        errors: list[str] = []
+        name = _text(raw["name"])
+        if not name:
+            errors.append(_("The customer's name is missing."))
+        kind = KINDS.get(_text(raw["kind"]))
+        if kind is None:
+            errors.append(_("Unknown customer kind %(v)s.") % {"v": _text(raw["kind"])})
+        tier = TIERS.get(_text(raw["tier"]))
+        if tier is None:
+            errors.append(_("Unknown tier %(v)s.") % {"v": _text(raw["tier"])})
+        phones = []
+        for part in _text(raw["phones"]).replace("；", ";").replace(",", ";").split(";"):
+            if not part.strip():
+                continue
+            try:
+                e164, digits = phone_normalise(part)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+                continue
+            if digits in seen_phones:
+                errors.append(
+                    _("Phone %(p)s also on row %(r)s.") % {"p": part.strip(), "r": seen_phones[digits]}
+                )
+            seen_phones.setdefault(digits, number)
+            all_digits.add(digits)
+            phones.append((part.strip(), digits))
+        if not phones and not errors:
+            errors.append(_("At least one phone is needed."))
+        asset = None
+        model_name = _text(raw["model_name"])
+        if model_name:
+            asset_kind = ASSET_KINDS.get(_text(raw["asset_kind"]) or "车辆")
+            if asset_kind is None:
+                errors.append(_("Unknown asset kind %(v)s.") % {"v": _text(raw["asset_kind"])})
+            plate = _text(raw["plate"]).replace(" ", "").upper()
+            vin = _text(raw["vin"]).replace(" ", "").upper()
+            if vin and len(vin) != 17:
+                errors.append(_("A VIN has 17 characters."))
+            if asset_kind == Asset.Kind.VEHICLE and not (plate or vin):
+                errors.append(_("A vehicle needs a plate or a VIN."))
+            if plate:
+                if plate in seen_plates:
+                    errors.append(_("Plate %(p)s also on row %(r)s.") % {"p": plate, "r": seen_plates[plate]})
+                seen_plates.setdefault(plate, number)
+                all_plates.add(plate)
+            asset = {
+                "kind": asset_kind,
+                "model_name": model_name,
+                "plate": plate,
+                "vin": vin,
+                "vehicle_type": _text(raw["vehicle_type"])[:40],
+                "mileage_km": _int(raw["mileage_km"], "里程", errors),
+                "serial_number": _text(raw["serial_number"])[:60],
+                "delivery_date": _date(raw["delivery_date"], "交付日期", errors),
+                "maintenance_months": _int(raw["maintenance_months"], "保养周期(月)", errors),
+                "maintenance_km": _int(raw["maintenance_km"], "保养周期(公里)", errors),
+            }
+        elif any(_text(raw[k]) for k in ("plate", "vin", "serial_number")):
+            errors.append(_("The model of the vehicle or product is missing."))
+        if errors:
+            result.errors.append((number, errors))
+        planned.append(
+            (
+                number,
+                {
+                    "name": name[:120],
+                    "kind": kind,
+                    "tier": tier,
+                    "contact_person": _text(raw["contact_person"])[:60],
+                    "address": _text(raw["address"])[:250],
+                },
+                phones,
+                asset,
+            )
+        )
+    # Duplicates against the store's existing files.
+    taken_phones = dict(
+        CustomerPhone.objects.filter(customer__store=store, digits__in=all_digits).values_list(
+            "digits", "customer__name"
+        )
+    )
+    taken_plates = dict(
+        Asset.objects.filter(customer__store=store, plate__in=all_plates).values_list(
+            "plate", "customer__name"
+        )
+    )
+    dupes: dict[int, list[str]] = {}
+    for number, _c, phones, asset in planned:
+        for typed, digits in phones:
+            if digits in taken_phones:
+                dupes.setdefault(number, []).append(
+                    _("Phone %(p)s already belongs to %(c)s.") % {"p": typed, "c": taken_phones[digits]}
+                )
+        if asset and asset["plate"] in taken_plates:
+            dupes.setdefault(number, []).append(
+                _("Plate %(p)s already belongs to %(c)s.")
+                % {"p": asset["plate"], "c": taken_plates[asset["plate"]]}
+            )
+    if dupes:
+        merged = dict(result.errors)
+        for number, messages in dupes.items():
+            merged.setdefault(number, []).extend(messages)
+        result.errors = sorted(merged.items())
+    if result.errors or not commit:
+        return result
+    with transaction.atomic():
+        for _number, customer_fields, phones, asset in planned:
+            customer = customer_create(
+                store=store, by=by, phones=[(typed, "") for typed, _d in phones], **customer_fields
+            )
+            result.customers += 1
+            if asset:
+                asset_create(customer=customer, by=by, **asset)
+                result.assets += 1
+    result.committed = True
+    return result

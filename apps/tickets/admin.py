@@ -1,0 +1,36 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import AddedItem, AnswerPolicy, CustomerDelay, Holiday, Ticket, TicketAttachment, TicketEvent
+
+
+class EventInline(admin.TabularInline):
+    model = TicketEvent
+    extra = 0
+    readonly_fields = ["kind", "at", "by", "text", "key"]
+    fields = readonly_fields
+
+
+@admin.register(Ticket)
+class TicketAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "kind", "title", "store", "state", "assignee", "escalation_level", "on_time"]
+    list_filter = ["kind", "state", "store"]
+    search_fields = ["number", "title"]
+    raw_id_fields = ["customer", "asset", "assignee", "created_by"]
+    inlines = [EventInline]
+
+
+@admin.register(AnswerPolicy)
+class AnswerPolicyAdmin(admin.ModelAdmin):
+    list_display = ["kind", "priority", "business_days", "warn_hours"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "store"]
+    list_filter = ["store"]
+
+
+admin.site.register(AddedItem)
+admin.site.register(CustomerDelay)
+admin.site.register(TicketAttachment)

@@ -1,0 +1,172 @@
+"""Demo tickets in every state: repair orders settled on time, late with and without the
+customer's confirmation, complaints answered, escalated, handed to the supervisor. Keyed on
+Ticket.source = "demo:<n>": a second run adds nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from apps.customers.models import Customer
+
+from .models import AddedItem, CustomerDelay, Ticket, TicketEvent
+from .services import ticket_create
+
+COMPLAINTS = [
+    "等待时间过长",
+    "维修后异响未排除",
+    "结算金额与报价不符",
+    "服务顾问态度不好",
+    "宽带安装延误",
+    "话费扣费有误",
+]
+REPAIRS = ["常规保养", "更换刹车片", "空调不制冷", "事故车钣金", "更换正时皮带", "发动机异响检查"]
+INQUIRIES = ["保养周期咨询", "套餐资费咨询", "延保政策咨询"]
+FOLLOW_ONS = ["退款审批", "配件到货后通知客户", "跨店调车"]
+
+
+def seed(ctx) -> None:
+    if Ticket.objects.filter(source__startswith="demo:").exists():
+        return
+    rng = random.Random(7)
+    now = timezone.now()
+    plans = []
+    for code, staff, boss in [
+        ("station-east", ["advisor", "tracker"], "manager2"),
+        ("hall-central", ["clerk", "aftersales"], "manager"),
+    ]:
+        store = ctx.stores[code]
+        customers = list(Customer.objects.filter(store=store).prefetch_related("assets").order_by("pk")[:60])
+        if not customers:
+            continue
+        for n in range(36 if code == "station-east" else 24):
+            kind = (
+                "repair_order"
+                if code == "station-east" and n % 3 != 2
+                else rng.choice(["complaint", "complaint", "inquiry", "follow_on"])
+            )
+            plans.append(
+                (store, customers[n % len(customers)], kind, ctx.users[staff[n % 2]], ctx.users[boss], n)
+            )
+    for i, (store, customer, kind, by, boss, n) in enumerate(plans):
+        asset = next(iter(customer.assets.all()), None)
+        days_ago = rng.randint(0, 50)
+        created = now - dt.timedelta(days=days_ago, hours=rng.randint(0, 6))
+        title = rng.choice(
+            {"repair_order": REPAIRS, "complaint": COMPLAINTS, "inquiry": INQUIRIES, "follow_on": FOLLOW_ONS}[
+                kind
+            ]
+        )
+        promised = created + dt.timedelta(hours=rng.choice([3, 4, 6, 24])) if kind == "repair_order" else None
+        t = ticket_create(
+            store=store,
+            customer=customer,
+            kind=kind,
+            title=title,
+            created_by=by,
+            asset=asset,
+            priority=rng.choice(["normal", "normal", "high", "urgent"]),
+            source=f"demo:{i}",
+            promised_at=promised,
+            is_major_repair=title == "事故车钣金",
+        )
+        shift = t.created_at - created
+        fields = {"created_at": created}
+        if t.answer_due_at:
+            fields["answer_due_at"] = t.answer_due_at - shift
+        events = []
+        state = [
+            "new",
+            "in_progress",
+            "waiting_customer",
+            "waiting_parts",
+            "resolved",
+            "closed",
+            "closed",
+            "closed",
+        ][n % 8]
+        if kind == "repair_order" and state in ("resolved", "closed"):
+            late = n % 2 == 0
+            confirmed_delay = n % 4 == 0
+            settled = promised + (
+                dt.timedelta(hours=2) if late else -dt.timedelta(minutes=rng.randint(5, 90))
+            )
+            if n % 4 == 1:
+                item = AddedItem.objects.create(
+                    ticket=t,
+                    description="增项：更换空气滤芯",
+                    amount=Decimal(180),
+                    proposed_promised_at=promised + dt.timedelta(hours=1),
+                )
+                if n % 8 == 5:
+                    item.customer_confirmed_at = created + dt.timedelta(hours=1)
+                    item.confirmation_note = "客户电话确认"
+                    item.save()
+                    fields["promised_at"] = promised = item.proposed_promised_at
+            if late:
+                CustomerDelay.objects.create(
+                    ticket=t,
+                    reason="客户临时要求加做项目并推迟取车",
+                    hours=Decimal(3),
+                    customer_confirmed_at=settled if confirmed_delay else None,
+                    confirmation_note="客户在结算单上签字确认" if confirmed_delay else "",
+                )
+            on_time = settled <= promised + (
+                dt.timedelta(hours=3) if late and confirmed_delay else dt.timedelta()
+            )
+            fields.update(
+                settled_at=settled,
+                settlement_amount=Decimal(rng.randint(300, 6000)),
+                on_time=on_time,
+                resolved_at=settled,
+            )
+            events.append(TicketEvent(ticket=t, kind="settled", by=by, data={"on_time": on_time}))
+        if kind != "repair_order":
+            if state in ("resolved", "closed", "waiting_customer"):
+                answered = created + dt.timedelta(hours=rng.randint(1, 30))
+                fields.update(answered_at=answered, solution_found_at=answered, solution_told_at=answered)
+                events.append(TicketEvent(ticket=t, kind="answered", by=by, text="已电话告知客户处理方案"))
+            elif days_ago >= 3:
+                # Unanswered past the deadline: escalated up the line.
+                level = 2 if n % 2 else 1
+                fields.update(escalation_level=level, next_escalation_at=None, warn_at=None)
+                events.append(TicketEvent(ticket=t, kind="warning", key="warn:1", text="即将超过答复时限"))
+                events.append(
+                    TicketEvent(
+                        ticket=t,
+                        kind="escalated",
+                        key="escalate:1",
+                        text=f"未按时答复：已上报 {boss}",
+                        data={"level": 1},
+                    )
+                )
+                if level == 2:
+                    events.append(
+                        TicketEvent(
+                            ticket=t,
+                            kind="escalated",
+                            key="escalate:2",
+                            text="仍未答复：已上报上一级",
+                            data={"level": 2},
+                        )
+                    )
+                t.escalated_to.add(boss)
+            if kind == "follow_on":
+                fields["assignee"] = boss
+                events.append(TicketEvent(ticket=t, kind="assigned", by=by, text="当场不能完成，交主管处理"))
+        if state != "new":
+            events.append(TicketEvent(ticket=t, kind="state", by=by, data={"from": "new", "to": state}))
+        fields["state"] = state
+        if state == "closed":
+            fields["closed_at"] = created + dt.timedelta(days=1)
+        if state in ("resolved", "closed") and "resolved_at" not in fields:
+            fields["resolved_at"] = created + dt.timedelta(hours=20)
+        if state == "closed" and kind == "repair_order" and "settled_at" not in fields:
+            fields["state"] = "resolved"
+        Ticket.objects.filter(pk=t.pk).update(**fields)
+        TicketEvent.objects.bulk_create(events)
+        TicketEvent.objects.filter(ticket=t).update(at=created)
+    ctx.count(bool(plans))

@@ -1,0 +1,115 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.customers.models import Asset
+from apps.org.models import User
+
+from .models import Ticket
+
+DT = {"type": "datetime-local"}
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class TicketForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Ticket.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    asset = forms.ModelChoiceField(
+        label=_("Vehicle or product"), queryset=Asset.objects.none(), required=False
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=Ticket.Priority.choices, initial=Ticket.Priority.NORMAL
+    )
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=User.objects.none(), required=False)
+    promised_at = forms.DateTimeField(
+        label=_("Promised delivery time (约定交车时间)"), widget=DateTimeLocalInput(), required=False
+    )
+    is_major_repair = forms.BooleanField(label=_("Major repair"), required=False)
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].queryset = customer.assets.all()
+        self.fields["assignee"].queryset = User.objects.filter(
+            memberships__store=customer.store, memberships__is_active=True, is_active=True
+        ).distinct()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Ticket.Kind.REPAIR_ORDER and not data.get("promised_at"):
+            self.add_error("promised_at", _("A repair order needs the promised delivery time."))
+        return data
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label=_("What the customer was told"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SolutionForm(forms.Form):
+    text = forms.CharField(label=_("Solution"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandOverForm(forms.Form):
+    note = forms.CharField(label=_("Why it cannot be finished on the spot"), required=False)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=User.objects.none())
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = User.objects.filter(
+            memberships__store=ticket.store, memberships__is_active=True, is_active=True
+        ).distinct()
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=Ticket.State.choices)
+    note = forms.CharField(required=False)
+
+
+class PromiseForm(forms.Form):
+    promised_at = forms.DateTimeField(label=_("Promised delivery time"), widget=DateTimeLocalInput())
+
+
+class AddedItemForm(forms.Form):
+    description = forms.CharField(label=_("Added item"), max_length=200)
+    amount = forms.DecimalField(label=_("Amount"), max_digits=12, decimal_places=2, min_value=0, initial=0)
+    proposed_promised_at = forms.DateTimeField(
+        label=_("Proposed new promised time"), widget=DateTimeLocalInput(), required=False
+    )
+
+
+class ConfirmForm(forms.Form):
+    note = forms.CharField(label=_("How the customer confirmed"), max_length=200)
+
+
+class DelayForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+    hours = forms.DecimalField(label=_("Hours"), max_digits=6, decimal_places=1, min_value=0.1)
+    confirmation_note = forms.CharField(
+        label=_("How the customer confirmed (leave empty if not yet)"), max_length=200, required=False
+    )
+
+
+class SettleForm(forms.Form):
+    amount = forms.DecimalField(label=_("Settlement amount"), max_digits=12, decimal_places=2, min_value=0)
+    settled_at = forms.DateTimeField(label=_("Settlement time"), widget=DateTimeLocalInput(), required=False)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))

@@ -1,0 +1,132 @@
+"""Store-scoped reads of tickets, and the figures other apps compute KPIs from.
+
+For `targets` (each takes `stores` — a Store queryset, list of stores or of store ids — and a
+`month` given as any date inside it; months are local calendar months):
+
+- `on_time_rate(stores=, user=None, month=) -> (on_time, settled)`: repair orders settled in the
+  month that had a promise; `on_time` counts those settled by the promise plus confirmed
+  customer-caused delays. Rate = on_time / settled (target ≥ 96%). `user`: the assignee.
+- `complaints_answered_within(stores=, month=) -> (answered_in_time, total)`: complaints opened
+  in the month; in time = the customer was answered by the policy deadline (`answer_due_at`,
+  2 business days by default).
+- `output_value(stores=, user=None, month=) -> Decimal`: the sum of settlement amounts (产值) of
+  tickets settled in the month (`user`: the assignee).
+- `same_day_answers(stores=, month=) -> (told_same_day, solutions)`: tickets whose solution was
+  found in the month; told same day = the customer heard it the same local day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import F, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from apps.org.models import Store
+
+from .models import Ticket, TicketEvent
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    first = dt.date(month.year, month.month, 1)
+    last = dt.date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min), tz)
+    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min), tz)
+    return start, end
+
+
+def _store_ids(stores) -> list[int] | QuerySet:
+    if isinstance(stores, QuerySet):
+        return stores.values("pk")
+    return [s.pk if isinstance(s, Store) else int(s) for s in stores]
+
+
+def _tickets(stores, user=None) -> QuerySet[Ticket]:
+    qs = Ticket.objects.filter(store__in=_store_ids(stores))
+    return qs.filter(assignee=user) if user is not None else qs
+
+
+def on_time_rate(*, stores, month: dt.date, user=None) -> tuple[int, int]:
+    start, end = month_bounds(month)
+    qs = _tickets(stores, user).filter(
+        kind=Ticket.Kind.REPAIR_ORDER, settled_at__gte=start, settled_at__lt=end, on_time__isnull=False
+    )
+    settled = qs.count()
+    on_time = qs.filter(on_time=True).count()
+    return on_time, settled
+
+
+def complaints_answered_within(*, stores, month: dt.date) -> tuple[int, int]:
+    start, end = month_bounds(month)
+    qs = _tickets(stores).filter(kind=Ticket.Kind.COMPLAINT, created_at__gte=start, created_at__lt=end)
+    total = qs.count()
+    in_time = qs.filter(answered_at__isnull=False).filter(
+        Q(answer_due_at__isnull=True) | Q(answered_at__lte=F("answer_due_at"))
+    )
+    return in_time.count(), total
+
+
+def output_value(*, stores, month: dt.date, user=None) -> Decimal:
+    start, end = month_bounds(month)
+    total = (
+        _tickets(stores, user)
+        .filter(settled_at__gte=start, settled_at__lt=end)
+        .aggregate(total=Sum("settlement_amount"))["total"]
+    )
+    return total or Decimal("0.00")
+
+
+def same_day_answers(*, stores, month: dt.date) -> tuple[int, int]:
+    start, end = month_bounds(month)
+    rows = list(
+        _tickets(stores)
+        .filter(solution_found_at__gte=start, solution_found_at__lt=end)
+        .values_list("solution_found_at", "solution_told_at")
+    )
+    same = sum(
+        1
+        for found, told in rows
+        if told and timezone.localtime(told).date() == timezone.localtime(found).date()
+    )
+    return same, len(rows)
+
+
+def ticket_list_for(*, user) -> QuerySet[Ticket]:
+    return Ticket.objects.for_user(user).select_related("store", "customer", "assignee", "asset")
+
+
+def ticket_get_for(*, user, pk: int) -> Ticket:
+    return get_object_or_404(
+        Ticket.objects.for_user(user).select_related("store", "customer", "assignee", "asset", "created_by"),
+        pk=pk,
+    )
+
+
+def open_tickets_for(*, user, store) -> QuerySet[Ticket]:
+    return (
+        Ticket.objects.open()
+        .filter(store=store)
+        .filter(Q(assignee=user) | Q(escalated_to=user))
+        .distinct()
+        .select_related("customer")
+        .order_by("created_at")
+    )
+
+
+def my_tickets(*, user, limit: int = 8) -> QuerySet[Ticket]:
+    return (
+        Ticket.objects.for_user(user)
+        .open()
+        .filter(Q(assignee=user) | Q(escalated_to=user))
+        .distinct()
+        .select_related("customer", "store")
+        .order_by("answer_due_at", "promised_at", "created_at")[:limit]
+    )
+
+
+def ticket_events(*, ticket: Ticket) -> QuerySet[TicketEvent]:
+    return ticket.events.select_related("by").order_by("at", "pk")
