@@ -27,6 +27,7 @@ urlpatterns = [
     path("customers/", include("apps.customers.urls")),
     path("tickets/", include("apps.tickets.urls")),
     path("followups/", include("apps.followups.urls")),
+    path("targets/", include("apps.targets.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

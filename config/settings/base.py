@@ -74,6 +74,7 @@ LOCAL_APPS = [
     "apps.customers",
     "apps.tickets",
     "apps.followups",
+    "apps.targets",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -184,6 +185,10 @@ CELERY_BEAT_SCHEDULE = {
     "followups-generate": {
         "task": "apps.followups.tasks.generate_followups_task",
         "schedule": crontab(minute="*/15"),
+    },
+    "targets-kpi-snapshots": {
+        "task": "apps.targets.tasks.refresh_kpi_snapshots_task",
+        "schedule": crontab(minute="*/5"),
     },
 }
 

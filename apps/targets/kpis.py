@@ -1,0 +1,424 @@
+"""The KPI catalogue: every KPI is defined once, with a formula bound to live data.
+
+    @kpi_formula("tickets.on_time_rate", name=_("On-time delivery rate"), unit="%", target=96)
+    def on_time_rate(stores, user, month) -> KpiValue: ...
+
+A formula takes the stores (a queryset or list), an optional person and the first day of a month,
+and answers a `KpiValue`: numerator, denominator and value (None when there is nothing to count:
+shown as "—", never as 0 %), plus the records behind it for the drill-down page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+HUNDRED = Decimal(100)
+
+
+@dataclass
+class KpiValue:
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    value: Decimal | None = None
+    records: QuerySet | None = None
+    note: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return self.value is None
+
+
+@dataclass
+class KpiEntry:
+    key: str
+    name: str
+    unit: str
+    source: str  # tickets, followups, checklists, manual
+    fn: Callable | None = None
+    target: Decimal | None = None
+    higher_is_better: bool = True
+    description: str = ""
+    pending: str = ""  # why the formula cannot run yet ("pending source")
+    columns: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def is_manual(self) -> bool:
+        return self.source == "manual"
+
+    def compute(self, stores, user, month: dt.date) -> KpiValue:
+        if self.pending or self.fn is None:
+            return KpiValue(note=self.pending)
+        return self.fn(stores, user, month)
+
+    def format(self, value: Decimal | None) -> str:
+        return format_value(value, self.unit)
+
+
+_catalogue: dict[str, KpiEntry] = {}
+
+
+def kpi_formula(
+    key: str,
+    *,
+    name,
+    unit: str = "",
+    source: str = "",
+    target=None,
+    higher_is_better=True,
+    description="",
+    columns=None,
+):
+    def decorator(fn):
+        _catalogue[key] = KpiEntry(
+            key=key,
+            name=name,
+            unit=unit,
+            source=source or key.split(".")[0],
+            fn=fn,
+            target=Decimal(str(target)) if target is not None else None,
+            higher_is_better=higher_is_better,
+            description=description,
+            columns=columns or [],
+        )
+        return fn
+
+    return decorator
+
+
+def kpi_pending(
+    key: str, *, name, unit: str, source: str, target=None, reason, higher_is_better=True, description=""
+):
+    """A catalogue entry whose data source has not been built yet: it shows "—" with the reason."""
+    if key in _catalogue and not _catalogue[key].pending:
+        return
+    _catalogue[key] = KpiEntry(
+        key=key,
+        name=name,
+        unit=unit,
+        source=source,
+        target=Decimal(str(target)) if target is not None else None,
+        higher_is_better=higher_is_better,
+        description=description,
+        pending=reason,
+    )
+
+
+def catalogue() -> list[KpiEntry]:
+    return list(_catalogue.values())
+
+
+def get_kpi(key: str) -> KpiEntry | None:
+    return _catalogue.get(key)
+
+
+def format_value(value: Decimal | None, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value.quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+    if unit in ("元", "yuan"):
+        return f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    q = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return f"{q.normalize():f}" if q == q.to_integral() else f"{q}"
+
+
+def ratio(numerator, denominator) -> KpiValue:
+    num = Decimal(numerator or 0)
+    den = Decimal(denominator or 0)
+    if not den:
+        return KpiValue(numerator=num, denominator=den, value=None)
+    return KpiValue(
+        numerator=num, denominator=den, value=(num * HUNDRED / den).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    )
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The month as an aware [start, end) range in the current time zone."""
+    start = dt.datetime(month.year, month.month, 1)
+    end = dt.datetime(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    tz = timezone.get_current_timezone()
+    return timezone.make_aware(start, tz), timezone.make_aware(end, tz)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+
+def _store_filter(stores, lookup: str = "store") -> Q:
+    if isinstance(stores, QuerySet):
+        return Q(**{f"{lookup}__in": stores.values("pk")})
+    return Q(**{f"{lookup}__in": [getattr(s, "pk", s) for s in stores]})
+
+
+# ---- tickets ---------------------------------------------------------------------------------
+
+
+def _tickets():
+    from apps.tickets.models import Ticket
+
+    return Ticket.objects.select_related("store", "assignee", "customer")
+
+
+TICKET_COLUMNS = [
+    ("number", _("Number")),
+    ("title", _("Title")),
+    ("store", _("Store")),
+    ("assignee", _("Assignee")),
+]
+
+
+@kpi_formula(
+    "tickets.on_time_rate",
+    name=_("On-time delivery rate"),
+    unit="%",
+    target=96,
+    description=_("Repair orders delivered on time ÷ repair orders settled in the month."),
+    columns=[
+        *TICKET_COLUMNS,
+        ("promised_at", _("Promised")),
+        ("settled_at", _("Settled")),
+        ("on_time", _("On time")),
+    ],
+)
+def on_time_rate(stores, user, month):
+    from apps.tickets.models import Ticket
+
+    start, end = month_bounds(month)
+    qs = _tickets().filter(
+        _store_filter(stores), kind=Ticket.Kind.REPAIR_ORDER, settled_at__gte=start, settled_at__lt=end
+    )
+    if user is not None:
+        qs = qs.filter(assignee=user)
+    agg = qs.aggregate(settled=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
+    result = ratio(agg["on_time"], agg["settled"])
+    result.records = qs.order_by("settled_at", "pk")
+    return result
+
+
+@kpi_formula(
+    "tickets.complaints_answered_2d",
+    name=_("Complaints answered within 2 days"),
+    unit="%",
+    target=100,
+    description=_(
+        "Complaints answered within 2 days of being raised ÷ complaints whose answer fell due in the month."
+    ),
+    columns=[
+        *TICKET_COLUMNS,
+        ("created_at", _("Raised")),
+        ("answer_due_at", _("Answer due")),
+        ("answered_at", _("Answered")),
+    ],
+)
+def complaints_answered(stores, user, month):
+    from apps.tickets.models import Ticket
+
+    start, end = month_bounds(month)
+    qs = _tickets().filter(
+        _store_filter(stores), kind=Ticket.Kind.COMPLAINT, answer_due_at__gte=start, answer_due_at__lt=end
+    )
+    if user is not None:
+        qs = qs.filter(assignee=user)
+    in_time = Q(answered_at__isnull=False, answered_at__lte=F("created_at") + dt.timedelta(days=2))
+    agg = qs.aggregate(due=Count("pk"), answered=Count("pk", filter=in_time))
+    result = ratio(agg["answered"], agg["due"])
+    result.records = qs.order_by("answer_due_at", "pk")
+    return result
+
+
+@kpi_formula(
+    "tickets.output_value",
+    name=_("Output value"),
+    unit="元",
+    target=2200000 / 12,
+    description=_("Sum of the settlement amounts of the tickets settled in the month."),
+    columns=[*TICKET_COLUMNS, ("settled_at", _("Settled")), ("settlement_amount", _("Amount"))],
+)
+def output_value(stores, user, month):
+    start, end = month_bounds(month)
+    qs = _tickets().filter(_store_filter(stores), settled_at__gte=start, settled_at__lt=end)
+    if user is not None:
+        qs = qs.filter(assignee=user)
+    agg = qs.aggregate(n=Count("pk"), total=Sum("settlement_amount"))
+    value = Decimal(agg["total"] or 0) if agg["n"] else None
+    return KpiValue(
+        numerator=value, denominator=Decimal(agg["n"]), value=value, records=qs.order_by("settled_at", "pk")
+    )
+
+
+# ---- manual ----------------------------------------------------------------------------------
+
+
+def _manual(key: str):
+    def compute(stores, user, month):
+        from .models import ManualKpiValue
+
+        qs = ManualKpiValue.objects.filter(_store_filter(stores), kpi_key=key, month=month).select_related(
+            "store", "user", "entered_by"
+        )
+        qs = qs.filter(user=user) if user is not None else qs.filter(user__isnull=True)
+        agg = qs.aggregate(n=Count("pk"), avg=Avg("value"))
+        value = Decimal(agg["avg"]).quantize(Decimal("0.01")) if agg["n"] else None
+        return KpiValue(numerator=value, denominator=Decimal(agg["n"]), value=value, records=qs)
+
+    return compute
+
+
+MANUAL_COLUMNS = [
+    ("store", _("Store")),
+    ("value", _("Value")),
+    ("note", _("Source / note")),
+    ("entered_by", _("Entered by")),
+    ("entered_at", _("Entered at")),
+]
+
+for _key, _name, _target, _desc in [
+    ("manual.csi", _("CSI score"), 900, _("Customer satisfaction index reported by the manufacturer.")),
+    (
+        "manual.ten_item_survey",
+        _("Ten-item survey score"),
+        92,
+        _("The manufacturer's ten-item customer survey."),
+    ),
+]:
+    kpi_formula(
+        _key, name=_name, unit="", source="manual", target=_target, description=_desc, columns=MANUAL_COLUMNS
+    )(_manual(_key))
+
+
+# ---- sources that register once their apps exist -------------------------------------------
+
+FOLLOWUPS_PENDING = _("Pending source: the follow-ups app has not been merged yet.")
+
+kpi_pending(
+    "followups.return_visit_rate",
+    name=_("Return-visit rate"),
+    unit="%",
+    source="followups",
+    target=100,
+    reason=FOLLOWUPS_PENDING,
+    description=_("Follow-ups done ÷ follow-ups due in the month."),
+)
+kpi_pending(
+    "followups.timeliness_rate",
+    name=_("Follow-up timeliness rate"),
+    unit="%",
+    source="followups",
+    target=98,
+    reason=FOLLOWUPS_PENDING,
+    description=_("Follow-ups done by their due time ÷ follow-ups done in the month."),
+)
+kpi_pending(
+    "followups.satisfaction_rate",
+    name=_("Satisfaction rate"),
+    unit="%",
+    source="followups",
+    target=98,
+    reason=FOLLOWUPS_PENDING,
+    description=_("Satisfied customers ÷ customers reached in the month."),
+)
+
+
+# ---- checklists ------------------------------------------------------------------------------
+
+RUN_COLUMNS = [
+    ("template", _("Checklist")),
+    ("store", _("Store")),
+    ("assignee", _("Person")),
+    ("date", _("Date")),
+    ("get_state_display", _("State")),
+    ("answered_count", _("Answered")),
+    ("failed_count", _("Failed")),
+]
+
+
+def _runs(stores, user, month):
+    from apps.checklists.models import ChecklistRun
+
+    end = next_month(month)
+    qs = ChecklistRun.objects.filter(_store_filter(stores), date__gte=month, date__lt=end).select_related(
+        "template", "store", "assignee"
+    )
+    return qs.filter(assignee=user) if user is not None else qs
+
+
+@kpi_formula(
+    "checklists.completion_rate",
+    name=_("Checklist completion rate"),
+    unit="%",
+    target=100,
+    description=_("Checklist runs completed ÷ runs due in the month."),
+    columns=RUN_COLUMNS,
+)
+def checklist_completion(stores, user, month):
+    qs = _runs(stores, user, month).filter(due_at__lte=timezone.now())
+    agg = qs.aggregate(due=Count("pk"), done=Count("pk", filter=Q(completed_at__isnull=False)))
+    result = ratio(agg["done"], agg["due"])
+    result.records = qs.order_by("date", "due_at", "pk")
+    return result
+
+
+@kpi_formula(
+    "checklists.failure_rate",
+    name=_("Checklist failure rate"),
+    unit="%",
+    target=2,
+    higher_is_better=False,
+    description=_("Checklist items failed ÷ items checked in the month."),
+    columns=RUN_COLUMNS,
+)
+def checklist_failure_rate(stores, user, month):
+    qs = _runs(stores, user, month)
+    agg = qs.aggregate(answered=Sum("answered_count"), failed=Sum("failed_count"))
+    result = ratio(agg["failed"], agg["answered"])
+    result.records = qs.filter(failed_count__gt=0).order_by("date", "due_at", "pk")
+    return result
+
+
+@kpi_formula(
+    "checklists.handover_differences",
+    name=_("Handover differences"),
+    unit="",
+    target=0,
+    higher_is_better=False,
+    description=_("Signed handovers with a counted difference in the month."),
+    columns=[
+        ("business_date", _("Business date")),
+        ("store", _("Store")),
+        ("counter", _("Counter")),
+        ("outgoing", _("Outgoing")),
+        ("incoming", _("Incoming")),
+        ("get_state_display", _("State")),
+    ],
+)
+def handover_differences(stores, user, month):
+    from apps.checklists.models import Handover, HandoverLine, HandoverState
+
+    end = next_month(month)
+    qs = Handover.objects.filter(
+        _store_filter(stores),
+        business_date__gte=month,
+        business_date__lt=end,
+        state__in=[HandoverState.SIGNED, HandoverState.ACCEPTED],
+    ).select_related("store", "counter", "outgoing", "incoming")
+    if user is not None:
+        qs = qs.filter(outgoing=user)
+    differing = HandoverLine.objects.filter(counted__isnull=False).exclude(counted=F("expected"))
+    agg = qs.aggregate(
+        total=Count("pk"),
+        differing=Count("pk", filter=Q(pk__in=differing.values("handover_id"))),
+    )
+    value = Decimal(agg["differing"]) if agg["total"] else None
+    return KpiValue(
+        numerator=Decimal(agg["differing"]),
+        denominator=Decimal(agg["total"]),
+        value=value,
+        records=qs.filter(pk__in=differing.values("handover_id")).order_by("business_date", "pk"),
+    )

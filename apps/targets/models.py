@@ -1,0 +1,643 @@
+"""Target plans (目标计划书), responsibility letters (目标责任书), KPI values and performance pay.
+
+Approved plans and signed letters never change: `save()` and `delete()` refuse, and so do the
+child rows (objectives, budget lines, letter KPIs). A correction is a new version that supersedes.
+Only the tracking status of a plan's action steps moves after approval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.org.access import ScopedQuerySet
+from apps.org.models import Department, Store
+
+
+class Locked(ValidationError):
+    """Raised when something tries to change an approved plan or a signed letter."""
+
+
+class Quarter(models.IntegerChoices):
+    Q1 = 1, _("Q1")
+    Q2 = 2, _("Q2")
+    Q3 = 3, _("Q3")
+    Q4 = 4, _("Q4")
+
+
+class StepStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class PlanQuerySet(ScopedQuerySet):
+    store_lookup = "store"
+
+
+class TargetPlan(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="target_plans", verbose_name=_("store")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="target_plans", verbose_name=_("department")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    number = models.CharField(_("document number"), max_length=40)
+    title = models.CharField(_("title"), max_length=120)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible")
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    # 一、背景分析
+    opportunities = models.TextField(_("external opportunities"), blank=True)
+    risks = models.TextField(_("external risks"), blank=True)
+    team_review = models.TextField(_("team building and department management"), blank=True)
+    resources_review = models.TextField(_("resources and authority"), blank=True)
+    functions_review = models.TextField(_("functional management and support"), blank=True)
+    direction = models.TextField(_("direction for the year"), blank=True)
+    # 三、保障措施 (prose parts; headcount and budget are tables)
+    post_proposals = models.TextField(_("post settings"), blank=True)
+    department_kpis = models.TextField(_("department KPIs"), blank=True)
+    post_kpis = models.TextField(_("post KPIs"), blank=True)
+    training = models.TextField(_("training"), blank=True)
+    policy_proposals = models.TextField(_("policy and resource proposals"), blank=True)
+    # 激励措施
+    incentives = models.TextField(_("incentives"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by (签发人)"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target plan")
+        verbose_name_plural = _("target plans")
+        ordering = ["-year", "department__name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year", "version"], name="targets_plan_unique_version"
+            ),
+        ]
+        indexes = [models.Index(fields=["store", "year"])]
+
+    def __str__(self):
+        return f"{self.year} {self.department.name} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        stored = self._stored_state()
+        if stored == self.State.SUPERSEDED or (
+            stored == self.State.APPROVED and self.state != self.State.SUPERSEDED
+        ):
+            raise Locked(_("An approved plan cannot be changed; start a new version."))
+        if stored == self.State.APPROVED:
+            # Approved → superseded: nothing but the state may change.
+            original = TargetPlan.objects.get(pk=self.pk)
+            for f in self._meta.concrete_fields:
+                if f.name != "state" and getattr(original, f.attname) != getattr(self, f.attname):
+                    raise Locked(_("An approved plan cannot be changed; start a new version."))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("targets:plan", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        if self._stored_state() in (self.State.APPROVED, self.State.SUPERSEDED):
+            raise Locked(_("An approved plan cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    def _stored_state(self) -> str | None:
+        if not self.pk:
+            return None
+        return TargetPlan.objects.filter(pk=self.pk).values_list("state", flat=True).first()
+
+
+class PlanChild(models.Model):
+    """A row of one of the plan's tables: frozen once the plan is approved."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._check_plan()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_plan()
+        return super().delete(*args, **kwargs)
+
+    def _check_plan(self):
+        state = TargetPlan.objects.filter(pk=self.plan_id).values_list("state", flat=True).first()
+        if state not in (None, TargetPlan.State.DRAFT, TargetPlan.State.SUBMITTED):
+            raise Locked(_("An approved plan cannot be changed; start a new version."))
+
+
+class PlanObjective(PlanChild):
+    class Category(models.TextChoices):
+        BASIC = "basic", _("Basic work")
+        FUNCTIONAL = "functional", _("Functional management")
+        SUPPORT = "support", _("Support services")
+        SPECIAL = "special", _("Special projects")
+        TEAM = "team", _("Team building")
+        MANAGEMENT = "management", _("Department management")
+
+    plan = models.ForeignKey(
+        TargetPlan, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("plan")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    text = models.TextField(_("objective"))
+    owner = models.CharField(_("owner"), max_length=60, blank=True)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=Quarter.choices, null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=StepStatus.choices, default=StepStatus.PLANNED
+    )
+
+    class Meta:
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        ordering = ["plan", "category", "order", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class HeadcountLine(PlanChild):
+    plan = models.ForeignKey(
+        TargetPlan, on_delete=models.CASCADE, related_name="headcount", verbose_name=_("plan")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    post = models.CharField(_("post"), max_length=80)
+    current = models.PositiveSmallIntegerField(_("current headcount"), default=0)
+    planned = models.PositiveSmallIntegerField(_("planned headcount"), default=0)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("headcount line")
+        verbose_name_plural = _("headcount plan")
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self):
+        return self.post
+
+
+class BudgetLine(PlanChild):
+    plan = models.ForeignKey(
+        TargetPlan, on_delete=models.CASCADE, related_name="budget", verbose_name=_("plan")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    item = models.CharField(_("budget item"), max_length=120)
+    is_operating = models.BooleanField(_("operating cost"), default=True)
+    q1 = models.DecimalField(_("Q1"), max_digits=12, decimal_places=2, default=0)
+    q2 = models.DecimalField(_("Q2"), max_digits=12, decimal_places=2, default=0)
+    q3 = models.DecimalField(_("Q3"), max_digits=12, decimal_places=2, default=0)
+    q4 = models.DecimalField(_("Q4"), max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("quarterly budget")
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self):
+        return self.item
+
+    @property
+    def total(self) -> Decimal:
+        return (self.q1 or 0) + (self.q2 or 0) + (self.q3 or 0) + (self.q4 or 0)
+
+
+class StepQuerySet(ScopedQuerySet):
+    store_lookup = "plan__store"
+
+
+class ActionStep(models.Model):
+    """A quarterly action step (行动步骤): its text is frozen with the plan, its status is tracked."""
+
+    plan = models.ForeignKey(
+        TargetPlan, on_delete=models.CASCADE, related_name="steps", verbose_name=_("plan")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    quarter = models.PositiveSmallIntegerField(_("due quarter"), choices=Quarter.choices)
+    text = models.TextField(_("action step"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="target_steps",
+        verbose_name=_("owner"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=StepStatus.choices, default=StepStatus.PLANNED
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+
+    objects = StepQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("action step")
+        verbose_name_plural = _("action steps")
+        ordering = ["plan", "quarter", "order", "pk"]
+        indexes = [models.Index(fields=["owner", "status"])]
+
+    def __str__(self):
+        return self.text[:60]
+
+    FROZEN = ("plan_id", "order", "quarter", "text", "owner_id")
+
+    def save(self, *args, **kwargs):
+        state = TargetPlan.objects.filter(pk=self.plan_id).values_list("state", flat=True).first()
+        if state in (TargetPlan.State.APPROVED, TargetPlan.State.SUPERSEDED):
+            if not self.pk:
+                raise Locked(_("An approved plan cannot be changed; start a new version."))
+            original = ActionStep.objects.filter(pk=self.pk).values(*self.FROZEN).first()
+            if any(original[f] != getattr(self, f) for f in self.FROZEN):
+                raise Locked(_("Only the status of an approved plan's action step can change."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        state = TargetPlan.objects.filter(pk=self.plan_id).values_list("state", flat=True).first()
+        if state in (TargetPlan.State.APPROVED, TargetPlan.State.SUPERSEDED):
+            raise Locked(_("An approved plan cannot be changed; start a new version."))
+        return super().delete(*args, **kwargs)
+
+
+class LetterQuerySet(ScopedQuerySet):
+    store_lookup = "store"
+
+
+class ResponsibilityLetter(models.Model):
+    """A 目标责任书: a snapshot of the position's revision for a named holder and period."""
+
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="target_letters", verbose_name=_("store")
+    )
+    position = models.ForeignKey(
+        "roles.Position", on_delete=models.PROTECT, related_name="target_letters", verbose_name=_("position")
+    )
+    revision = models.ForeignKey(
+        "roles.PositionRevision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("position revision"),
+    )
+    plan = models.ForeignKey(
+        TargetPlan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="letters",
+        verbose_name=_("plan"),
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="target_letters",
+        verbose_name=_("holder"),
+    )
+    issuer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issuer (签发人)"),
+    )
+    number = models.CharField(_("document number"), max_length=40, unique=True)
+    title = models.CharField(_("position title"), max_length=80)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    # Pre-filled from the revision, then frozen with the letter.
+    relations = models.JSONField(_("relations"), default=dict, blank=True)
+    appointment = models.TextField(_("appointment"), blank=True)
+    summary = models.TextField(_("main task"), blank=True)
+    duties = models.JSONField(_("main duties"), default=list, blank=True)
+    near_term_tasks = models.TextField(_("near-term tasks"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    holder_signed_at = models.DateTimeField(_("signed by the holder at"), null=True, blank=True)
+    issuer_signed_at = models.DateTimeField(_("signed by the issuer at"), null=True, blank=True)
+
+    objects = LetterQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("responsibility letter")
+        verbose_name_plural = _("responsibility letters")
+        ordering = ["-period_start", "title"]
+        indexes = [
+            models.Index(fields=["store", "period_start"]),
+            models.Index(fields=["holder", "period_start"]),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title} {self.holder}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            stored = ResponsibilityLetter.objects.filter(pk=self.pk).first()
+            if stored and stored.is_signed:
+                raise Locked(_("A signed letter cannot be changed."))
+            if stored and not stored.is_editable:
+                # Half signed: only the missing signature may be added.
+                for f in self._meta.concrete_fields:
+                    if f.name in ("holder_signed_at", "issuer_signed_at"):
+                        continue
+                    if getattr(stored, f.attname) != getattr(self, f.attname):
+                        raise Locked(_("A letter being signed cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("targets:letter", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        if self.holder_signed_at or self.issuer_signed_at:
+            raise Locked(_("A signed letter cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.holder_signed_at and self.issuer_signed_at)
+
+    @property
+    def is_editable(self) -> bool:
+        return not self.holder_signed_at and not self.issuer_signed_at
+
+
+class LetterKpi(models.Model):
+    letter = models.ForeignKey(
+        ResponsibilityLetter, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("letter")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    name = models.CharField(_("KPI"), max_length=120)
+    kpi_key = models.CharField(_("catalogue KPI"), max_length=60, blank=True)
+    definition = models.TextField(_("definition"), blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    base = models.DecimalField(_("base target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    stretch = models.DecimalField(_("stretch target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=0)
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+
+    class Meta:
+        verbose_name = _("letter KPI")
+        verbose_name_plural = _("letter KPIs")
+        ordering = ["letter", "order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self._check_letter()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_letter()
+        return super().delete(*args, **kwargs)
+
+    def _check_letter(self):
+        letter = ResponsibilityLetter.objects.filter(pk=self.letter_id).first()
+        if letter and not letter.is_editable:
+            raise Locked(_("A signed letter cannot be changed."))
+
+
+class ManualKpiValue(models.Model):
+    """A KPI value typed in (e.g. the manufacturer's CSI score), with who entered it and when."""
+
+    kpi_key = models.CharField(_("KPI"), max_length=60)
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("store"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    month = models.DateField(_("month"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("source / note"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by")
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("manual KPI value")
+        verbose_name_plural = _("manual KPI values")
+        ordering = ["-month", "kpi_key"]
+        indexes = [models.Index(fields=["kpi_key", "store", "month"])]
+
+    def __str__(self):
+        return f"{self.kpi_key} {self.store} {self.month:%Y-%m}: {self.value}"
+
+
+class KpiSnapshot(models.Model):
+    """A store's KPI value for a month, refreshed by the beat job so the dashboard reads one table."""
+
+    kpi_key = models.CharField(_("KPI"), max_length=60)
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("store"))
+    month = models.DateField(_("month"))
+    numerator = models.DecimalField(_("numerator"), max_digits=16, decimal_places=2, null=True)
+    denominator = models.DecimalField(_("denominator"), max_digits=16, decimal_places=2, null=True)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, null=True)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("KPI snapshot")
+        verbose_name_plural = _("KPI snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "kpi_key", "month"], name="targets_snapshot_unique"),
+        ]
+        indexes = [models.Index(fields=["store", "month"])]
+
+    def __str__(self):
+        return f"{self.kpi_key} {self.store_id} {self.month:%Y-%m}"
+
+
+class PayScheme(models.Model):
+    class ScoreSource(models.TextChoices):
+        LETTER = "letter", _("Weighted KPI attainment of the letter")
+        ENTERED = "entered", _("Entered by the manager")
+
+    class OutputScope(models.TextChoices):
+        STORE = "store", _("Whole store")
+        PERSON = "person", _("Own tickets")
+
+    position = models.ForeignKey(
+        "roles.Position", on_delete=models.PROTECT, related_name="pay_schemes", verbose_name=_("position")
+    )
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="pay_schemes", verbose_name=_("store")
+    )
+    base = models.DecimalField(_("base pay"), max_digits=10, decimal_places=2)
+    commission_rate = models.DecimalField(
+        _("commission rate on output value"),
+        max_digits=7,
+        decimal_places=5,
+        default=0,
+        help_text=_("e.g. 0.005 for 0.5 %"),
+    )
+    output_scope = models.CharField(
+        _("output value counted"), max_length=8, choices=OutputScope.choices, default=OutputScope.STORE
+    )
+    score_source = models.CharField(
+        _("score source"), max_length=8, choices=ScoreSource.choices, default=ScoreSource.LETTER
+    )
+    daily_incentive = models.DecimalField(
+        _("default daily incentives"), max_digits=10, decimal_places=2, default=0
+    )
+    minimum = models.DecimalField(_("minimum guarantee"), max_digits=10, decimal_places=2, default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pay scheme")
+        verbose_name_plural = _("pay schemes")
+        constraints = [models.UniqueConstraint(fields=["position", "store"], name="targets_scheme_unique")]
+
+    def __str__(self):
+        return f"{self.position} @ {self.store}"
+
+
+class PaySheetQuerySet(ScopedQuerySet):
+    store_lookup = "store"
+
+    def visible_to(self, user):
+        """A manager sees their stores' sheets; everyone else only their own."""
+        from apps.org.access import stores_where
+
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self
+        return self.filter(models.Q(store__in=stores_where(user, "pay.view_store")) | models.Q(user=user))
+
+
+class PaySheet(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        LOCKED = "locked", _("Locked")
+
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="pay_sheets", verbose_name=_("store")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="pay_sheets",
+        verbose_name=_("person"),
+    )
+    month = models.DateField(_("month"))
+    scheme = models.ForeignKey(
+        PayScheme, on_delete=models.PROTECT, related_name="sheets", verbose_name=_("pay scheme")
+    )
+    letter = models.ForeignKey(
+        ResponsibilityLetter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsibility letter"),
+    )
+    base = models.DecimalField(_("base pay"), max_digits=10, decimal_places=2)
+    output_value = models.DecimalField(_("output value"), max_digits=14, decimal_places=2, default=0)
+    commission_rate = models.DecimalField(_("commission rate"), max_digits=7, decimal_places=5, default=0)
+    score = models.DecimalField(_("performance score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    score_entered = models.BooleanField(_("score entered by hand"), default=False)
+    score_detail = models.JSONField(_("score detail"), default=list, blank=True)
+    incentives = models.DecimalField(_("daily incentives"), max_digits=10, decimal_places=2, default=0)
+    minimum = models.DecimalField(_("minimum guarantee"), max_digits=10, decimal_places=2, default=0)
+    amount = models.DecimalField(_("pay"), max_digits=12, decimal_places=2, default=0)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.DRAFT)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("locked by"),
+    )
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+
+    objects = PaySheetQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pay sheet")
+        verbose_name_plural = _("pay sheets")
+        ordering = ["-month", "store__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "user", "month"], name="targets_paysheet_unique")
+        ]
+        indexes = [models.Index(fields=["store", "month"])]
+
+    def __str__(self):
+        return f"{self.user} {self.month:%Y-%m}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            stored = PaySheet.objects.filter(pk=self.pk).values_list("state", flat=True).first()
+            if stored == self.State.LOCKED:
+                raise Locked(_("A locked pay sheet cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("targets:pay_sheet", args=[self.pk])
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)

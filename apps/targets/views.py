@@ -1,0 +1,474 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.org.access import can, perm_required, require, stores_where
+from apps.org.models import Store, User
+from apps.printing.services import print_job_start
+
+from . import documents, exports, kpis, selectors, services
+from .filters import LetterFilter, PaySheetFilter, PlanFilter
+from .forms import (
+    LetterCreateForm,
+    LetterKpiFormSet,
+    ManualKpiForm,
+    PayAdjustForm,
+    PayComputeForm,
+    PlanForm,
+    SignForm,
+    YearBookForm,
+    plan_formsets,
+)
+from .models import ActionStep, Locked, PaySheet, StepStatus, TargetPlan
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+def _month_param(request) -> dt.date:
+    raw = request.GET.get("month", "")
+    try:
+        return dt.datetime.strptime(raw, "%Y-%m").date()
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+# ---- plans -----------------------------------------------------------------------------------
+
+
+@login_required
+@perm_required("targets.view")
+def plan_list(request):
+    filterset = PlanFilter(request.GET, queryset=selectors.plan_list_for(user=request.user))
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "targets/plan_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "can_edit": can(request.user, "targets.edit"),
+            "year_book_form": YearBookForm(user=request.user),
+        },
+    )
+
+
+@login_required
+@perm_required("targets.edit")
+def plan_create(request):
+    form = PlanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        plan = services.plan_create(by=request.user, **data)
+        messages.success(request, _("Draft plan created: now fill in its tables."))
+        return redirect("targets:plan_edit", plan.pk)
+    return render(request, "targets/plan_form.html", {"form": form, "formsets": None})
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = selectors.plan_get_for(user=request.user, pk=pk)
+    if (
+        not can(request.user, "targets.view", plan.store)
+        and not plan.steps.filter(owner=request.user).exists()
+    ):
+        raise PermissionDenied
+    return render(
+        request,
+        "targets/plan_detail.html",
+        {
+            "plan": plan,
+            "objectives": plan.objectives.all(),
+            "headcount": plan.headcount.all(),
+            "budget": plan.budget.all(),
+            "budget_totals": documents.budget_totals(plan),
+            "steps": plan.steps.select_related("owner"),
+            "can_edit": can(request.user, "targets.edit", plan.store),
+            "can_approve": can(request.user, "targets.approve", plan.store),
+            "letters": plan.letters.select_related("holder"),
+            "newer": TargetPlan.objects.filter(supersedes=plan).first(),
+            "step_choices": StepStatus.choices,
+        },
+    )
+
+
+@login_required
+def plan_edit(request, pk):
+    plan = selectors.plan_get_for(user=request.user, pk=pk)
+    require(request.user, "targets.edit", plan.store)
+    if not plan.is_editable:
+        messages.error(request, _("Only a draft plan can be edited."))
+        return redirect(plan)
+    data = request.POST or None
+    form = PlanForm(data, instance=plan, user=request.user)
+    formsets = plan_formsets(plan, data)
+    if request.method == "POST" and form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
+        with transaction.atomic():
+            fields = {k: v for k, v in form.cleaned_data.items() if k not in ("department", "store", "year")}
+            services.plan_update(by=request.user, plan=plan, **fields)
+            for fs in formsets.values():
+                fs.save()
+        messages.success(request, _("Plan saved."))
+        return redirect(plan)
+    return render(request, "targets/plan_form.html", {"form": form, "formsets": formsets, "plan": plan})
+
+
+@login_required
+@require_POST
+def plan_transition(request, pk, action):
+    plan = selectors.plan_get_for(user=request.user, pk=pk)
+    actions = {
+        "submit": services.plan_submit,
+        "approve": services.plan_approve,
+        "return": services.plan_return,
+        "new_version": services.plan_new_version,
+    }
+    if action not in actions:
+        raise Http404
+    try:
+        result = actions[action](by=request.user, plan=plan)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect(plan)
+    messages.success(
+        request,
+        {
+            "submit": _("Plan submitted for approval."),
+            "approve": _("Plan approved (签发)."),
+            "return": _("Plan sent back to draft."),
+            "new_version": _("New draft version created."),
+        }[action],
+    )
+    return redirect(result)
+
+
+@login_required
+@require_POST
+def step_status(request, pk):
+    step = get_object_or_404(
+        ActionStep.objects.filter(plan__in=selectors.plan_list_for(user=request.user)).select_related(
+            "plan__store"
+        ),
+        pk=pk,
+    )
+    try:
+        services.action_step_set_status(by=request.user, step=step, status=request.POST.get("status", ""))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Action step updated."))
+    return redirect(request.POST.get("next") or step.plan.get_absolute_url())
+
+
+@login_required
+def plan_pdf(request, pk):
+    plan = selectors.plan_get_for(user=request.user, pk=pk)
+    require(request.user, "targets.view", plan.store)
+    return documents.plan_pdf_response(plan)
+
+
+@login_required
+@require_POST
+def year_book(request):
+    form = YearBookForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Choose a plan to print."))
+        return redirect("targets:list")
+    plan = form.cleaned_data["plan"]
+    require(request.user, "targets.view", plan.store)
+    job = print_job_start(
+        owner=request.user,
+        builder="targets.department_year",
+        title=_("%(year)s %(department)s: plan, letters and pay sheets")
+        % {"year": plan.year, "department": plan.department.name},
+        params={"plan_id": plan.pk},
+    )
+    return redirect(job.get_absolute_url())
+
+
+# ---- letters ---------------------------------------------------------------------------------
+
+
+@login_required
+def letter_list(request):
+    filterset = LetterFilter(request.GET, queryset=selectors.letter_list_for(user=request.user))
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "targets/letter_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "can_create": can(request.user, "targets.approve"),
+        },
+    )
+
+
+@login_required
+@perm_required("targets.approve")
+def letter_create(request):
+    form = LetterCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        letter = services.letter_create(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Letter drafted from the position: check the KPI targets."))
+        return redirect("targets:letter_kpis", letter.pk)
+    return render(request, "targets/letter_form.html", {"form": form})
+
+
+@login_required
+def letter_detail(request, pk):
+    letter = selectors.letter_get_for(user=request.user, pk=pk)
+    return render(
+        request,
+        "targets/letter_detail.html",
+        {
+            "letter": letter,
+            "kpis": letter.kpis.all(),
+            "can_edit": letter.is_editable and can(request.user, "targets.approve", letter.store),
+            "may_sign": (request.user.pk == letter.holder_id and not letter.holder_signed_at)
+            or (request.user.pk == letter.issuer_id and not letter.issuer_signed_at),
+            "sign_form": SignForm(),
+        },
+    )
+
+
+@login_required
+def letter_kpis(request, pk):
+    letter = selectors.letter_get_for(user=request.user, pk=pk)
+    require(request.user, "targets.approve", letter.store)
+    if not letter.is_editable:
+        messages.error(request, _("A signed letter cannot be changed."))
+        return redirect(letter)
+    formset = LetterKpiFormSet(request.POST or None, instance=letter)
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, _("KPI targets saved."))
+        return redirect(letter)
+    return render(request, "targets/letter_kpis.html", {"letter": letter, "formset": formset})
+
+
+@login_required
+@require_POST
+def letter_sign(request, pk):
+    letter = selectors.letter_get_for(user=request.user, pk=pk)
+    form = SignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.letter_sign(by=request.user, letter=letter, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Letter signed."))
+    return redirect(letter)
+
+
+@login_required
+def letter_pdf(request, pk):
+    letter = selectors.letter_get_for(user=request.user, pk=pk)
+    return documents.letter_pdf_response(letter)
+
+
+# ---- KPIs ------------------------------------------------------------------------------------
+
+
+def _kpi_scope(request):
+    """The stores (and person) the KPI pages look at, from the query string, within what the user sees."""
+    stores = stores_where(request.user, "targets.view")
+    store = None
+    if request.GET.get("store"):
+        store = get_object_or_404(stores, pk=request.GET["store"]) if request.GET["store"].isdigit() else None
+        if store is None:
+            raise Http404
+        stores = Store.objects.filter(pk=store.pk)
+    person = None
+    if request.GET.get("user", "").isdigit():
+        person = get_object_or_404(
+            User.objects.filter(memberships__store__in=stores, memberships__is_active=True).distinct(),
+            pk=request.GET["user"],
+        )
+    return stores, store, person
+
+
+@login_required
+@perm_required("targets.view")
+def kpi_catalogue(request):
+    stores, store, person = _kpi_scope(request)
+    month = _month_param(request)
+    rows = []
+    for entry in kpis.catalogue():
+        value = entry.compute(stores, person, month)
+        rows.append({"entry": entry, "value": value, "display": entry.format(value.value)})
+    return render(
+        request,
+        "targets/kpi_catalogue.html",
+        {
+            "rows": rows,
+            "month": month,
+            "store": store,
+            "person": person,
+            "stores": stores_where(request.user, "targets.view"),
+            "can_enter": can(request.user, "targets.approve"),
+        },
+    )
+
+
+@login_required
+@perm_required("targets.view")
+def kpi_detail(request, key):
+    entry = kpis.get_kpi(key)
+    if entry is None:
+        raise Http404
+    stores, store, person = _kpi_scope(request)
+    month = _month_param(request)
+    value = entry.compute(stores, person, month)
+    page = (
+        Paginator(value.records, 50).get_page(request.GET.get("page")) if value.records is not None else None
+    )
+    rows = []
+    for obj in page or []:
+        cells = []
+        for attr, _label in entry.columns:
+            v = getattr(obj, attr, "")
+            if callable(v):
+                v = v()
+            cells.append("" if v is None else v)
+        url = None
+        try:
+            url = obj.get_absolute_url()
+        except Exception:  # the records' own page may not exist yet (app not merged)
+            url = None
+        rows.append({"cells": cells, "url": url})
+    return render(
+        request,
+        "targets/kpi_detail.html",
+        {
+            "entry": entry,
+            "value": value,
+            "display": entry.format(value.value),
+            "month": month,
+            "store": store,
+            "person": person,
+            "page": page,
+            "rows": rows,
+        },
+    )
+
+
+@login_required
+@perm_required("targets.approve")
+def manual_kpi(request):
+    form = ManualKpiForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.manual_kpi_enter(by=request.user, **form.cleaned_data)
+        messages.success(request, _("KPI value saved."))
+        return redirect("targets:kpis")
+    from .models import ManualKpiValue
+
+    recent = ManualKpiValue.objects.for_user(request.user).select_related("store", "entered_by")[:20]
+    return render(request, "targets/manual_kpi.html", {"form": form, "recent": recent})
+
+
+@login_required
+@perm_required("targets.view")
+def dashboard(request):
+    return render(request, "targets/dashboard.html", {"panel": selectors.dashboard_for(user=request.user)})
+
+
+# ---- pay -------------------------------------------------------------------------------------
+
+
+@login_required
+def pay_list(request):
+    if not (can(request.user, "pay.view_own") or can(request.user, "pay.view_store")):
+        raise PermissionDenied
+    filterset = PaySheetFilter(request.GET, queryset=selectors.pay_sheet_list_for(user=request.user))
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "targets/pay_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "can_lock": can(request.user, "pay.lock"),
+            "compute_form": PayComputeForm(user=request.user) if can(request.user, "pay.lock") else None,
+        },
+    )
+
+
+@login_required
+def pay_detail(request, pk):
+    sheet = selectors.pay_sheet_get_for(user=request.user, pk=pk)
+    may_lock = can(request.user, "pay.lock", sheet.store) and sheet.state == PaySheet.State.DRAFT
+    form = PayAdjustForm(
+        request.POST or None,
+        initial={"score": sheet.score, "incentives": sheet.incentives, "note": sheet.note},
+    )
+    if request.method == "POST":
+        if not may_lock:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.pay_sheet_adjust(by=request.user, sheet=sheet, **form.cleaned_data)
+            except Locked as exc:
+                messages.error(request, _error_text(exc))
+            else:
+                messages.success(request, _("Pay sheet updated."))
+                return redirect(sheet)
+    return render(request, "targets/pay_detail.html", {"sheet": sheet, "form": form, "may_lock": may_lock})
+
+
+@login_required
+@require_POST
+def pay_lock(request, pk):
+    sheet = selectors.pay_sheet_get_for(user=request.user, pk=pk)
+    try:
+        services.pay_sheet_lock(by=request.user, sheet=sheet)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Pay sheet locked."))
+    return redirect(sheet)
+
+
+@login_required
+@perm_required("pay.lock")
+@require_POST
+def pay_compute(request):
+    form = PayComputeForm(request.POST, user=request.user)
+    if form.is_valid():
+        sheets = services.pay_sheets_compute_month(by=request.user, **form.cleaned_data)
+        messages.success(request, _("%(n)s pay sheets computed.") % {"n": len(sheets)})
+    else:
+        messages.error(request, _("Choose a store and a month."))
+    return redirect("targets:pay")
+
+
+@login_required
+def pay_export(request):
+    if not (can(request.user, "pay.view_own") or can(request.user, "pay.view_store")):
+        raise PermissionDenied
+    filterset = PaySheetFilter(request.GET, queryset=selectors.pay_sheet_list_for(user=request.user))
+    data = exports.pay_sheets_xlsx(filterset.qs)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''pay-sheets.xlsx"
+    return response
+
+
+@login_required
+def pay_pdf(request, pk):
+    sheet = selectors.pay_sheet_get_for(user=request.user, pk=pk)
+    return documents.pay_pdf_response(sheet)
