@@ -8,6 +8,7 @@ customers in the measured store; one phone each, a vehicle for every second cust
 tickets as customers. The trigram indexes are dropped during the load and rebuilt after it.
 """
 
+import importlib
 import os
 import statistics
 import sys
@@ -27,13 +28,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 RUNS = 7
-TRGM = [
-    ("customers_customer_name_trgm", "customers_customer", "name"),
-    ("customers_phone_digits_trgm", "customers_customerphone", "digits"),
-    ("customers_asset_plate_trgm", "customers_asset", "plate"),
-    ("customers_asset_vin_trgm", "customers_asset", "vin"),
-    ("customers_asset_serial_trgm", "customers_asset", "serial_number"),
-]
+# The search indexes as the latest migration defines them (dropped for the load, rebuilt after it).
+_search_indexes = importlib.import_module("apps.customers.migrations.0004_search_upper_trigram_indexes")
+TRGM = _search_indexes.INDEXES
 
 
 def sql(statement, params=None):
@@ -106,7 +103,7 @@ def load(start, end, a, b, clerk):
         {"a": a.pk, "b": b.pk, "owner": clerk.pk, "s": start, "e": end},
     )
     for name, table, col in TRGM:
-        sql(f"CREATE INDEX {name} ON {table} USING gin ({col} gin_trgm_ops)")
+        sql(_search_indexes.create_sql(name, table, col))
     sql(
         "SELECT setval(pg_get_serial_sequence('customers_customer', 'id'), (SELECT max(id) FROM customers_customer))"
     )
