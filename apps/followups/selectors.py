@@ -17,6 +17,9 @@ any day of the month measured. Returns::
 - due: follow-ups whose window closes in the month (skipped ones do not count);
 - done: follow-ups completed with the customer reached (state done) in the month;
 - a rate is None when its denominator is 0 (nothing to measure, not 0%).
+
+The rows behind them: `followups_due` (with `DONE_IN_WINDOW`) and `followups_done` (with
+`DONE_ON_TIME` and `SATISFIED_Q`).
 """
 
 from __future__ import annotations
@@ -49,33 +52,57 @@ def _rate(num: int, den: int) -> dict:
     return {"num": num, "den": den, "rate": (num / den) if den else None}
 
 
-def followup_kpis(*, stores, user=None, month: dt.date) -> dict:
+# The populations behind each KPI, as querysets: `targets` drills down into the same rows it counts.
+
+
+def followups_due(*, stores, month: dt.date, user=None):
+    """Follow-ups whose window closes in the month (skipped ones do not count)."""
     first, nxt = _month_bounds(month)
-    store_ids = [getattr(s, "pk", s) for s in stores]
-    base = FollowUp.objects.filter(store_id__in=store_ids)
-    if user is not None:
-        base = base.filter(Q(assignee=user) | Q(completed_by=user))
-    tz = timezone.get_current_timezone()
-    due = base.filter(window_end__gte=first, window_end__lt=nxt).exclude(state=FollowUp.State.SKIPPED)
-    due_stats = due.aggregate(
-        den=Count("pk"),
-        num=Count(
-            "pk",
-            filter=Q(
-                state=FollowUp.State.DONE,
-                completed_at__date__gte=F("window_start"),
-                completed_at__date__lte=F("window_end"),
-            ),
-        ),
+    return (
+        _kpi_base(stores, user)
+        .filter(window_end__gte=first, window_end__lt=nxt)
+        .exclude(state=FollowUp.State.SKIPPED)
     )
+
+
+DONE_IN_WINDOW = Q(
+    state=FollowUp.State.DONE,
+    completed_at__date__gte=F("window_start"),
+    completed_at__date__lte=F("window_end"),
+)
+
+
+def followups_done(*, stores, month: dt.date, user=None):
+    """Follow-ups completed with the customer reached in the month; `day` is the local completion date."""
+    first, nxt = _month_bounds(month)
+    tz = timezone.get_current_timezone()
     start = timezone.make_aware(dt.datetime.combine(first, dt.time.min), tz)
     end = timezone.make_aware(dt.datetime.combine(nxt, dt.time.min), tz)
-    done = base.filter(state=FollowUp.State.DONE, completed_at__gte=start, completed_at__lt=end)
-    done_stats = done.annotate(day=TruncDate("completed_at", tzinfo=tz)).aggregate(
+    return (
+        _kpi_base(stores, user)
+        .filter(state=FollowUp.State.DONE, completed_at__gte=start, completed_at__lt=end)
+        .annotate(day=TruncDate("completed_at", tzinfo=tz))
+    )
+
+
+DONE_ON_TIME = Q(day__lte=F("window_end"))
+SATISFIED_Q = Q(satisfaction__gte=SATISFIED)
+
+
+def _kpi_base(stores, user):
+    base = FollowUp.objects.filter(store_id__in=[getattr(s, "pk", s) for s in stores])
+    return base.filter(Q(assignee=user) | Q(completed_by=user)) if user is not None else base
+
+
+def followup_kpis(*, stores, user=None, month: dt.date) -> dict:
+    due_stats = followups_due(stores=stores, month=month, user=user).aggregate(
+        den=Count("pk"), num=Count("pk", filter=DONE_IN_WINDOW)
+    )
+    done_stats = followups_done(stores=stores, month=month, user=user).aggregate(
         den=Count("pk"),
-        num=Count("pk", filter=Q(day__lte=F("window_end"))),
+        num=Count("pk", filter=DONE_ON_TIME),
         rated=Count("pk", filter=Q(satisfaction__isnull=False)),
-        happy=Count("pk", filter=Q(satisfaction__gte=SATISFIED)),
+        happy=Count("pk", filter=SATISFIED_Q),
         avg=Avg("satisfaction"),
     )
     return {

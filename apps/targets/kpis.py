@@ -45,7 +45,6 @@ class KpiEntry:
     target: Decimal | None = None
     higher_is_better: bool = True
     description: str = ""
-    pending: str = ""  # why the formula cannot run yet ("pending source")
     columns: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -53,8 +52,6 @@ class KpiEntry:
         return self.source == "manual"
 
     def compute(self, stores, user, month: dt.date) -> KpiValue:
-        if self.pending or self.fn is None:
-            return KpiValue(note=self.pending)
         return self.fn(stores, user, month)
 
     def format(self, value: Decimal | None) -> str:
@@ -90,24 +87,6 @@ def kpi_formula(
         return fn
 
     return decorator
-
-
-def kpi_pending(
-    key: str, *, name, unit: str, source: str, target=None, reason, higher_is_better=True, description=""
-):
-    """A catalogue entry whose data source has not been built yet: it shows "—" with the reason."""
-    if key in _catalogue and not _catalogue[key].pending:
-        return
-    _catalogue[key] = KpiEntry(
-        key=key,
-        name=name,
-        unit=unit,
-        source=source,
-        target=Decimal(str(target)) if target is not None else None,
-        higher_is_better=higher_is_better,
-        description=description,
-        pending=reason,
-    )
 
 
 def catalogue() -> list[KpiEntry]:
@@ -160,12 +139,6 @@ def _store_filter(stores, lookup: str = "store") -> Q:
 # ---- tickets ---------------------------------------------------------------------------------
 
 
-def _tickets():
-    from apps.tickets.models import Ticket
-
-    return Ticket.objects.select_related("store", "assignee", "customer")
-
-
 TICKET_COLUMNS = [
     ("number", _("Number")),
     ("title", _("Title")),
@@ -188,14 +161,11 @@ TICKET_COLUMNS = [
     ],
 )
 def on_time_rate(stores, user, month):
-    from apps.tickets.models import Ticket
+    from apps.tickets.selectors import settled_repair_orders
 
-    start, end = month_bounds(month)
-    qs = _tickets().filter(
-        _store_filter(stores), kind=Ticket.Kind.REPAIR_ORDER, settled_at__gte=start, settled_at__lt=end
+    qs = settled_repair_orders(stores=stores, month=month, user=user).select_related(
+        "store", "assignee", "customer"
     )
-    if user is not None:
-        qs = qs.filter(assignee=user)
     agg = qs.aggregate(settled=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
     result = ratio(agg["on_time"], agg["settled"])
     result.records = qs.order_by("settled_at", "pk")
@@ -208,7 +178,7 @@ def on_time_rate(stores, user, month):
     unit="%",
     target=100,
     description=_(
-        "Complaints answered within 2 days of being raised ÷ complaints whose answer fell due in the month."
+        "Complaints raised in the month and answered by their deadline (2 business days) ÷ complaints raised."
     ),
     columns=[
         *TICKET_COLUMNS,
@@ -218,18 +188,14 @@ def on_time_rate(stores, user, month):
     ],
 )
 def complaints_answered(stores, user, month):
-    from apps.tickets.models import Ticket
+    from apps.tickets.selectors import ANSWERED_IN_TIME, complaints_raised
 
-    start, end = month_bounds(month)
-    qs = _tickets().filter(
-        _store_filter(stores), kind=Ticket.Kind.COMPLAINT, answer_due_at__gte=start, answer_due_at__lt=end
+    qs = complaints_raised(stores=stores, month=month, user=user).select_related(
+        "store", "assignee", "customer"
     )
-    if user is not None:
-        qs = qs.filter(assignee=user)
-    in_time = Q(answered_at__isnull=False, answered_at__lte=F("created_at") + dt.timedelta(days=2))
-    agg = qs.aggregate(due=Count("pk"), answered=Count("pk", filter=in_time))
-    result = ratio(agg["answered"], agg["due"])
-    result.records = qs.order_by("answer_due_at", "pk")
+    agg = qs.aggregate(raised=Count("pk"), answered=Count("pk", filter=ANSWERED_IN_TIME))
+    result = ratio(agg["answered"], agg["raised"])
+    result.records = qs.order_by("created_at", "pk")
     return result
 
 
@@ -242,10 +208,11 @@ def complaints_answered(stores, user, month):
     columns=[*TICKET_COLUMNS, ("settled_at", _("Settled")), ("settlement_amount", _("Amount"))],
 )
 def output_value(stores, user, month):
-    start, end = month_bounds(month)
-    qs = _tickets().filter(_store_filter(stores), settled_at__gte=start, settled_at__lt=end)
-    if user is not None:
-        qs = qs.filter(assignee=user)
+    from apps.tickets.selectors import settled_tickets
+
+    qs = settled_tickets(stores=stores, month=month, user=user).select_related(
+        "store", "assignee", "customer"
+    )
     agg = qs.aggregate(n=Count("pk"), total=Sum("settlement_amount"))
     value = Decimal(agg["total"] or 0) if agg["n"] else None
     return KpiValue(
@@ -295,35 +262,74 @@ for _key, _name, _target, _desc in [
 
 # ---- sources that register once their apps exist -------------------------------------------
 
-FOLLOWUPS_PENDING = _("Pending source: the follow-ups app has not been merged yet.")
+FOLLOWUP_COLUMNS = [
+    ("customer", _("Customer")),
+    ("rule", _("Rule")),
+    ("store", _("Store")),
+    ("assignee", _("Assignee")),
+    ("window_start", _("Window opens")),
+    ("window_end", _("Window closes")),
+    ("completed_at", _("Done at")),
+    ("satisfaction", _("Satisfaction")),
+]
 
-kpi_pending(
+
+def _followup_rows(qs):
+    return qs.select_related("customer", "rule", "store", "assignee").order_by("window_end", "pk")
+
+
+@kpi_formula(
     "followups.return_visit_rate",
     name=_("Return-visit rate"),
     unit="%",
-    source="followups",
     target=100,
-    reason=FOLLOWUPS_PENDING,
-    description=_("Follow-ups done ÷ follow-ups due in the month."),
+    description=_("Follow-ups done within their window ÷ follow-ups whose window closes in the month."),
+    columns=FOLLOWUP_COLUMNS,
 )
-kpi_pending(
+def return_visit_rate(stores, user, month):
+    from apps.followups.selectors import DONE_IN_WINDOW, followups_due
+
+    qs = followups_due(stores=stores, month=month, user=user)
+    agg = qs.aggregate(due=Count("pk"), done=Count("pk", filter=DONE_IN_WINDOW))
+    result = ratio(agg["done"], agg["due"])
+    result.records = _followup_rows(qs)
+    return result
+
+
+@kpi_formula(
     "followups.timeliness_rate",
     name=_("Follow-up timeliness rate"),
     unit="%",
-    source="followups",
     target=98,
-    reason=FOLLOWUPS_PENDING,
-    description=_("Follow-ups done by their due time ÷ follow-ups done in the month."),
+    description=_("Follow-ups done before their window closed ÷ follow-ups done in the month."),
+    columns=FOLLOWUP_COLUMNS,
 )
-kpi_pending(
+def followup_timeliness(stores, user, month):
+    from apps.followups.selectors import DONE_ON_TIME, followups_done
+
+    qs = followups_done(stores=stores, month=month, user=user)
+    agg = qs.aggregate(done=Count("pk"), on_time=Count("pk", filter=DONE_ON_TIME))
+    result = ratio(agg["on_time"], agg["done"])
+    result.records = _followup_rows(qs)
+    return result
+
+
+@kpi_formula(
     "followups.satisfaction_rate",
     name=_("Satisfaction rate"),
     unit="%",
-    source="followups",
     target=98,
-    reason=FOLLOWUPS_PENDING,
-    description=_("Satisfied customers ÷ customers reached in the month."),
+    description=_("Customers rating 4 or 5 ÷ customers who gave a rating in the month."),
+    columns=FOLLOWUP_COLUMNS,
 )
+def followup_satisfaction(stores, user, month):
+    from apps.followups.selectors import SATISFIED_Q, followups_done
+
+    qs = followups_done(stores=stores, month=month, user=user).filter(satisfaction__isnull=False)
+    agg = qs.aggregate(rated=Count("pk"), happy=Count("pk", filter=SATISFIED_Q))
+    result = ratio(agg["happy"], agg["rated"])
+    result.records = _followup_rows(qs)
+    return result
 
 
 # ---- checklists ------------------------------------------------------------------------------

@@ -216,7 +216,7 @@ def dashboard_for(*, user, today: dt.date | None = None) -> dict:
                 "data": r["series"],
             }
             for r in rows
-            if not r["entry"].pending and r["entry"].unit in ("%", "元")
+            if r["entry"].unit in ("%", "元")
         ],
     }
     return {
@@ -230,6 +230,5 @@ def dashboard_for(*, user, today: dt.date | None = None) -> dict:
         "steps": list(steps[:10]),
         "quarter": quarter,
         "sources": sources,
-        "followups_live": "followups_overdue" in sources,
         "store_count": stores.count(),
     }

@@ -442,8 +442,6 @@ def snapshot_refresh(*, stores, months: list[dt.date]) -> int:
         rows = []
         for month in months:
             for entry in kpis.catalogue():
-                if entry.pending:
-                    continue
                 v = entry.compute([store], None, month)
                 rows.append(
                     KpiSnapshot(

@@ -53,5 +53,20 @@ def handover_differences(stores, today) -> dict:
     }
 
 
+def followups_overdue(stores, today) -> dict:
+    from apps.followups.models import FollowUp
+
+    agg = FollowUp.objects.filter(
+        store__in=stores, state=FollowUp.State.OPEN, window_end__lt=today, expires_on__gte=today
+    ).aggregate(overdue=Count("pk"), unassigned=Count("pk", filter=Q(assignee__isnull=True)))
+    return {
+        "label": _("Overdue follow-ups"),
+        "text": _("%(overdue)s past their window, %(unassigned)s without an assignee") % agg,
+        "url": reverse("followups:list") + "?section=overdue&scope=all",
+        "alert": bool(agg["overdue"]),
+    }
+
+
 dashboard_sources["checklists_today"] = checklists_today
 dashboard_sources["handover_differences"] = handover_differences
+dashboard_sources["followups_overdue"] = followups_overdue

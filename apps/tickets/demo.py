@@ -29,7 +29,8 @@ FOLLOW_ONS = ["退款审批", "配件到货后通知客户", "跨店调车"]
 
 
 def seed(ctx) -> None:
-    if Ticket.objects.filter(source__startswith="demo:").exists():
+    seed_history(ctx)
+    if Ticket.objects.filter(source__startswith="demo:").exclude(source="demo:history").exists():
         return
     rng = random.Random(7)
     now = timezone.now()
@@ -170,3 +171,63 @@ def seed(ctx) -> None:
         TicketEvent.objects.bulk_create(events)
         TicketEvent.objects.filter(ticket=t).update(at=created)
     ctx.count(bool(plans))
+
+
+def seed_history(ctx) -> None:
+    """Eleven past months of settled repair orders and answered complaints, so that the KPI trends
+    and the pay sheets have a year behind them (bulk: the live tickets above carry the detail)."""
+    if Ticket.objects.filter(source="demo:history").exists():
+        return
+    rng = random.Random(11)
+    today = timezone.localdate()
+    rows = []
+    for code, staff, per_month in [
+        ("station-east", ["advisor", "tracker"], 14),
+        ("hall-central", ["clerk"], 5),
+    ]:
+        store = ctx.stores[code]
+        customers = list(Customer.objects.filter(store=store).order_by("pk")[:80])
+        if not customers:
+            continue
+        for months_ago in range(1, 12):
+            total = today.year * 12 + today.month - 1 - months_ago
+            first = dt.date(total // 12, total % 12 + 1, 1)
+            for n in range(per_month):
+                kind = "repair_order" if code == "station-east" and n % 4 else "complaint"
+                created = timezone.make_aware(
+                    dt.datetime.combine(first + dt.timedelta(days=rng.randint(0, 26)), dt.time(9 + n % 8))
+                )
+                by = ctx.users[staff[n % len(staff)]]
+                row = Ticket(
+                    store=store,
+                    number=f"{'WT' if kind == 'repair_order' else 'TS'}{store.pk:03d}-H{first:%Y%m}-{n + 1:04d}",
+                    kind=kind,
+                    title=rng.choice(REPAIRS if kind == "repair_order" else COMPLAINTS),
+                    customer=customers[(months_ago * per_month + n) % len(customers)],
+                    state="closed",
+                    assignee=by,
+                    created_by=by,
+                    source="demo:history",
+                    created_at=created,
+                    closed_at=created + dt.timedelta(days=1),
+                    resolved_at=created + dt.timedelta(hours=20),
+                )
+                if kind == "repair_order":
+                    promised = created + dt.timedelta(hours=rng.choice([4, 6, 24]))
+                    late = rng.random() < 0.05
+                    row.promised_at = promised
+                    row.settled_at = promised + (dt.timedelta(hours=2) if late else -dt.timedelta(minutes=30))
+                    row.settlement_amount = Decimal(rng.randint(800, 24000))
+                    row.on_time = not late
+                else:
+                    row.answer_due_at = created + dt.timedelta(days=2)
+                    row.answered_at = created + dt.timedelta(hours=rng.choice([2, 6, 20, 30, 60]))
+                    row.solution_found_at = row.solution_told_at = row.answered_at
+                rows.append(row)
+    created = [row.created_at for row in rows]
+    Ticket.objects.bulk_create(rows)
+    # created_at is auto_now_add, which bulk_create overwrites with "now": put the history back.
+    for row, at in zip(rows, created, strict=True):
+        row.created_at = at
+    Ticket.objects.bulk_update(rows, ["created_at"], batch_size=500)
+    ctx.count(bool(rows))

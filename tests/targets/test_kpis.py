@@ -26,7 +26,8 @@ def march_tickets(store, store2, clerk, manager):
     ticket(store, settled=at(2026, 4, 1, 9), on_time=False, amount=700, assignee=clerk)
     ticket(store2, settled=at(2026, 3, 5), on_time=False, amount=9999, assignee=clerk)
     ticket(store, assignee=clerk)  # open, not settled
-    # complaints due in March: answered in 1 day, in 3 days, never; one due in April.
+    # complaints raised in March: answered before the deadline, after it, never, and one raised on
+    # the 31st and answered on 1 April, before its deadline.
     c = Ticket.Kind.COMPLAINT
     ticket(
         store,
@@ -78,11 +79,19 @@ def test_an_empty_month_shows_a_dash_not_zero_percent(store, march_tickets):
     assert kpis.get_kpi("tickets.output_value").compute([store], None, dt.date(2026, 6, 1)).value is None
 
 
-def test_complaints_answered_within_two_days_over_complaints_due(store, march_tickets):
+def test_complaints_answered_by_their_deadline_over_complaints_raised(store, march_tickets):
     v = kpis.get_kpi("tickets.complaints_answered_2d").compute([store], None, MARCH)
-    assert (v.numerator, v.denominator) == (1, 3)
-    assert v.value == Decimal("33.33")
-    assert kpis.get_kpi("tickets.complaints_answered_2d").format(v.value) == "33.3%"
+    assert (v.numerator, v.denominator) == (2, 4)
+    assert v.value == Decimal("50.00")
+    assert kpis.get_kpi("tickets.complaints_answered_2d").format(v.value) == "50.0%"
+    assert kpis.get_kpi("tickets.complaints_answered_2d").compute([store], None, APRIL).value is None
+
+
+def test_the_complaints_kpi_agrees_with_the_tickets_selector(store, march_tickets):
+    from apps.tickets.selectors import complaints_answered_within
+
+    v = kpis.get_kpi("tickets.complaints_answered_2d").compute([store], None, MARCH)
+    assert complaints_answered_within(stores=[store], month=MARCH) == (v.numerator, v.denominator)
 
 
 def test_output_value_sums_settled_amounts(store, store2, march_tickets):
@@ -98,12 +107,43 @@ def test_ratio_with_zero_denominator_is_none():
     assert kpis.ratio(1, 3).value == Decimal("33.33")
 
 
-def test_pending_sources_render_a_dash_with_the_reason(store):
-    entry = kpis.get_kpi("followups.return_visit_rate")
-    if not entry.pending:
-        pytest.skip("the follow-ups formulas are live")
-    v = entry.compute([store], None, MARCH)
-    assert v.value is None and "Pending source" in str(v.note) or "待" in str(v.note)
+def test_followup_formulas_match_the_followups_selector_and_drill_down_to_its_rows(
+    store, store2, aftersales, organisation
+):
+    from django.utils import timezone
+
+    from apps.followups.models import FollowUp
+    from apps.followups.seeds import rules_seed
+    from apps.followups.selectors import followup_kpis
+    from tests.factories.followups import make_customer, make_followup
+
+    rule = rules_seed(organisation)["first-call-pickup"]  # window: trigger +3 … +7
+    may = dt.date(2031, 5, 1)
+    made = [
+        make_followup(
+            rule, make_customer(store, owner=aftersales), trigger_date=dt.date(2031, 5, d), today=APRIL
+        )
+        for d in (1, 10, 20)
+    ]
+    for fu, done_on, score in [(made[0], 5, 5), (made[1], 19, 3)]:  # in window; late
+        FollowUp.objects.filter(pk=fu.pk).update(
+            state=FollowUp.State.DONE,
+            completed_at=timezone.make_aware(dt.datetime.combine(dt.date(2031, 5, done_on), dt.time(10))),
+            satisfaction=score,
+            completed_by=aftersales,
+        )
+    expected = followup_kpis(stores=[store], month=may)
+    for key, part in [
+        ("followups.return_visit_rate", "return_visit"),
+        ("followups.timeliness_rate", "timeliness"),
+        ("followups.satisfaction_rate", "satisfaction"),
+    ]:
+        v = kpis.get_kpi(key).compute([store], None, may)
+        assert (v.numerator, v.denominator) == (expected[part]["num"], expected[part]["den"]), key
+    rv = kpis.get_kpi("followups.return_visit_rate").compute([store], None, may)
+    assert (rv.numerator, rv.denominator, rv.value) == (1, 3, Decimal("33.33"))
+    assert set(rv.records.values_list("pk", flat=True)) == {fu.pk for fu in made}
+    assert kpis.get_kpi("followups.satisfaction_rate").compute([store2], None, may).value is None
 
 
 def test_manual_kpi_keeps_who_and_when(store, manager):
@@ -129,7 +169,7 @@ def test_snapshot_refresh_is_idempotent(store, march_tickets):
 def test_beat_job_fills_twelve_months_once(store):
     snapshot_refresh_due(today=dt.date(2026, 3, 15))
     n = KpiSnapshot.objects.filter(store=store).count()
-    assert n == 12 * len([e for e in kpis.catalogue() if not e.pending])
+    assert n == 12 * len(kpis.catalogue())
     snapshot_refresh_due(today=dt.date(2026, 3, 15))
     assert KpiSnapshot.objects.filter(store=store).count() == n
 
