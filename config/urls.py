@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("apps.org.urls")),
     path("printing/", include("apps.printing.urls")),
+    path("inbox/", include("apps.notifications.urls")),
     path("roles/", include("apps.roles.urls")),
     path("checklists/", include("apps.checklists.urls")),
     path("handovers/", include("apps.checklists.urls_handovers")),

@@ -351,33 +351,6 @@ class ItemFailure(models.Model):
         return f"{self.item} · {self.raised_at:%Y-%m-%d}"
 
 
-class Notification(models.Model):
-    """A minimal in-app notification; `key` makes every reminder idempotent."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checklist_notifications"
-    )
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=120)
-    text = models.CharField(_("message"), max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "key"], name="checklists_notification_unique_key")
-        ]
-
-    def __str__(self):
-        return self.text
-
-
 # ---------------------------------------------------------------- handovers (交接班)
 
 

@@ -8,6 +8,8 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from apps.notifications.models import Notification
+from apps.notifications.selectors import inbox_for
 from apps.org.access import stores_where
 from apps.org.models import Store, User
 
@@ -21,7 +23,6 @@ from .models import (
     HandoverSignature,
     ItemFailure,
     ItemResult,
-    Notification,
     StockItem,
     TemplateItem,
 )
@@ -96,7 +97,8 @@ def failure_get_for(*, user: User, pk: int) -> ItemFailure:
 
 
 def notifications_for(*, user: User, limit: int = 5) -> list[Notification]:
-    return list(Notification.objects.filter(recipient=user, read_at=None).order_by("-created_at")[:limit])
+    """The user's unread checklist notifications, newest first (from the shared inbox)."""
+    return list(inbox_for(user=user, unread_only=True).filter(source="checklists")[:limit])
 
 
 def templates_for(*, user: User) -> QuerySet[ChecklistTemplate]:

@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.notifications.services import notifications_send_many
 from apps.org.access import can
 from apps.org.models import Store, User
 from apps.org.selectors import managers_of
@@ -33,7 +34,6 @@ from .models import (
     ItemKind,
     ItemResult,
     MovementKind,
-    Notification,
     OpeningBalance,
     RunState,
     Shift,
@@ -63,9 +63,17 @@ def _aware(day: dt.date, time: dt.time) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, time))
 
 
-def _notify(*, recipients, store: Store, key: str, text: str, url: str = "") -> int:
-    rows = [Notification(recipient=u, store=store, key=key, text=text[:300], url=url) for u in recipients]
-    return len(Notification.objects.bulk_create(rows, ignore_conflicts=True))
+def _notify(*, recipients, store: Store, key: str, text: str, url: str = "", level: str = "warning") -> int:
+    """Into the shared inbox (apps.notifications); the key makes a second send a no-op."""
+    return notifications_send_many(
+        recipients=recipients,
+        key=f"checklists:{key}",
+        title=text,
+        url=url,
+        store=store,
+        level=level,
+        source="checklists",
+    )
 
 
 def _check_password(user: User, password: str) -> None:
@@ -363,6 +371,7 @@ def _failure_triggered(*, failure: ItemFailure, run: ChecklistRun) -> None:
             recipients=managers,
             store=run.store,
             key=f"failure:{failure.pk}",
+            level="danger" if failure.action == FailureAction.BLOCK else "warning",
             text=labels[failure.action]
             % {
                 "item": failure.item.text,
@@ -385,6 +394,7 @@ def _failure_triggered(*, failure: ItemFailure, run: ChecklistRun) -> None:
             recipients=managers if managers is not None else managers_of(store=run.store),
             store=run.store,
             key=f"repeat:{failure.pk}",
+            level="danger",
             text=_("“%(item)s” has failed on %(n)d runs in a row at %(store)s.")
             % {"item": failure.item.text, "n": REPEAT_FAILURES, "store": run.store},
             url=run.get_absolute_url(),

@@ -13,7 +13,6 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("failures/<int:pk>/resolve/", views.failure_resolve, name="resolve"),
     path("closing-report/", views.closing_report, name="closing_report"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("templates/", views.template_list, name="templates"),
     path("templates/new/", views.template_edit, name="template_new"),
     path("templates/<int:pk>/", views.template_edit, name="template_edit"),

@@ -39,7 +39,6 @@ from .models import (
     HandoverLine,
     HandoverState,
     ItemResult,
-    Notification,
     OpeningBalance,
     StockMovement,
     TemplateItem,
@@ -142,14 +141,6 @@ def run_complete(request, pk):
     except services.ServiceError as exc:
         messages.error(request, str(exc))
         return redirect(run)
-
-
-@login_required
-@require_POST
-def notification_read(request, pk):
-    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
-    return redirect(note.url or "checklists:home")
 
 
 # ---------------------------------------------------------------- the manager's board

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Campaign, FollowUp, FollowUpRule, Notification, Reminder, SendLog, StoreWebhook
+from .models import Campaign, FollowUp, FollowUpRule, Reminder, SendLog, StoreWebhook
 
 
 @admin.register(FollowUpRule)
@@ -45,10 +45,4 @@ class ReminderAdmin(admin.ModelAdmin):
 @admin.register(SendLog)
 class SendLogAdmin(admin.ModelAdmin):
     list_display = ["key", "channel", "status", "sent_at"]
-    raw_id_fields = ["reminder", "user"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "user", "created_at", "read_at"]
     raw_id_fields = ["reminder", "user"]

@@ -1,5 +1,6 @@
 """Follow-up rules (data an admin edits), the follow-ups they create (the queue), call attempts,
-campaigns, and the reminder outbox: reminders, their send log and the in-app inbox."""
+campaigns, and the reminder outbox: reminders and their send log
+(the in-app inbox itself is apps.notifications)."""
 
 from django.conf import settings
 from django.db import models
@@ -440,34 +441,3 @@ class SendLog(models.Model):
 
     def __str__(self):
         return self.key
-
-
-class Notification(models.Model):
-    """The in-app inbox (the bell)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name=_("user"),
-    )
-    reminder = models.ForeignKey(
-        Reminder, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
-    )
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), blank=True)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["reminder", "user"], name="followups_notification_once")
-        ]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self):
-        return self.title

@@ -1,10 +1,10 @@
-"""The after-sales home panel: today's queue, the bell and this month's KPIs."""
+"""The after-sales home panel: today's queue and this month's KPIs (the bell is in the header)."""
 
 from django.utils import timezone
 
 from apps.org.access import can, stores_where
 
-from .selectors import followup_kpis, queue_counts, unread_count
+from .selectors import followup_kpis, queue_counts
 
 
 def home_panel(request):
@@ -19,7 +19,6 @@ def home_panel(request):
         "order": 20,
         "css": "col-lg-4",
         "counts": queue_counts(user=user, mine=mine),
-        "unread": unread_count(user=user),
         "kpis": kpis,
         "mine": mine,
     }

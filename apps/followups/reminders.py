@@ -2,7 +2,7 @@
 
 The database is the source of truth. Each step claims a batch of rows with
 `select_for_update(skip_locked=True)` and does everything for that batch in one transaction: the
-in-app notifications, one `SendLog` row per person and channel (its key is unique, so a second send
+in-app notifications (apps.notifications, keyed by reminder and person), one `SendLog` row per person and channel (its key is unique, so a second send
 of the same reminder fails instead of going out twice) and the reminder's `sent_at`. A worker that
 dies mid-batch rolls the whole batch back and the next tick sends it; two beats running at once
 claim disjoint rows. E-mail and webhooks leave the process, so they are written as queued `SendLog`
@@ -22,8 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.notifications.services import notifications_send_batch
+
 from .engine import has_open_order, managers_of, today_local
-from .models import FollowUp, Notification, Reminder, SendLog, StoreWebhook
+from .models import FollowUp, Reminder, SendLog, StoreWebhook
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -95,6 +97,11 @@ def _message(reminder: Reminder) -> tuple[str, str]:
     return title, body
 
 
+def inbox_key(reminder_key: str, user_id: int) -> str:
+    """The in-app notification's key: one per reminder and person, like the in-app SendLog's."""
+    return f"followups:{reminder_key}:u{user_id}"
+
+
 def _hook_for_send(index: int) -> None:
     """Called after each reminder is written inside the batch transaction (tests break in here)."""
 
@@ -128,7 +135,7 @@ def _send_batch(claimed: list[Reminder], now: dt.datetime) -> int:
             managers[store.pk] = managers_of(store)
     for hook in StoreWebhook.objects.filter(store_id__in=store_ids, is_active=True):
         hooks[hook.store_id].append(hook)
-    notifications: list[Notification] = []
+    notifications: list[dict] = []
     logs: list[SendLog] = []
     sent_ids: list[int] = []
     cancelled_ids: list[int] = []
@@ -156,7 +163,16 @@ def _send_batch(claimed: list[Reminder], now: dt.datetime) -> int:
         url = fu.get_absolute_url()
         for person in people:
             notifications.append(
-                Notification(user=person, reminder=reminder, title=title, body=body, url=url)
+                {
+                    "recipient": person,
+                    "key": inbox_key(reminder.key, person.pk),
+                    "title": title,
+                    "body": body,
+                    "url": url,
+                    "store_id": fu.store_id,
+                    "level": "warning" if reminder.kind in MANAGER_KINDS else "info",
+                    "source": "followups",
+                }
             )
             logs.append(
                 SendLog(
@@ -191,8 +207,9 @@ def _send_batch(claimed: list[Reminder], now: dt.datetime) -> int:
                 )
         sent_ids.append(reminder.pk)
         _hook_for_send(index)
-    Notification.objects.bulk_create(notifications, batch_size=1000)
+    # SendLog first: its unique key refuses a second send and rolls the whole batch back.
     SendLog.objects.bulk_create(logs, batch_size=1000)
+    notifications_send_batch(notifications)
     if sent_ids:
         Reminder.objects.filter(pk__in=sent_ids).update(sent_at=now)
     if cancelled_ids:

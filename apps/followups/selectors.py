@@ -37,7 +37,7 @@ from apps.customers.timeline import TimelineEntry
 from apps.org.access import stores_where
 from apps.tickets.models import Ticket
 
-from .models import Attempt, FollowUp, Notification
+from .models import Attempt, FollowUp
 
 SATISFIED = 4
 
@@ -231,10 +231,6 @@ def customer_timeline(*, user, followup: FollowUp, limit: int = 12) -> list[dict
         )
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries[:limit]
-
-
-def unread_count(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 def assignable_users(*, store):

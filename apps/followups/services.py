@@ -1,4 +1,4 @@
-"""Writes on follow-ups: log an attempt, reassign, snooze, bulk-assign, campaigns, the inbox."""
+"""Writes on follow-ups: log an attempt, reassign, snooze, bulk-assign, campaigns."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from apps.tickets.models import Ticket
 from apps.tickets.services import ticket_create
 
 from .engine import followup_chain_next, followup_create_for, managers_of
-from .models import Attempt, Campaign, FollowUp, FollowUpRule, Notification, Reminder, Trigger
+from .models import Attempt, Campaign, FollowUp, FollowUpRule, Reminder, Trigger
 
 log = logging.getLogger(__name__)
 LOW_SCORE = 2  # a satisfaction of 2 or less (of 5) is handled like a complaint
@@ -327,10 +327,3 @@ def campaign_customers(*, store: Store, criteria: dict):
     if criteria.get("q"):
         qs = qs.filter(name__icontains=criteria["q"])
     return qs.distinct().order_by("pk")
-
-
-def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -10,10 +11,8 @@ urlpatterns = [
     path("<int:pk>/snooze/", views.snooze, name="snooze"),
     path("<int:pk>/assign/", views.assign, name="assign"),
     path("bulk-assign/", views.bulk_assign, name="bulk_assign"),
-    path("inbox/", views.inbox, name="inbox"),
-    path("inbox/read/", views.inbox_read, name="inbox_read"),
-    path("inbox/<int:pk>/", views.notification_open, name="notification"),
-    path("bell/", views.bell, name="bell"),
+    # The inbox is shared now (apps.notifications); old links land there.
+    path("inbox/", RedirectView.as_view(pattern_name="notifications:inbox", permanent=True), name="inbox"),
     path("rules/", views.rule_list, name="rules"),
     path("rules/new/", views.rule_edit, name="rule_new"),
     path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),

@@ -13,7 +13,7 @@ from apps.printing.services import print_job_start
 
 from . import selectors, services
 from .forms import AssignForm, AttemptForm, CampaignForm, RuleForm, SnoozeForm
-from .models import Campaign, FollowUp, FollowUpRule, Notification
+from .models import Campaign, FollowUp, FollowUpRule
 
 SECTIONS = ("today", "overdue", "upcoming")
 
@@ -198,46 +198,6 @@ def bulk_assign(request):
     n = services.followup_bulk_assign(followups=followups, assignee=assignee, by=request.user)
     messages.success(request, _("%(n)s follow-up(s) assigned to %(user)s.") % {"n": n, "user": assignee})
     return redirect(request.POST.get("next") or "followups:list")
-
-
-# --- the inbox ---------------------------------------------------------------------------------
-
-
-@login_required
-def inbox(request):
-    notes = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
-    if request.GET.get("unread"):
-        notes = notes.filter(read_at__isnull=True)
-    page = Paginator(notes, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "followups/inbox.html",
-        {
-            "page": page,
-            "unread": selectors.unread_count(user=request.user),
-            "only_unread": bool(request.GET.get("unread")),
-        },
-    )
-
-
-@login_required
-@require_POST
-def inbox_read(request):
-    services.notifications_mark_read(user=request.user)
-    messages.success(request, _("All marked as read."))
-    return redirect("followups:inbox")
-
-
-@login_required
-def notification_open(request, pk):
-    note = get_object_or_404(Notification, pk=pk, user=request.user)
-    services.notifications_mark_read(user=request.user, ids=[note.pk])
-    return redirect(note.url or "followups:inbox")
-
-
-@login_required
-def bell(request):
-    return render(request, "followups/_bell.html", {"unread": selectors.unread_count(user=request.user)})
 
 
 # --- rules -------------------------------------------------------------------------------------

@@ -69,6 +69,7 @@ LOCAL_APPS = [
     "apps.org",
     "apps.health",
     "apps.printing",
+    "apps.notifications",
     "apps.roles",
     "apps.checklists",
     "apps.customers",
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.org.context_processors.navigation",
+                "apps.notifications.context_processors.inbox",
             ],
         },
     }

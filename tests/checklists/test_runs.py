@@ -12,10 +12,10 @@ from apps.checklists.models import (
     FailureState,
     ItemFailure,
     ItemKind,
-    Notification,
     RunState,
 )
 from apps.checklists.open_matters import open_matters_for
+from apps.notifications.models import Notification
 from tests.factories.checklists import item, opening_template
 
 from .conftest import at
@@ -87,7 +87,9 @@ def test_a_failed_item_opens_a_matter_for_the_manager_and_is_carried_to_the_hand
     services.item_answer(run=run, item=item(template, ItemKind.TICK), user=clerk, ok=False, note="发票缺少")
     failure = ItemFailure.objects.get()
     assert failure.state == FailureState.OPEN and failure.action == "matter"
-    assert Notification.objects.filter(recipient=manager, key=f"failure:{failure.pk}").exists()
+    assert Notification.objects.filter(
+        recipient=manager, key=f"checklists:failure:{failure.pk}", source="checklists"
+    ).exists()
     matters = open_matters_for(user=clerk, store=store)
     assert [m.ref for m in matters] == [f"checklist_failure:{failure.pk}"]
     run.refresh_from_db()
@@ -147,7 +149,7 @@ def test_the_same_item_failing_three_runs_in_a_row_is_flagged_to_the_manager(tem
         services.item_answer(run=run, item=tick, user=clerk, ok=False, note="打印机坏", now=at(8, 40, d))
         flags.append(ItemFailure.objects.get(run=run).repeated)
     assert flags == [False, False, True]
-    assert Notification.objects.filter(recipient=manager, key__startswith="repeat:").count() == 1
+    assert Notification.objects.filter(recipient=manager, key__startswith="checklists:repeat:").count() == 1
 
 
 def test_completing_needs_every_required_item_and_is_late_after_the_due_time(run, template, clerk):

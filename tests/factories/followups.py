@@ -67,3 +67,30 @@ def make_followup(rule, customer, *, trigger_date=None, key=None, today=None, **
 
 def seeded_rules(organisation):
     return rules_seed(organisation)
+
+
+# --- the in-app notifications of reminders (apps.notifications, keyed "followups:<reminder>:u<user>")
+
+
+def reminder_key_of(note) -> str:
+    """The key of the reminder a follow-up notification was sent for."""
+    assert note.source == "followups" and note.key.startswith("followups:"), note.key
+    reminder_key, user = note.key.removeprefix("followups:").rsplit(":u", 1)
+    assert int(user) == note.recipient_id
+    return reminder_key
+
+
+def reminder_notes(*, kind=None, followup=None, **filters) -> list:
+    """Follow-up notifications (filters on the Notification), optionally only of reminders of a kind
+    or of one follow-up: what `Notification.objects.filter(reminder__kind=...)` used to say."""
+    from apps.followups.models import Reminder
+    from apps.notifications.models import Notification
+
+    notes = list(Notification.objects.filter(source="followups", **filters))
+    reminders = Reminder.objects.filter(key__in={reminder_key_of(n) for n in notes})
+    if kind is not None:
+        reminders = reminders.filter(kind=kind)
+    if followup is not None:
+        reminders = reminders.filter(followup=followup)
+    keys = set(reminders.values_list("key", flat=True))
+    return [n for n in notes if reminder_key_of(n) in keys]

@@ -153,8 +153,8 @@ def test_guard_skips_when_the_asset_has_an_open_order_and_creates_it_once_closed
 
 
 def test_guard_skips_the_reminder_when_an_order_opens_after_the_follow_up(rules, customer, aftersales, today):
-    from apps.followups.models import Notification
     from apps.followups.reminders import reminders_dispatch
+    from apps.notifications.models import Notification
 
     asset = make_asset(customer, next_due_date=today + D(days=10))
     followups_generate(today=today)

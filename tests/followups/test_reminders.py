@@ -8,9 +8,10 @@ from django.core import mail
 from django.utils import timezone
 
 from apps.followups import reminders as rem
-from apps.followups.models import Notification, Reminder, SendLog, StoreWebhook
+from apps.followups.models import Reminder, SendLog, StoreWebhook
 from apps.followups.reminders import followups_tick, outbox_deliver, reminders_dispatch
-from tests.factories.followups import make_customer, make_followup
+from apps.notifications.models import Notification
+from tests.factories.followups import make_customer, make_followup, reminder_key_of, reminder_notes
 
 pytestmark = pytest.mark.django_db
 D = dt.timedelta
@@ -27,7 +28,7 @@ def test_the_assignee_is_reminded_once_when_the_follow_up_opens(fu, aftersales):
     assert reminders_dispatch(now=timezone.now()) == 1
     assert reminders_dispatch(now=timezone.now()) == 0
     note = Notification.objects.get()
-    assert note.user == aftersales and "王先生" in note.title and note.url == fu.get_absolute_url()
+    assert note.recipient == aftersales and "王先生" in note.title and note.url == fu.get_absolute_url()
     assert SendLog.objects.filter(channel="inapp").count() == 1
 
 
@@ -35,10 +36,10 @@ def test_about_to_expire_and_overdue_reminders_reach_assignee_then_manager(fu, a
     followups_tick(now=rem.timezone.now())
     last_day = timezone.make_aware(dt.datetime.combine(fu.window_end, dt.time(9, 1)))
     reminders_dispatch(now=last_day)
-    assert Notification.objects.filter(user=aftersales, reminder__kind=Reminder.Kind.EXPIRING).count() == 1
-    assert not Notification.objects.filter(user=manager).exists()
+    assert len(reminder_notes(recipient=aftersales, kind=Reminder.Kind.EXPIRING)) == 1
+    assert not Notification.objects.filter(recipient=manager).exists()
     reminders_dispatch(now=last_day + D(days=1))
-    assert Notification.objects.filter(user=manager, reminder__kind=Reminder.Kind.OVERDUE).count() == 1
+    assert len(reminder_notes(recipient=manager, kind=Reminder.Kind.OVERDUE)) == 1
 
 
 def test_a_done_follow_up_sends_no_more_reminders(fu, aftersales):
@@ -46,7 +47,7 @@ def test_a_done_follow_up_sends_no_more_reminders(fu, aftersales):
 
     followup_log_attempt(followup=fu, by=aftersales, result="reached", satisfaction=5)
     reminders_dispatch(now=timezone.now() + D(days=30))
-    assert not Notification.objects.filter(reminder__followup=fu).exists()
+    assert not reminder_notes(followup=fu)
     assert fu.reminders.filter(cancelled_at__isnull=False).count() == 3
 
 
@@ -105,14 +106,16 @@ def test_a_worker_dying_mid_batch_rolls_back_and_the_next_tick_sends_the_rest_on
     assert not Notification.objects.exists() and not SendLog.objects.exists()
     assert reminders_dispatch(now=timezone.now()) == 6
     assert Notification.objects.count() == 6
-    assert len(set(Notification.objects.values_list("reminder__key", flat=True))) == 6
+    assert len({reminder_key_of(note) for note in Notification.objects.all()}) == 6
 
 
 def test_the_unique_send_key_refuses_a_second_send():
     from django.db import IntegrityError
 
     assert SendLog._meta.get_field("key").unique
-    assert any(c.name == "followups_notification_once" for c in Notification._meta.constraints)
+    once = [c for c in Notification._meta.constraints if c.name == "notifications_once_per_recipient"]
+    assert once and set(once[0].fields) == {"recipient", "key"}
+    assert rem.inbox_key("fu1:opened", 7) == "followups:fu1:opened:u7"  # one per reminder and person
     assert IntegrityError
 
 

@@ -6,12 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.followups.models import Attempt, FollowUp, Notification, Reminder
+from apps.followups.models import Attempt, FollowUp, Reminder
 from apps.followups.reminders import followups_open_and_expire, reminders_dispatch
 from apps.followups.services import followup_log_attempt, followup_snooze
+from apps.notifications.models import Notification
 from apps.roles.models import Position, PositionHolder
 from apps.tickets.models import Ticket
-from tests.factories.followups import make_followup
+from tests.factories.followups import make_followup, reminder_notes
 
 pytestmark = pytest.mark.django_db
 D = dt.timedelta
@@ -78,7 +79,7 @@ def test_a_complaint_becomes_a_ticket_and_alerts_the_manager(
     assert ticket.kind == Ticket.Kind.COMPLAINT and ticket.source == f"followup:{fu.pk}"
     assert "等待时间太长" in ticket.title and "3 / 5" in ticket.description
     assert ticket.assignee == manager and ticket.priority == Ticket.Priority.HIGH
-    note = Notification.objects.get(user=manager)  # sent right away by the enqueued dispatch
+    note = Notification.objects.get(recipient=manager)  # sent right away by the enqueued dispatch
     assert ticket.number in note.body
 
 
@@ -86,7 +87,7 @@ def test_a_low_score_alone_becomes_a_complaint_ticket(fu, aftersales, manager):
     attempt = followup_log_attempt(followup=fu, by=aftersales, result="reached", satisfaction=2)
     assert attempt.tickets.get().kind == Ticket.Kind.COMPLAINT
     reminders_dispatch()
-    assert Notification.objects.filter(user=manager, reminder__kind=Reminder.Kind.ALERT).count() == 1
+    assert len(reminder_notes(recipient=manager, kind=Reminder.Kind.ALERT)) == 1
 
 
 def test_an_unanswered_request_goes_to_the_supervisor_with_the_two_day_clock(
@@ -134,7 +135,7 @@ def test_wrong_number_closes_and_asks_the_manager_to_fix_the_file(fu, aftersales
     fu.refresh_from_db()
     assert fu.state == FollowUp.State.UNREACHABLE
     reminders_dispatch()
-    assert Notification.objects.filter(user=manager).exists()
+    assert Notification.objects.filter(recipient=manager).exists()
 
 
 def test_snooze_needs_a_reason_and_a_day_before_expiry(fu, aftersales):

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.followups.models import Campaign, FollowUp, FollowUpRule, Notification
+from apps.followups.models import Campaign, FollowUp, FollowUpRule
 from apps.followups.reminders import reminders_dispatch
+from apps.notifications.models import Notification
 from apps.tickets.models import Ticket
 from tests.factories.followups import make_customer, make_followup
 
@@ -119,8 +120,8 @@ def test_logging_a_complaint_makes_a_ticket_and_the_manager_sees_the_alert(
     ticket = Ticket.objects.get(kind=Ticket.Kind.COMPLAINT)
     assert ticket.source == f"followup:{fu.pk}" and "维修后仍有异响" in ticket.title
     reminders_dispatch()
-    assert Notification.objects.filter(user=manager, body__contains=ticket.number).exists()
-    inbox = client_for(manager).get(reverse("followups:inbox")).content.decode()
+    assert Notification.objects.filter(recipient=manager, body__contains=ticket.number).exists()
+    inbox = client_for(manager).get(reverse("notifications:inbox")).content.decode()
     assert ticket.number in inbox
 
 
@@ -228,18 +229,26 @@ def test_a_rule_window_that_closes_before_it_opens_is_refused(client_for, admin,
 def test_inbox_bell_and_mark_read(client_for, aftersales, fu):
     reminders_dispatch()
     client = client_for(aftersales)
-    assert 'data-testid="bell-count">1<' in client.get(reverse("followups:bell")).content.decode()
+    assert 'data-testid="bell-count">1<' in client.get(reverse("notifications:bell")).content.decode()
     note = Notification.objects.get()
-    assert client.get(reverse("followups:notification", args=[note.pk])).status_code == 302
+    response = client.post(reverse("notifications:open", args=[note.pk]))
+    assert response.status_code == 302 and response.url == fu.get_absolute_url()
     note.refresh_from_db()
     assert note.read_at is not None
-    assert "bell-count" not in client.get(reverse("followups:bell")).content.decode()
+    assert "bell-count" not in client.get(reverse("notifications:bell")).content.decode()
+
+
+def test_the_old_inbox_address_leads_to_the_shared_inbox(client_for, aftersales):
+    response = client_for(aftersales).get(reverse("followups:inbox"))
+    assert response.status_code == 301 and response.url == reverse("notifications:inbox")
 
 
 def test_someone_elses_notification_is_404(client_for, manager, aftersales, fu):
     reminders_dispatch()
-    note = Notification.objects.get(user=aftersales)
-    assert client_for(manager).get(reverse("followups:notification", args=[note.pk])).status_code == 404
+    note = Notification.objects.get(recipient=aftersales)
+    assert client_for(manager).post(reverse("notifications:open", args=[note.pk])).status_code == 404
+    note.refresh_from_db()
+    assert note.read_at is None
 
 
 def test_home_panel_shows_counts_and_kpis(client_for, aftersales, fu):
