@@ -29,10 +29,14 @@ ALLOWED = {
 }
 
 
+# Topic modules directly under apps/ (not apps themselves) that any app may use.
+SHARED_MODULES = {p.stem for p in APPS.glob("*.py") if p.stem != "__init__"}
+
+
 def imports_of(app: str) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for path in (APPS / app).rglob("*.py"):
-        for other in set(IMPORT.findall(path.read_text(encoding="utf-8"))) - {app}:
+        for other in set(IMPORT.findall(path.read_text(encoding="utf-8"))) - {app} - SHARED_MODULES:
             found.setdefault(other, set()).add(str(path.relative_to(APPS)))
     return found
 

@@ -3,32 +3,23 @@ nothing) and list exports whose cells can never be read as formulas."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 
 from apps.org.models import Store, User
+from apps.spreadsheets import cell_date, cell_text, safe_cell
+from apps.spreadsheets import xlsx_response as workbook_response
 
 from .models import Asset, Customer, CustomerPhone
 from .phones import phone_normalise
 from .services import asset_create, customer_create
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_MAX_ROWS = 10_000
-
-
-def safe_cell(value):
-    """A value for a cell that a spreadsheet will not evaluate (CSV / formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def xlsx_response(*, title: str, headers: list[str], rows, filename: str) -> HttpResponse:
@@ -41,9 +32,7 @@ def xlsx_response(*, title: str, headers: list[str], rows, filename: str) -> Htt
         ws.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
     wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
-    return response
+    return workbook_response(buffer.getvalue(), filename)
 
 
 # The import template: (header, key, required). Headers are the sheet's contract: keep them.
@@ -99,12 +88,7 @@ class ImportResult:
         return not self.errors
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_text = cell_text
 
 
 def _int(value, label, errors):
@@ -122,14 +106,8 @@ def _int(value, label, errors):
 
 
 def _date(value, label, errors):
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(_text(value).replace("/", "-"))
+        return cell_date(value)
     except ValueError:
         errors.append(_("%(field)s is not a date (YYYY-MM-DD).") % {"field": label})
         return None

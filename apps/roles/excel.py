@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from apps.org.models import Department, StoreKind
+from apps.spreadsheets import cell_date, cell_text, safe_cell
 
 from . import services
 from .models import Frequency, Position
@@ -148,7 +149,7 @@ def export_workbook(positions) -> bytes:
             "revision": rev.number if rev else None,
             **{name: content[name] for name in services.CONTENT_FIELDS if name != "title"},
         }
-        ws.append([row.get(key) for key, _header in COLUMNS])
+        ws.append([safe_cell(row.get(key)) for key, _header in COLUMNS])
     widths = {"title": 16, "summary": 40, "duties": 60, "kpis": 30, "notes": 30}
     for i, (key, _header) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = widths.get(key, 14)
@@ -193,23 +194,12 @@ class _Rollback(Exception):
     pass
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_text = cell_text
 
 
 def _date(value) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value).strip().replace("/", "-"))
+        return cell_date(value)
     except ValueError:
         raise ValidationError(_("Effective date %(v)s is not a date (YYYY-MM-DD).") % {"v": value}) from None
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.org.access import perm_required
 from apps.org.models import Department, Organisation
 from apps.printing.services import print_job_start
+from apps.spreadsheets import xlsx_response
 
 from . import selectors, services
 from .chart import chart_svg
@@ -384,12 +385,7 @@ def org_chart_svg(request):
 @perm_required("roles.view")
 def excel_export(request):
     positions = selectors.position_list_for(user=request.user)
-    response = HttpResponse(
-        export_workbook(positions),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f"attachment; filename=positions-{timezone.localdate():%Y%m%d}.xlsx"
-    return response
+    return xlsx_response(export_workbook(positions), f"positions-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -6,14 +6,7 @@ import io
 
 from django.utils.translation import gettext as _
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Text a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+from apps.spreadsheets import safe_cell
 
 
 def pay_sheets_xlsx(sheets) -> bytes:

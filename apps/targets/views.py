@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from apps.org.access import can, perm_required, require, stores_where
 from apps.org.models import Store, User
 from apps.printing.services import print_job_start
+from apps.spreadsheets import xlsx_response
 
 from . import documents, exports, kpis, selectors, services
 from .filters import LetterFilter, PaySheetFilter, PlanFilter
@@ -460,12 +461,7 @@ def pay_export(request):
     if not (can(request.user, "pay.view_own") or can(request.user, "pay.view_store")):
         raise PermissionDenied
     filterset = PaySheetFilter(request.GET, queryset=selectors.pay_sheet_list_for(user=request.user))
-    data = exports.pay_sheets_xlsx(filterset.qs)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''pay-sheets.xlsx"
-    return response
+    return xlsx_response(exports.pay_sheets_xlsx(filterset.qs), "pay-sheets.xlsx")
 
 
 @login_required

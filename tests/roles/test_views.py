@@ -275,3 +275,21 @@ def test_excel_export_and_dry_run_import_report_row_by_row(client_for, admin, po
     assert "import-ok" in html and position.revisions.count() == 1
     upload(False)
     assert position.revisions.count() == 2 and Position.objects.filter(title="新岗位").exists()
+
+
+def test_exported_text_that_looks_like_a_formula_stays_text_and_imports_back_unchanged(
+    client_for, admin, organisation, dept
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    risky = make_position(organisation, "公式岗", department=dept, author=admin, summary="=HYPERLINK(1)")
+    client = client_for(admin)
+    ws = load_workbook(io.BytesIO(client.get(reverse("roles:export")).content)).active
+    summaries = [ws.cell(r, c).value for r in range(2, ws.max_row + 1) for c in range(1, ws.max_column + 1)]
+    assert "'=HYPERLINK(1)" in summaries and "=HYPERLINK(1)" not in summaries
+    out = io.BytesIO()
+    ws.parent.save(out)
+    client.post(reverse("roles:import_excel"), {"file": SimpleUploadedFile("p.xlsx", out.getvalue())})
+    assert risky.revisions.count() == 1
+    risky.refresh_from_db()
+    assert risky.current_revision.summary == "=HYPERLINK(1)"
