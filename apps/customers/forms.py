@@ -7,7 +7,7 @@ from apps.org.models import Store, User
 
 from .models import Asset, Customer, CustomerPhone
 from .phones import phone_normalise
-from .services import attachment_validate
+from .services import ASSET_FIELDS, attachment_validate
 
 
 class CustomerForm(forms.ModelForm):
@@ -89,24 +89,7 @@ def phone_initial(customer: Customer) -> list[dict]:
 class AssetForm(forms.ModelForm):
     class Meta:
         model = Asset
-        fields = [
-            "kind",
-            "model_name",
-            "plate",
-            "vin",
-            "vehicle_type",
-            "mileage_km",
-            "serial_number",
-            "configuration",
-            "delivery_date",
-            "acceptance_record",
-            "packing_list",
-            "major_parts",
-            "maintenance_months",
-            "maintenance_km",
-            "last_service_date",
-            "last_service_km",
-        ]
+        fields = list(ASSET_FIELDS)
         widgets = {
             "delivery_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "last_service_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
