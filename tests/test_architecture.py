@@ -13,8 +13,8 @@ ALLOWED = {
     "notifications": {"org"},
     "roles": {"org", "printing"},
     "checklists": {"org", "notifications", "roles", "printing"},
-    "customers": {"org", "printing"},
-    "tickets": {"org", "roles", "customers", "checklists", "printing"},
+    "customers": {"org", "notifications", "printing"},
+    "tickets": {"org", "notifications", "roles", "customers", "checklists", "printing"},
     "followups": {"org", "notifications", "roles", "customers", "tickets", "checklists", "printing"},
     "targets": {
         "org",

@@ -12,7 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.notifications.models import Level
+from apps.notifications.services import notifications_send_many
 from apps.org.models import Store, User
+from apps.org.selectors import managers_of
 
 from .models import (
     Asset,
@@ -243,7 +246,8 @@ def visit_create(
 def visits_flag_late_files(*, now: dt.datetime | None = None) -> int:
     """The two-day rule: flag visits whose file is still incomplete two days on (idempotent).
 
-    A flagged visit shows on its owner's and the store manager's home panel until the file is done.
+    The file's owner and the store's managers are notified once; the visit stays on their home
+    panel until the file is done.
     """
     now = now or timezone.now()
     cutoff = timezone.localdate(now) - FILE_DUE_AFTER
@@ -252,7 +256,7 @@ def visits_flag_late_files(*, now: dt.datetime | None = None) -> int:
         due = (
             Visit.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(file_completed_at__isnull=True, late_file_flagged_at__isnull=True, visited_on__lte=cutoff)
-            .select_related("customer", "asset")
+            .select_related("customer__owner", "asset", "store")
             .order_by("pk")[:500]
         )
         for visit in due:
@@ -260,6 +264,16 @@ def visits_flag_late_files(*, now: dt.datetime | None = None) -> int:
                 continue
             Visit.objects.filter(pk=visit.pk, late_file_flagged_at__isnull=True).update(
                 late_file_flagged_at=now
+            )
+            notifications_send_many(
+                recipients=[visit.customer.owner, *managers_of(store=visit.store)],
+                key=f"customers:late-file:{visit.pk}",
+                title=_("Customer file incomplete two days after the visit: %(name)s (%(day)s)")
+                % {"name": visit.customer.name, "day": visit.visited_on.isoformat()},
+                url=visit.customer.get_absolute_url(),
+                store=visit.store,
+                level=Level.WARNING,
+                source="customers",
             )
             flagged += 1
     return flagged

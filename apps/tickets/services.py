@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.customers.models import Asset, Customer
+from apps.notifications.models import Level
+from apps.notifications.services import notifications_send_many
 from apps.org.models import Membership, RoleTier, Store, User
 
 from .business_hours import add_business_days, add_business_hours, day_hours
@@ -489,6 +491,16 @@ def ticket_escalate(*, ticket: Ticket, now: dt.datetime | None = None) -> list[U
     )
     if created:
         ticket.escalated_to.add(*people)
+        notifications_send_many(
+            recipients=people,
+            key=f"tickets:escalate:{ticket.pk}:{level}",
+            title=_("Escalated to you: %(number)s %(title)s (not answered in time)")
+            % {"number": ticket.number, "title": ticket.title},
+            url=ticket.get_absolute_url(),
+            store=ticket.store,
+            level=Level.DANGER,
+            source="tickets",
+        )
     ticket.escalation_level = level
     policy = answer_policy(kind=ticket.kind, priority=ticket.priority)
     if policy:
@@ -526,6 +538,16 @@ def tickets_escalate_due(*, now: dt.datetime | None = None, batch: int = 200) ->
                     data={"level": level},
                 ):
                     done["warned"] += 1
+                    notifications_send_many(
+                        recipients=[ticket.assignee],
+                        key=f"tickets:warn:{ticket.pk}:{level}",
+                        title=_("Answer the customer soon: %(number)s %(title)s")
+                        % {"number": ticket.number, "title": ticket.title},
+                        url=ticket.get_absolute_url(),
+                        store=ticket.store,
+                        level=Level.WARNING,
+                        source="tickets",
+                    )
                 ticket.warn_at = None
                 ticket.save(update_fields=["warn_at"])
             due_now = ticket.next_escalation_at and ticket.next_escalation_at <= now

@@ -115,6 +115,11 @@ def test_two_day_rule_flags_incomplete_files_once_to_owner_and_manager(store, cl
     assert list(late_files_for(user=clerk)) == [late]
     assert list(late_files_for(user=manager)) == [late]
     assert list(late_files_for(user=aftersales)) == []  # neither owner nor manager
+    # Owner and manager are told once in their inbox, nobody else.
+    from apps.notifications.models import Notification
+
+    told = Notification.objects.filter(key=f"customers:late-file:{late.pk}")
+    assert sorted(told.values_list("recipient__username", flat=True)) == ["clerk", "manager"]
 
 
 def test_a_late_file_completed_before_the_beat_is_not_flagged(store, clerk):

@@ -179,6 +179,16 @@ def test_an_unanswered_complaint_escalates_up_two_levels_past_a_vacancy(
     ]
     # The manager sees it among their open matters at the handover.
     assert any(m.ref == f"ticket:{t.pk}" for m in open_matters_for(user=manager, store=store))
+    # A warning before each breach reached the assignee, and each level its people, once each.
+    from apps.notifications.models import Notification
+
+    told = Notification.objects.filter(key__startswith="tickets:", key__contains=f":{t.pk}:")
+    assert sorted(told.values_list("key", "recipient__username")) == [
+        (f"tickets:escalate:{t.pk}:1", "manager"),
+        (f"tickets:escalate:{t.pk}:2", "area"),
+        (f"tickets:warn:{t.pk}:1", "clerk"),
+        (f"tickets:warn:{t.pk}:2", "clerk"),
+    ]
 
 
 def test_an_answered_complaint_does_not_escalate(store, clerk, customer, reporting_line):
