@@ -14,6 +14,7 @@ BOX_W, BOX_H = 150, 46
 H_GAP, V_GAP = 18, 46
 DEPT_PAD, DEPT_GAP, HEADER = 14, 26, 34
 MARGIN = 20
+SKIP_OFFSET = 10
 
 
 def _levels(positions) -> dict[int, int]:
@@ -81,7 +82,8 @@ def chart_svg(positions, *, standalone: bool = False) -> str:
         "<style>.dept{fill:#f4f6fa;stroke:#c5ccd8}.dept-name{font-size:14px;font-weight:bold;fill:#1f3b63}"
         ".box{fill:#fff;stroke:#2f5d9b;stroke-width:1.2}.two{stroke:#b45309;stroke-width:1.8}"
         ".title{font-size:12.5px;fill:#111}.code{font-size:9.5px;fill:#666}"
-        ".line{fill:none;stroke:#6b7a90;stroke-width:1.2}.line2{stroke:#b45309;stroke-dasharray:4 3}</style>"
+        ".line{fill:none;stroke:#6b7a90;stroke-width:1.2}.line2{stroke:#b45309;stroke-dasharray:4 3}"
+        ".org-chart a{text-decoration:none}</style>"
     )
     for name, dx, width in dept_rects:
         out.append(
@@ -97,7 +99,14 @@ def chart_svg(positions, *, standalone: bool = False) -> str:
             sx, sy = boxes[s.pk]
             x1, y1 = sx + BOX_W / 2, sy + BOX_H
             x2, y2 = bx + BOX_W / 2, by
-            mid = y1 + (y2 - y1) / 2 if y2 > y1 else y1 + V_GAP / 2
+            # The horizontal run lies in the gap just above the subordinate's row, so a line that
+            # skips a level (a second superior higher up) never runs through the boxes of the rows
+            # in between; it leaves its superior off-centre and takes its own lane in that gap, so
+            # it does not merge with the ordinary connectors.
+            skips = y2 - y1 > V_GAP
+            if skips:
+                x1 += SKIP_OFFSET
+            mid = y2 - V_GAP / 2 + (SKIP_OFFSET if skips else 0)
             cls = "line line2" if len(sups) > 1 else "line"
             out.append(
                 f'<path class="{cls}" data-from="{s.pk}" data-to="{p.pk}" '

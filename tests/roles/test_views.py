@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from apps.org.models import RoleTier
 from apps.printing.models import PrintJob
+from apps.roles.chart import BOX_H, chart_svg
 from apps.roles.models import Position
 from tests.factories.org import DepartmentFactory, OrganisationFactory, StoreFactory, member
 from tests.factories.roles import hold, make_position
@@ -210,6 +211,18 @@ def test_the_org_chart_connects_a_two_superior_position_to_both(client_for, cler
     assert f'data-from="{head.pk}" data-to="{manager.pk}"' in html
     svg = client_for(clerk).get(reverse("roles:chart_svg"))
     assert svg["Content-Type"].startswith("image/svg+xml") and b"<svg" in svg.content
+
+
+def test_a_line_that_skips_a_level_runs_below_the_rows_in_between(organisation, dept):
+    vp = make_position(organisation, "分管副总经理")
+    make_position(organisation, "营业厅经理", superiors=[vp])  # a box in the row in between
+    head = make_position(organisation, "服务站长", superiors=[vp])
+    manager = make_position(organisation, "服务经理", superiors=[vp, head])
+    svg = chart_svg(Position.objects.prefetch_related("superiors").select_related("department"))
+    top = {int(pk): float(y) for pk, y in re.findall(r'data-position="(\d+)"><rect [^>]*? y="([\d.]+)"', svg)}
+    path = re.search(rf'data-from="{vp.pk}" data-to="{manager.pk}" d="M[\d.]+,[\d.]+ V([\d.]+) H', svg)
+    lane = float(path.group(1))
+    assert top[head.pk] + BOX_H < lane < top[manager.pk]
 
 
 def test_import_a_pasted_description_then_save_it_as_a_new_position(client_for, admin, organisation):
