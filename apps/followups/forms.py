@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.customers.models import Asset, Customer
+from apps.customers.models import Customer
 from apps.tickets.models import Ticket
 
 from .models import Attempt, Campaign, FollowUpRule, Trigger
@@ -190,16 +190,7 @@ class RuleForm(forms.ModelForm):
 
 
 class CampaignForm(forms.ModelForm):
-    tier = forms.MultipleChoiceField(
-        label=_("Customer tiers"),
-        choices=Customer.Tier.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    asset_kind = forms.ChoiceField(
-        label=_("Customers with"), choices=[("", _("any asset"))] + list(Asset.Kind.choices), required=False
-    )
-    q = forms.CharField(label=_("Name contains"), required=False)
+    """The campaign itself; its customers are picked with the customer filters (apps.customers)."""
 
     class Meta:
         model = Campaign
@@ -220,10 +211,3 @@ class CampaignForm(forms.ModelForm):
         if day < timezone.localdate():
             raise forms.ValidationError(_("The event date has passed."))
         return day
-
-    def criteria(self) -> dict:
-        return {
-            "tier": self.cleaned_data.get("tier") or [],
-            "asset_kind": self.cleaned_data.get("asset_kind") or "",
-            "q": self.cleaned_data.get("q") or "",
-        }

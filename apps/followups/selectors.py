@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from apps.checklists.open_matters import OpenMatter
 from apps.customers.models import Visit
+from apps.customers.selectors import customer_list_for
 from apps.customers.timeline import TimelineEntry
 from apps.org.access import stores_where
 from apps.tickets.models import Ticket
@@ -246,3 +247,14 @@ def assignable_users(*, store):
 
 def assign_stores(*, user):
     return stores_where(user, "followups.assign")
+
+
+def campaign_candidates_for(*, user):
+    """The customers a campaign of this user may invite: those of the stores where the user may create
+    campaigns, who agree to be contacted and whose file is not anonymised (the customer filters narrow
+    this further)."""
+    return customer_list_for(user=user).filter(
+        store__in=stores_where(user, "followups.assign"),
+        contact_consent=True,
+        anonymised_at__isnull=True,
+    )

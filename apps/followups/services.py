@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.customers.models import Customer
 from apps.org.models import Store, User
 from apps.tickets.models import Ticket
 from apps.tickets.services import ticket_create
@@ -314,16 +313,3 @@ def campaign_create(
             reason=_("Invitation to %(name)s on %(date)s") % {"name": name, "date": event_date},
         )
     return campaign
-
-
-def campaign_customers(*, store: Store, criteria: dict):
-    qs = Customer.objects.filter(store=store, contact_consent=True, anonymised_at__isnull=True)
-    if criteria.get("tier"):
-        qs = qs.filter(
-            tier__in=criteria["tier"] if isinstance(criteria["tier"], list) else [criteria["tier"]]
-        )
-    if criteria.get("asset_kind"):
-        qs = qs.filter(assets__kind=criteria["asset_kind"])
-    if criteria.get("q"):
-        qs = qs.filter(name__icontains=criteria["q"])
-    return qs.distinct().order_by("pk")

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.customers.filters import CustomerFilter
 from apps.org.access import can, perm_required, require, stores_where
 from apps.printing.services import print_job_start
 
@@ -248,28 +251,46 @@ def campaign_list(request):
     )
 
 
+CAMPAIGN_PREVIEW_PAGE_SIZE = 25
+
+
 @login_required
 @perm_required("followups.assign")
 def campaign_create(request):
+    """Pick the customers with the customer list's filters (same URL parameters, read from the query
+    string), see them, then create the campaign for those of its store."""
     stores = stores_where(request.user, "followups.assign")
-    form = CampaignForm(request.POST or None, stores=stores)
-    preview = None
+    filterset = CustomerFilter(
+        request.GET,
+        queryset=selectors.campaign_candidates_for(user=request.user),
+        user=request.user,
+        stores=stores,
+    )
+    valid = filterset.is_valid()
+    # A filter that does not validate picks nobody (django-filter would silently drop the bad field).
+    picked = filterset.qs if valid else filterset.queryset.none()
+    filter_store = filterset.form.cleaned_data.get("store") if valid else None
+    if filter_store is None and len(stores) == 1:
+        filter_store = stores[0]
+    form = CampaignForm(request.POST or None, stores=stores, initial={"store": filter_store})
     if request.method == "POST" and form.is_valid():
-        customers = services.campaign_customers(store=form.cleaned_data["store"], criteria=form.criteria())
-        if "preview" in request.POST:
-            preview = {"count": customers.count(), "sample": list(customers[:10])}
+        store = form.cleaned_data["store"]
+        if not valid:
+            form.add_error(None, _("Correct the customer filters first."))
+        elif filter_store is not None and filter_store != store:
+            form.add_error("store", _("The customer filters pick the customers of another store."))
         else:
             try:
                 campaign = services.campaign_create(
-                    store=form.cleaned_data["store"],
+                    store=store,
                     name=form.cleaned_data["name"],
                     kind=form.cleaned_data["kind"],
                     event_date=form.cleaned_data["event_date"],
                     venue=form.cleaned_data["venue"],
                     letter_body=form.cleaned_data["letter_body"],
                     created_by=request.user,
-                    customers=customers,
-                    criteria=form.criteria(),
+                    customers=picked.filter(store=store).prefetch_related(None),
+                    criteria=_filter_params(request, filterset),
                 )
             except ValidationError as exc:
                 form.add_error(None, _error_text(exc))
@@ -279,12 +300,23 @@ def campaign_create(request):
                     _("Campaign created with %(n)s invitation call(s).") % {"n": campaign.followups.count()},
                 )
                 return redirect(campaign)
+    page = Paginator(picked, CAMPAIGN_PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "followups/campaign_form.html",
-        {"form": form, "preview": preview},
+        {
+            "form": form,
+            "filter": filterset,
+            "page": page,
+            "filter_query": urlencode(_filter_params(request, filterset)),
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _filter_params(request, filterset) -> dict:
+    """The customer filter's own parameters as given (what the campaign was picked with)."""
+    return {name: request.GET[name] for name in filterset.filters if request.GET.get(name)}
 
 
 @login_required

@@ -256,32 +256,51 @@ def test_home_panel_shows_counts_and_kpis(client_for, aftersales, fu):
     assert 'data-testid="followups-panel"' in body and 'data-testid="followups-kpis"' in body
 
 
+CAMPAIGN_NEW = reverse("followups:campaign_new")
+
+
+def _campaign_data(store, **extra):
+    return {
+        "store": store.pk,
+        "name": "免费检测周",
+        "kind": "free_check",
+        "event_date": (timezone.localdate() + D(days=20)).isoformat(),
+        "venue": "本站",
+        "create": "1",
+        **extra,
+    }
+
+
 def test_campaign_create_preview_and_letters_pdf(
-    client_for, manager, aftersales, rules, store, django_capture_on_commit_callbacks
+    client_for, manager, aftersales, rules, store, store2, django_capture_on_commit_callbacks
 ):
     from apps.printing.models import PrintJob
     from tests.pdf_checks import assert_cjk_font_embedded, page_count, pdf_text
 
     for name in ("赵一", "钱二"):
         make_customer(store, name=name, owner=aftersales)
+    make_customer(store, name="周不扰", contact_consent=False)  # no consent: never invited
+    make_customer(store2, name="吴外店")  # another store: never invited
     client = client_for(manager)
-    event = timezone.localdate() + D(days=20)
-    data = {
-        "store": store.pk,
-        "name": "免费检测周",
-        "kind": "free_check",
-        "event_date": event.isoformat(),
-        "venue": "本站",
-    }
-    assert "2" in client.post(reverse("followups:campaign_new"), {**data, "preview": "1"}).content.decode()
-    response = client.post(reverse("followups:campaign_new"), {**data, "create": "1"})
+    preview = client.get(CAMPAIGN_NEW)
+    body = preview.content.decode()
+    assert preview.status_code == 200 and 'data-testid="campaign-preview"' in body
+    assert "赵一" in body and "钱二" in body and "周不扰" not in body and "吴外店" not in body
+    assert preview.context["page"].paginator.count == 2
+    response = client.post(CAMPAIGN_NEW, _campaign_data(store))
     campaign = Campaign.objects.get()
     assert response.status_code == 302 and campaign.followups.count() == 2
+    assert set(campaign.followups.values_list("customer__name", flat=True)) == {"赵一", "钱二"}
     # the calls are made; the letters follow
     from apps.followups.services import followup_log_attempt
 
     for call in campaign.followups.filter(channel="phone"):
+        assert call.window_start == campaign.event_date - D(days=14)
         followup_log_attempt(followup=call, by=aftersales, result="reached", satisfaction=5)
+    letters = campaign.followups.filter(channel="letter")
+    assert letters.count() == 2
+    today = timezone.localdate()
+    assert {(letter.window_start, letter.window_end) for letter in letters} == {(today, today + D(days=2))}
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("followups:campaign_letters", args=[campaign.pk]))
     job = PrintJob.objects.get()
@@ -293,6 +312,80 @@ def test_campaign_create_preview_and_letters_pdf(
     assert_cjk_font_embedded(pdf)
     client.post(reverse("followups:campaign_letters_sent", args=[campaign.pk]))
     assert not campaign.followups.filter(channel="letter", state__in=FollowUp.ACTIVE).exists()
+
+
+def test_the_customer_filters_narrow_the_campaign(client_for, manager, rules, store):
+    make_customer(store, name="赵一", tier="vip")
+    make_customer(store, name="钱二", tier="normal")
+    make_customer(store, name="孙三", tier="vip")
+    client = client_for(manager)
+    body = client.get(CAMPAIGN_NEW + "?tier=vip").content.decode()
+    assert "赵一" in body and "孙三" in body and "钱二" not in body
+    # the campaign form posts back with the filter's query string
+    assert 'action="?tier=vip"' in body
+    response = client.post(CAMPAIGN_NEW + "?tier=vip", _campaign_data(store))
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302 and campaign.criteria == {"tier": "vip"}
+    assert set(campaign.followups.values_list("customer__name", flat=True)) == {"赵一", "孙三"}
+    # the search box of the customer list (name, phone, plate ...) narrows it too
+    response = client.post(CAMPAIGN_NEW + "?tier=vip&q=孙", _campaign_data(store, name="联谊会"))
+    campaign = Campaign.objects.get(name="联谊会")
+    assert campaign.criteria == {"tier": "vip", "q": "孙"}
+    assert list(campaign.followups.values_list("customer__name", flat=True)) == ["孙三"]
+
+
+def test_a_bad_customer_filter_creates_nothing(client_for, manager, rules, store, store2):
+    make_customer(store, name="赵一")
+    client = client_for(manager)
+    preview = client.get(CAMPAIGN_NEW + "?tier=nonsense")
+    assert preview.status_code == 200 and preview.context["page"].paginator.count == 0
+    response = client.post(CAMPAIGN_NEW + "?tier=nonsense", _campaign_data(store))
+    assert response.status_code == 400 and not Campaign.objects.exists()
+    assert response.context["form"].data["name"] == "免费检测周"  # what was typed is kept
+    # another store's customers cannot be picked: the filter refuses that store
+    response = client.post(CAMPAIGN_NEW + f"?store={store2.pk}", _campaign_data(store))
+    assert response.status_code == 400 and not Campaign.objects.exists()
+    # nor can the campaign be made for another store
+    response = client.post(CAMPAIGN_NEW, _campaign_data(store2))
+    assert response.status_code == 400 and not Campaign.objects.exists()
+
+
+def test_an_admin_picks_one_store_of_several(client_for, admin, rules, store, store2):
+    make_customer(store, name="赵一")
+    make_customer(store2, name="钱二")
+    client = client_for(admin)
+    body = client.get(CAMPAIGN_NEW).content.decode()
+    assert "赵一" in body and "钱二" in body
+    # the filter's store and the campaign's store must agree
+    response = client.post(CAMPAIGN_NEW + f"?store={store2.pk}", _campaign_data(store))
+    assert response.status_code == 400 and not Campaign.objects.exists()
+    response = client.post(CAMPAIGN_NEW + f"?store={store2.pk}", _campaign_data(store2))
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302 and campaign.store == store2
+    assert list(campaign.followups.values_list("customer__name", flat=True)) == ["钱二"]
+    # with no store filter only the campaign's store's customers are invited
+    client.post(CAMPAIGN_NEW, _campaign_data(store, name="联谊会"))
+    campaign = Campaign.objects.get(name="联谊会")
+    assert list(campaign.followups.values_list("customer__name", flat=True)) == ["赵一"]
+
+
+def test_campaign_preview_query_count_does_not_grow(
+    client_for, manager, aftersales, rules, store, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(manager)
+    for _ in range(3):
+        make_customer(store, owner=aftersales, tier="vip")
+    client.get(CAMPAIGN_NEW)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(CAMPAIGN_NEW + "?tier=vip").status_code == 200
+    for _ in range(30):
+        make_customer(store, owner=aftersales, tier="vip")
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(CAMPAIGN_NEW + "?tier=vip")
+    assert response.context["page"].paginator.count == 33
 
 
 def test_campaigns_are_for_managers(client_for, aftersales, manager2, rules, store, manager):
