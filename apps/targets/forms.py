@@ -66,6 +66,7 @@ PLAN_SECTIONS = [
     "policy_proposals",
     "incentives",
 ]
+MARKDOWN_HINT = _("Markdown: # heading, **bold**, - list item, 1. numbered item, | a | b | table rows.")
 
 
 class PlanForm(forms.ModelForm):
@@ -83,6 +84,8 @@ class PlanForm(forms.ModelForm):
         )
         self.fields["responsible"].queryset = _staff_of(stores)
         self.fields["title"].required = False
+        for name in PLAN_SECTIONS:
+            self.fields[name].help_text = MARKDOWN_HINT
         if not self.instance.pk:
             self.fields["year"].initial = timezone.localdate().year
         else:
