@@ -150,7 +150,9 @@ def test_the_plan_page_shows_markdown_lists_as_html(client_for, manager2, plan):
 def test_the_plan_form_shows_the_markdown_hint(client_for, admin, plan):
     response = client_for(admin).get(reverse("targets:plan_edit", args=[plan.pk]))
     assert response.status_code == 200
-    assert "**bold**" in response.content.decode()
+    html = response.content.decode()
+    assert 'id="id_training_helptext"' in html
+    assert "Markdown" in html and "| a | b |" in html
 
 
 @pytest.mark.django_db
