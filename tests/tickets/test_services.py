@@ -105,13 +105,15 @@ def test_a_customer_caused_delay_counts_only_once_confirmed(store, clerk, custom
 def test_on_time_rate_and_output_value_per_store_person_and_month(store, store2, clerk, aftersales, manager2):
     c = cf.customer(store)
     c2 = cf.customer(store2)
+    # Promised mid-month, so that every settlement falls in the month whatever the time of the run.
     month = timezone.localdate()
+    noon_15th = timezone.make_aware(dt.datetime(month.year, month.month, 15, 12))
     for by, hours_late in [(clerk, -1), (clerk, -1), (clerk, 2), (aftersales, -1)]:
-        t = repair_order(store, c, by)
+        t = repair_order(store, c, by, promised_at=noon_15th)
         ticket_settle(
             ticket=t, amount=Decimal(500), by=by, settled_at=t.promised_at + dt.timedelta(hours=hours_late)
         )
-    t = repair_order(store2, c2, manager2)
+    t = repair_order(store2, c2, manager2, promised_at=noon_15th)
     ticket_settle(
         ticket=t, amount=Decimal(999), by=manager2, settled_at=t.promised_at + dt.timedelta(hours=5)
     )
