@@ -114,34 +114,40 @@ def followup_kpis(*, stores, user=None, month: dt.date) -> dict:
     }
 
 
-def queue_for(*, user, section: str = "today", mine: bool = True, today: dt.date | None = None):
-    """The queue: `today` (window open, not snoozed, no later call-back today), `overdue` (window
-    closed, not yet expired), `upcoming` (not yet open, snoozed, or a call-back on a later day)."""
-    today = today or timezone.localdate()
+def _queue_sections(today: dt.date) -> dict[str, Q]:
+    """`today` (window open, not snoozed, no later call-back today), `overdue` (window closed, not
+    yet expired), `upcoming` (not yet open, snoozed, or a call-back on a later day)."""
     end_of_today = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
-    qs = FollowUp.objects.for_perm(user, "followups.view").filter(state__in=FollowUp.ACTIVE)
-    if mine:
-        qs = qs.filter(assignee=user)
     ready = (
         Q(state=FollowUp.State.OPEN, window_start__lte=today)
         & (Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
         & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=end_of_today))
     )
-    if section == "overdue":
-        qs = qs.filter(ready, window_end__lt=today)
-    elif section == "upcoming":
-        qs = qs.exclude(ready)
-    else:
-        qs = qs.filter(ready, window_end__gte=today)
+    return {
+        "today": ready & Q(window_end__gte=today),
+        "overdue": ready & Q(window_end__lt=today),
+        "upcoming": ~ready,
+    }
+
+
+def _queue_base(*, user, mine: bool):
+    qs = FollowUp.objects.for_perm(user, "followups.view").filter(state__in=FollowUp.ACTIVE)
+    return qs.filter(assignee=user) if mine else qs
+
+
+def queue_for(*, user, section: str = "today", mine: bool = True, today: dt.date | None = None):
+    sections = _queue_sections(today or timezone.localdate())
+    qs = _queue_base(user=user, mine=mine).filter(sections.get(section, sections["today"]))
     order = ["window_start", "pk"] if section == "upcoming" else ["priority", "window_end", "pk"]
     return qs.select_related("customer", "rule", "assignee", "store", "asset").order_by(*order)
 
 
 def queue_counts(*, user, mine: bool = True, today: dt.date | None = None) -> dict:
-    return {
-        s: queue_for(user=user, section=s, mine=mine, today=today).count()
-        for s in ("today", "overdue", "upcoming")
-    }
+    """The three tabs' sizes in one pass over the queue."""
+    sections = _queue_sections(today or timezone.localdate())
+    return _queue_base(user=user, mine=mine).aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in sections.items()}
+    )
 
 
 def followup_get_for(*, user, pk: int) -> FollowUp:

@@ -12,6 +12,7 @@ from apps.followups.selectors import followup_timeline_source
 from tests.factories.followups import make_followup
 
 pytestmark = pytest.mark.django_db
+D = dt.timedelta
 
 
 def test_open_followups_are_handed_over_and_shown_on_the_timeline(rules, customer, aftersales, store):
@@ -27,3 +28,40 @@ def test_open_followups_are_handed_over_and_shown_on_the_timeline(rules, custome
     assert entries and all(isinstance(e, TimelineEntry) for e in entries)
     assert fu.get_absolute_url() in [e.url for e in entries]
     assert entries[0].at <= timezone.now() + dt.timedelta(days=400)
+
+
+def test_queue_counts_match_the_tabs_and_every_active_follow_up_is_in_exactly_one(rules, store, aftersales):
+    from apps.followups.selectors import queue_counts, queue_for
+    from tests.factories.followups import make_customer
+
+    today = timezone.localdate()
+    rule = rules["first-call-pickup"]  # window: trigger +3 … +7
+    made = [
+        make_followup(
+            rule,
+            make_customer(store, owner=aftersales),
+            trigger_date=today - D(days=d),
+            today=today - D(days=d),
+        )
+        for d in (4, 5, 9, 12, 0, 4)
+    ]
+    OPEN = FollowUp.State.OPEN
+    tomorrow_9 = timezone.make_aware(dt.datetime.combine(today + D(days=1), dt.time(9)))
+    changes = [
+        {"state": OPEN},  # due today
+        {"state": OPEN, "snoozed_until": today + D(days=2)},  # snoozed: upcoming
+        {"state": OPEN},  # window closed two days ago: overdue
+        {"state": OPEN, "next_attempt_at": tomorrow_9},  # call back tomorrow: upcoming
+        {"state": FollowUp.State.SCHEDULED},  # not open yet: upcoming
+        {"state": OPEN, "snoozed_until": today},  # snooze ends today: due today
+    ]
+    for fu, change in zip(made, changes, strict=True):
+        FollowUp.objects.filter(pk=fu.pk).update(assignee=aftersales, expires_on=today + D(days=30), **change)
+    tabs = {
+        s: set(queue_for(user=aftersales, section=s).values_list("pk", flat=True))
+        for s in ("today", "overdue", "upcoming")
+    }
+    assert queue_counts(user=aftersales) == {s: len(pks) for s, pks in tabs.items()}
+    assert tabs["today"] == {made[0].pk, made[5].pk}
+    assert tabs["overdue"] == {made[2].pk}
+    assert tabs["upcoming"] == {made[1].pk, made[3].pk, made[4].pk}
