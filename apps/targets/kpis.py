@@ -278,58 +278,47 @@ def _followup_rows(qs):
     return qs.select_related("customer", "rule", "store", "assignee").order_by("window_end", "pk")
 
 
-@kpi_formula(
+def _followup_ratio(population: str, numerator: str, *, rated_only: bool = False):
+    """A follow-up KPI: rows of `followups.selectors.<population>` meeting `<numerator>` ÷ all of them."""
+
+    def compute(stores, user, month):
+        from apps.followups import selectors
+
+        qs = getattr(selectors, population)(stores=stores, month=month, user=user)
+        if rated_only:
+            qs = qs.filter(satisfaction__isnull=False)
+        agg = qs.aggregate(den=Count("pk"), num=Count("pk", filter=getattr(selectors, numerator)))
+        result = ratio(agg["num"], agg["den"])
+        result.records = _followup_rows(qs)
+        return result
+
+    return compute
+
+
+kpi_formula(
     "followups.return_visit_rate",
     name=_("Return-visit rate"),
     unit="%",
     target=100,
     description=_("Follow-ups done within their window ÷ follow-ups whose window closes in the month."),
     columns=FOLLOWUP_COLUMNS,
-)
-def return_visit_rate(stores, user, month):
-    from apps.followups.selectors import DONE_IN_WINDOW, followups_due
-
-    qs = followups_due(stores=stores, month=month, user=user)
-    agg = qs.aggregate(due=Count("pk"), done=Count("pk", filter=DONE_IN_WINDOW))
-    result = ratio(agg["done"], agg["due"])
-    result.records = _followup_rows(qs)
-    return result
-
-
-@kpi_formula(
+)(_followup_ratio("followups_due", "DONE_IN_WINDOW"))
+kpi_formula(
     "followups.timeliness_rate",
     name=_("Follow-up timeliness rate"),
     unit="%",
     target=98,
     description=_("Follow-ups done before their window closed ÷ follow-ups done in the month."),
     columns=FOLLOWUP_COLUMNS,
-)
-def followup_timeliness(stores, user, month):
-    from apps.followups.selectors import DONE_ON_TIME, followups_done
-
-    qs = followups_done(stores=stores, month=month, user=user)
-    agg = qs.aggregate(done=Count("pk"), on_time=Count("pk", filter=DONE_ON_TIME))
-    result = ratio(agg["on_time"], agg["done"])
-    result.records = _followup_rows(qs)
-    return result
-
-
-@kpi_formula(
+)(_followup_ratio("followups_done", "DONE_ON_TIME"))
+kpi_formula(
     "followups.satisfaction_rate",
     name=_("Satisfaction rate"),
     unit="%",
     target=98,
     description=_("Customers rating 4 or 5 ÷ customers who gave a rating in the month."),
     columns=FOLLOWUP_COLUMNS,
-)
-def followup_satisfaction(stores, user, month):
-    from apps.followups.selectors import SATISFIED_Q, followups_done
-
-    qs = followups_done(stores=stores, month=month, user=user).filter(satisfaction__isnull=False)
-    agg = qs.aggregate(rated=Count("pk"), happy=Count("pk", filter=SATISFIED_Q))
-    result = ratio(agg["happy"], agg["rated"])
-    result.records = _followup_rows(qs)
-    return result
+)(_followup_ratio("followups_done", "SATISFIED_Q", rated_only=True))
 
 
 # ---- checklists ------------------------------------------------------------------------------
