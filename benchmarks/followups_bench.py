@@ -85,8 +85,9 @@ def copy_followups(*, start_index, count, store, workers, rule, customers, today
 
 
 def bench_dispatch(due=10_000):
-    from apps.followups.models import FollowUp, Notification, Reminder
+    from apps.followups.models import FollowUp, Reminder
     from apps.followups.reminders import reminders_dispatch
+    from apps.notifications.models import Notification
 
     now = timezone.now()
     ids = list(FollowUp.objects.filter(state="open").order_by("pk").values_list("pk", flat=True)[:due])
@@ -106,7 +107,7 @@ def bench_dispatch(due=10_000):
         started = time.perf_counter()
         sent = reminders_dispatch(now=now)
         took = time.perf_counter() - started
-    assert sent == len(ids) == Notification.objects.filter(reminder__key__startswith="bench:").count()
+    assert sent == len(ids) == Notification.objects.filter(key__startswith="followups:bench:").count()
     print(
         f"dispatch: {sent:,} reminders due in one minute sent in {took:.2f}s = {sent / took:,.0f} reminders/s, "
         f"{len(ctx.captured_queries)} queries"
