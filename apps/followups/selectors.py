@@ -35,18 +35,14 @@ from apps.checklists.open_matters import OpenMatter
 from apps.customers.models import Visit
 from apps.customers.selectors import customer_list_for
 from apps.customers.timeline import TimelineEntry
+from apps.months import month_bounds, month_days
 from apps.org.access import stores_where
+from apps.org.selectors import store_ids
 from apps.tickets.models import Ticket
 
 from .models import Attempt, FollowUp
 
 SATISFIED = 4
-
-
-def _month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
-    first = month.replace(day=1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, nxt
 
 
 def _rate(num: int, den: int) -> dict:
@@ -58,7 +54,7 @@ def _rate(num: int, den: int) -> dict:
 
 def followups_due(*, stores, month: dt.date, user=None):
     """Follow-ups whose window closes in the month (skipped ones do not count)."""
-    first, nxt = _month_bounds(month)
+    first, nxt = month_days(month)
     return (
         _kpi_base(stores, user)
         .filter(window_end__gte=first, window_end__lt=nxt)
@@ -75,10 +71,8 @@ DONE_IN_WINDOW = Q(
 
 def followups_done(*, stores, month: dt.date, user=None):
     """Follow-ups completed with the customer reached in the month; `day` is the local completion date."""
-    first, nxt = _month_bounds(month)
     tz = timezone.get_current_timezone()
-    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min), tz)
-    end = timezone.make_aware(dt.datetime.combine(nxt, dt.time.min), tz)
+    start, end = month_bounds(month)
     return (
         _kpi_base(stores, user)
         .filter(state=FollowUp.State.DONE, completed_at__gte=start, completed_at__lt=end)
@@ -91,7 +85,7 @@ SATISFIED_Q = Q(satisfaction__gte=SATISFIED)
 
 
 def _kpi_base(stores, user):
-    base = FollowUp.objects.filter(store_id__in=[getattr(s, "pk", s) for s in stores])
+    base = FollowUp.objects.filter(store__in=store_ids(stores))
     return base.filter(Q(assignee=user) | Q(completed_by=user)) if user is not None else base
 
 

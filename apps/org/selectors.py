@@ -38,3 +38,11 @@ def people_with_tier(*, store: Store, tiers: list[str]) -> QuerySet[User]:
 
 def managers_of(*, store: Store) -> QuerySet[User]:
     return people_with_tier(store=store, tiers=[RoleTier.MANAGER])
+
+
+def store_ids(stores) -> QuerySet | list[int]:
+    """`stores` as given to a figure (a Store queryset, or stores, or ids) ready for `store__in`:
+    a queryset stays a subquery, so no extra query is made."""
+    if isinstance(stores, QuerySet):
+        return stores.values("pk")
+    return [getattr(s, "pk", s) for s in stores]

@@ -19,6 +19,9 @@ from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.months import next_month
+from apps.org.selectors import store_ids
+
 HUNDRED = Decimal(100)
 
 
@@ -118,22 +121,8 @@ def ratio(numerator, denominator) -> KpiValue:
     )
 
 
-def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The month as an aware [start, end) range in the current time zone."""
-    start = dt.datetime(month.year, month.month, 1)
-    end = dt.datetime(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    tz = timezone.get_current_timezone()
-    return timezone.make_aware(start, tz), timezone.make_aware(end, tz)
-
-
-def next_month(month: dt.date) -> dt.date:
-    return dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-
-
 def _store_filter(stores, lookup: str = "store") -> Q:
-    if isinstance(stores, QuerySet):
-        return Q(**{f"{lookup}__in": stores.values("pk")})
-    return Q(**{f"{lookup}__in": [getattr(s, "pk", s) for s in stores]})
+    return Q(**{f"{lookup}__in": store_ids(stores)})
 
 
 # ---- tickets ---------------------------------------------------------------------------------

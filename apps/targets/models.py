@@ -7,7 +7,6 @@ Only the tracking status of a plan's action steps moves after approval.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -637,7 +636,3 @@ class PaySheet(models.Model):
 
     def get_absolute_url(self):
         return reverse("targets:pay_sheet", args=[self.pk])
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)

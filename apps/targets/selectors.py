@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from apps.months import next_month
 from apps.org.access import stores_where
 
 from . import kpis
@@ -105,7 +106,7 @@ def snapshot_series(*, stores, months: list[dt.date]) -> dict[str, dict[dt.date,
 
 def targets_for(*, stores, month: dt.date) -> dict[str, Decimal]:
     """Each KPI's monthly target over the stores, from the signed letters in force (else the catalogue)."""
-    end = kpis.next_month(month) - dt.timedelta(days=1)
+    end = next_month(month) - dt.timedelta(days=1)
     lines = (
         LetterKpi.objects.filter(
             letter__store__in=stores,

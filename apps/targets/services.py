@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.months import next_month
 from apps.org.access import can, require
 from apps.org.models import Department, Store, User
 
@@ -354,7 +355,7 @@ def letter_for(*, user: User, store: Store, month: dt.date) -> ResponsibilityLet
         ResponsibilityLetter.objects.filter(
             holder=user,
             store=store,
-            period_start__lte=kpis.next_month(month) - dt.timedelta(days=1),
+            period_start__lte=next_month(month) - dt.timedelta(days=1),
             period_end__gte=month,
             holder_signed_at__isnull=False,
             issuer_signed_at__isnull=False,

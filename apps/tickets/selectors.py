@@ -20,7 +20,6 @@ The rows behind the first three: `settled_repair_orders`, `complaints_raised` (w
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from decimal import Decimal
 
@@ -28,28 +27,14 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from apps.org.models import Store
+from apps.months import month_bounds
+from apps.org.selectors import store_ids
 
 from .models import Ticket, TicketEvent
 
 
-def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    first = dt.date(month.year, month.month, 1)
-    last = dt.date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
-    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min), tz)
-    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min), tz)
-    return start, end
-
-
-def _store_ids(stores) -> list[int] | QuerySet:
-    if isinstance(stores, QuerySet):
-        return stores.values("pk")
-    return [s.pk if isinstance(s, Store) else int(s) for s in stores]
-
-
 def _tickets(stores, user=None) -> QuerySet[Ticket]:
-    qs = Ticket.objects.filter(store__in=_store_ids(stores))
+    qs = Ticket.objects.filter(store__in=store_ids(stores))
     return qs.filter(assignee=user) if user is not None else qs
 
 
