@@ -14,6 +14,7 @@ from apps.org.models import Department, User
 
 from . import kpis
 from .models import (
+    PLAN_SECTIONS,
     ActionStep,
     BudgetLine,
     HeadcountLine,
@@ -52,20 +53,6 @@ def _staff_of(stores):
     ).distinct()
 
 
-PLAN_SECTIONS = [
-    "opportunities",
-    "risks",
-    "team_review",
-    "resources_review",
-    "functions_review",
-    "direction",
-    "post_proposals",
-    "department_kpis",
-    "post_kpis",
-    "training",
-    "policy_proposals",
-    "incentives",
-]
 MARKDOWN_HINT = _("Markdown: # heading, **bold**, - list item, 1. numbered item, | a | b | table rows.")
 
 

@@ -42,6 +42,23 @@ class PlanQuerySet(ScopedQuerySet):
     store_lookup = "store"
 
 
+# The prose sections of the 目标计划书 outline, in the order of the source document.
+PLAN_SECTIONS = [
+    "opportunities",
+    "risks",
+    "team_review",
+    "resources_review",
+    "functions_review",
+    "direction",
+    "post_proposals",
+    "department_kpis",
+    "post_kpis",
+    "training",
+    "policy_proposals",
+    "incentives",
+]
+
+
 class TargetPlan(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")

@@ -16,6 +16,7 @@ from apps.org.models import Department, Store, User
 
 from . import kpis
 from .models import (
+    PLAN_SECTIONS,
     ActionStep,
     BudgetLine,
     HeadcountLine,
@@ -119,21 +120,7 @@ def plan_approve(*, by: User, plan: TargetPlan) -> TargetPlan:
     return plan
 
 
-PLAN_COPY_FIELDS = [
-    "title",
-    "opportunities",
-    "risks",
-    "team_review",
-    "resources_review",
-    "functions_review",
-    "direction",
-    "post_proposals",
-    "department_kpis",
-    "post_kpis",
-    "training",
-    "policy_proposals",
-    "incentives",
-]
+PLAN_COPY_FIELDS = ["title", *PLAN_SECTIONS]
 
 
 @transaction.atomic
