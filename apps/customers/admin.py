@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.org.retention import KeptRecordAdmin
+
 from .models import Asset, Attachment, Customer, CustomerNote, CustomerPhone, PiiAccessLog, Visit, VisitItem
 
 
@@ -39,7 +41,7 @@ class VisitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PiiAccessLog)
-class PiiAccessLogAdmin(admin.ModelAdmin):
+class PiiAccessLogAdmin(KeptRecordAdmin, admin.ModelAdmin):
     list_display = ["at", "user", "customer", "field"]
     list_filter = ["field"]
     raw_id_fields = ["customer"]

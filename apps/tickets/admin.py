@@ -1,10 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.org.retention import KeptRecordInline
+
 from .models import AddedItem, AnswerPolicy, CustomerDelay, Holiday, Ticket, TicketAttachment, TicketEvent
 
 
-class EventInline(admin.TabularInline):
+class EventInline(KeptRecordInline, admin.TabularInline):
     model = TicketEvent
     extra = 0
     readonly_fields = ["kind", "at", "by", "text", "key"]
