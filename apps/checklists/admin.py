@@ -70,3 +70,6 @@ class HandoverAdmin(KeptRecordAdmin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # not even a draft: the workflow owns handovers
