@@ -8,7 +8,15 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in
+
         from .navigation import NavItem, register_nav
+        from .passwords import log_lockout
+        from .session_limits import mark_signed_in
+
+        user_logged_in.connect(mark_signed_in, dispatch_uid="org.session_limits.mark_signed_in")
+        user_locked_out.connect(log_lockout, dispatch_uid="org.passwords.log_lockout")
 
         register_nav(
             NavItem(_("Organisation"), "org:staff", perm="org.manage", order=90, icon="bi-diagram-3")
