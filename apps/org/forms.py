@@ -1,6 +1,7 @@
 """Forms of the organisation app."""
 
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 
 from .passwords import PasswordRefused, password_confirm
 
@@ -17,5 +18,5 @@ class LockoutPasswordChangeForm(PasswordChangeForm):
         try:
             password_confirm(request=self.request, user=self.user, password=old_password)
         except PasswordRefused as exc:
-            raise self.error_class([str(exc)]) from None
+            raise ValidationError(str(exc), code="password_incorrect") from None
         return old_password
