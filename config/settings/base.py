@@ -108,6 +108,8 @@ AXES_SENSITIVE_PARAMETERS = [
     "old_password",
     "new_password1",
     "new_password2",
+    "password1",
+    "password2",
     "confirmer_password",
 ]
 # Sessions end after SESSION_IDLE_TIMEOUT seconds without activity (background polling does not

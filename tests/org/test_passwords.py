@@ -106,3 +106,43 @@ def test_the_password_page_refuses_a_nine_character_password(client_for, clerk):
     assert response.status_code == 200
     clerk.refresh_from_db()
     assert clerk.check_password(settings.DEMO_PASSWORD)
+
+
+def _password_field_names() -> set[str]:
+    """Names of every password input the app offers: form fields with a PasswordInput (every form
+    class of every app and of django.contrib.auth) and hand-written `type="password"` inputs."""
+    import importlib
+    import importlib.util
+    import inspect
+    import re
+
+    from django import forms
+    from django.apps import apps as registry
+    from django.contrib.auth import forms as auth_forms
+    from django.template import engines
+
+    names = set()
+    modules = [auth_forms]
+    for config in registry.get_app_configs():
+        if config.name.startswith("apps.") and importlib.util.find_spec(f"{config.name}.forms"):
+            modules.append(importlib.import_module(f"{config.name}.forms"))
+    for module in modules:
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and hasattr(cls, "base_fields"):
+                for field_name, field in cls.base_fields.items():
+                    if isinstance(field.widget, forms.PasswordInput):
+                        names.add(field_name)
+    for directory in engines["django"].template_dirs:
+        if ".venv" in str(directory) or "site-packages" in str(directory):
+            continue
+        for path in Path(directory).rglob("*.html"):
+            for tag in re.findall(r"<input[^>]*type=\"password\"[^>]*>", path.read_text()):
+                names.update(re.findall(r"name=\"([^\"]+)\"", tag))
+    return names
+
+
+def test_every_password_field_is_masked_in_the_lockout_records():
+    """axes keeps the POST data of failed attempts; every password field the app offers is masked."""
+    names = _password_field_names()
+    assert {"password", "old_password", "confirmer_password"} <= names
+    assert names <= set(settings.AXES_SENSITIVE_PARAMETERS)
