@@ -40,6 +40,21 @@ class PasswordRefused(Exception):
         super().__init__(str(message))
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address for the lockout (axes' AXES_CLIENT_IP_CALLABLE).
+
+    Behind `TRUSTED_PROXY_COUNT` proxies, each appending its peer to X-Forwarded-For, the client is
+    the entry the nearest of them appended (that many from the right); entries further left are
+    whatever the client sent and are never trusted. With no proxy, REMOTE_ADDR.
+    """
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= count:
+            return hops[-count]
+    return request.META.get("REMOTE_ADDR")
+
+
 def password_confirm(*, request: HttpRequest, user: User | None, password: str) -> User:
     """Confirm that `password` is `user`'s, through the sign-in lockout; return the user.
 

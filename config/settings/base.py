@@ -100,6 +100,10 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "apps.org.passwords.lockout_response"
+# Behind a reverse proxy every request comes from the proxy: say how many proxies append to
+# X-Forwarded-For, so that the lockout counts the client's address and not the proxy's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "apps.org.passwords.client_address"
 # Never stored in clear in axes' records of failed attempts.
 AXES_SENSITIVE_PARAMETERS = [
     "username",

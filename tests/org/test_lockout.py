@@ -133,3 +133,32 @@ def test_a_superuser_reaches_axes_records_in_the_admin(client, client_for, clerk
     response = client_for(admin).get(reverse("admin:axes_accessattempt_changelist"))
     assert response.status_code == 200
     assert "clerk" in response.content.decode()
+
+
+def test_behind_a_proxy_the_lockout_counts_the_clients_address_not_the_proxys(
+    client, clerk, manager, settings
+):
+    """With TRUSTED_PROXY_COUNT=1 the address is the one the proxy appended; a spoofed entry to its
+    left changes nothing, and the proxy's own address is never locked."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(5):
+        client.post(
+            reverse("login"),
+            {"username": f"nobody{n}", "password": "wrong"},
+            REMOTE_ADDR="172.16.0.1",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.9",
+        )
+    locked = client.post(
+        reverse("login"),
+        {"username": "clerk", "password": settings.DEMO_PASSWORD},
+        REMOTE_ADDR="172.16.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert locked.status_code == 429
+    other = Client().post(
+        reverse("login"),
+        {"username": "manager", "password": settings.DEMO_PASSWORD},
+        REMOTE_ADDR="172.16.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.10",
+    )
+    assert other.status_code == 302
