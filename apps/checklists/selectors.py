@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.notifications.models import Notification
 from apps.notifications.selectors import inbox_for
-from apps.org.access import stores_where
+from apps.org.access import people_who_can, stores_where
 from apps.org.models import Store, User
 
 from .models import (
@@ -175,3 +175,17 @@ def closing_report_data(*, store: Store, day: dt.date) -> dict:
         "handovers": handovers,
         "differences": differences,
     }
+
+
+def second_people_for(*, run: ChecklistRun) -> QuerySet[User]:
+    """Who may confirm an item of `run` as the second person: someone else who runs checklists there."""
+    return people_who_can("checklists.run", run.store).exclude(pk=run.assignee_id).order_by("username")
+
+
+def witnesses_for(*, handover: Handover) -> QuerySet[User]:
+    """Who may witness `handover` (监交人): a third person who sets balances in its store."""
+    return (
+        people_who_can("handovers.set_balances", handover.store)
+        .exclude(pk__in=[handover.outgoing_id, handover.incoming_id])
+        .order_by("username")
+    )

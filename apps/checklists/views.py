@@ -38,6 +38,7 @@ from .models import (
     HandoverAmendment,
     HandoverLine,
     HandoverState,
+    ItemKind,
     ItemResult,
     OpeningBalance,
     StockMovement,
@@ -63,21 +64,37 @@ def my_checklists(request):
     )
 
 
-def _item_context(run, item, result, form=None, saved=False):
-    return {"run": run, "item": item, "result": result, "form": form, "saved": saved}
+def _item_context(run, item, result, form=None, saved=False, second_people=()):
+    return {
+        "run": run,
+        "item": item,
+        "result": result,
+        "form": form,
+        "saved": saved,
+        "second_people": second_people,
+    }
+
+
+def _second_people(run, items) -> list:
+    """The picker of the second person, read only when the run has such an item."""
+    if any(item.kind == ItemKind.SECOND_PERSON for item in items):
+        return list(selectors.second_people_for(run=run))
+    return []
 
 
 @login_required
 def run_detail(request, pk):
     run = selectors.run_get_for(user=request.user, pk=pk)
     rows = selectors.run_items(run)
+    can_answer = run.assignee_id == request.user.pk and run.is_open
     return render(
         request,
         "checklists/run_detail.html",
         {
             "run": run,
             "rows": rows,
-            "can_answer": run.assignee_id == request.user.pk and run.is_open,
+            "can_answer": can_answer,
+            "second_people": _second_people(run, [item for item, _r in rows]) if can_answer else [],
         },
     )
 
@@ -90,11 +107,19 @@ def item_answer(request, pk, item_pk):
     if run.assignee_id != request.user.pk:
         raise PermissionDenied
     item = get_object_or_404(TemplateItem, pk=item_pk, template_id=run.template_id, is_active=True)
-    form = ItemAnswerForm(request.POST, request.FILES, item=item)
+    second_people = _second_people(run, [item])
+    form = ItemAnswerForm(
+        request.POST,
+        request.FILES,
+        item=item,
+        second_people=selectors.second_people_for(run=run) if second_people else None,
+    )
     saved = False
     if form.is_valid():
+        confirmer = form.cleaned_data.get("confirmer")
         try:
             services.item_answer(
+                request=request,
                 run=run,
                 item=item,
                 user=request.user,
@@ -103,7 +128,7 @@ def item_answer(request, pk, item_pk):
                 value_text=form.value_text,
                 note=form.cleaned_data.get("note") or "",
                 photo=form.cleaned_data.get("photo"),
-                confirmer_username=form.cleaned_data.get("confirmer_username") or "",
+                confirmer_id=confirmer.pk if confirmer else None,
                 confirmer_password=form.cleaned_data.get("confirmer_password") or "",
             )
             saved = True
@@ -115,7 +140,7 @@ def item_answer(request, pk, item_pk):
         .first()
     )
     run.refresh_from_db()
-    context = _item_context(run, item, result, None if saved else form, saved)
+    context = _item_context(run, item, result, None if saved else form, saved, second_people)
     context["can_answer"] = run.is_open
     if not request.htmx:
         if saved:
@@ -324,7 +349,9 @@ def _handover_context(request, handover, **extra):
         ),
         "sign_form": SignForm(),
         "accept_form": PasswordForm(),
-        "witness_form": WitnessForm(),
+        "witness_form": WitnessForm(witnesses=selectors.witnesses_for(handover=handover))
+        if handover.state == HandoverState.SIGNED
+        else None,
         "amend_form": AmendmentForm(handover=handover) if handover.state == HandoverState.ACCEPTED else None,
         **extra,
     }
@@ -411,6 +438,7 @@ def handover_sign(request, pk):
         if not form.is_valid():
             raise services.HandoverError(_("Enter your password to sign."))
         services.handover_sign(
+            request=request,
             handover=h,
             user=request.user,
             password=form.cleaned_data["password"],
@@ -424,12 +452,18 @@ def handover_sign(request, pk):
 @login_required
 @require_POST
 def handover_witness(request, pk):
-    form = WitnessForm(request.POST)
-
     def act(h):
+        form = WitnessForm(request.POST, witnesses=selectors.witnesses_for(handover=h))
         if not form.is_valid():
-            raise services.HandoverError(_("The witness enters their user name and password."))
-        services.handover_witness(handover=h, **form.cleaned_data)
+            if form.has_error("witness", "invalid_choice"):
+                raise services.HandoverError(form.errors["witness"][0])
+            raise services.HandoverError(_("Choose the witness, who enters their password."))
+        services.handover_witness(
+            request=request,
+            handover=h,
+            witness_id=form.cleaned_data["witness"].pk,
+            password=form.cleaned_data["password"],
+        )
         messages.success(request, _("The witness has signed."))
 
     return _handover_action(request, pk, act)
@@ -443,7 +477,9 @@ def handover_accept(request, pk):
     def act(h):
         if not form.is_valid():
             raise services.HandoverError(_("Enter your password to accept."))
-        services.handover_accept(handover_id=h.pk, user=request.user, password=form.cleaned_data["password"])
+        services.handover_accept(
+            request=request, handover_id=h.pk, user=request.user, password=form.cleaned_data["password"]
+        )
         messages.success(request, _("Handover accepted. The previous shift is closed."))
 
     return _handover_action(request, pk, act)
@@ -456,7 +492,9 @@ def handover_amend(request, pk):
     form = AmendmentForm(request.POST, handover=handover)
     if form.is_valid():
         try:
-            services.amendment_propose(handover=handover, user=request.user, **form.cleaned_data)
+            services.amendment_propose(
+                request=request, handover=handover, user=request.user, **form.cleaned_data
+            )
             messages.success(request, _("Correction recorded; a second person confirms it."))
             return redirect(handover)
         except services.ServiceError as exc:
@@ -479,7 +517,7 @@ def amendment_confirm(request, pk, amendment_pk):
         if not form.is_valid():
             raise services.HandoverError(_("Enter your password to confirm."))
         services.amendment_confirm(
-            amendment=amendment, user=request.user, password=form.cleaned_data["password"]
+            request=request, amendment=amendment, user=request.user, password=form.cleaned_data["password"]
         )
         messages.success(request, _("Correction confirmed."))
     except services.ServiceError as exc:

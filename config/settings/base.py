@@ -3,6 +3,7 @@
 `local`, `production` and `test` only override what differs.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -64,6 +65,7 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "axes",
 ]
 LOCAL_APPS = [
     "apps.org",
@@ -84,6 +86,42 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in lockout (django-axes). The user name and the address lock independently: 5 failures on
+# one user name from any addresses lock that user name; 5 failures from one address, whatever the
+# user names, lock that address. Every password typed into a page goes through the same count
+# (apps/org/passwords.py). A success does not reset the count: a reset would also clear the
+# failures the same address made against other user names.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "apps.org.passwords.lockout_response"
+# Behind a reverse proxy every request comes from the proxy: say how many proxies append to
+# X-Forwarded-For, so that the lockout counts the client's address and not the proxy's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "apps.org.passwords.client_address"
+# Never stored in clear in axes' records of failed attempts.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "password",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "password1",
+    "password2",
+    "confirmer_password",
+]
+# Sessions end after SESSION_IDLE_TIMEOUT seconds without activity (background polling does not
+# count) and SESSION_ABSOLUTE_TIMEOUT seconds after sign-in at most (apps/org/session_limits.py).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -96,6 +134,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "apps.org.session_limits.SessionLimitMiddleware",
+    # Last, as axes' documentation asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,7 +162,10 @@ TEMPLATES = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

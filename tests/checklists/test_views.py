@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.checklists import services
 from apps.checklists.models import ChecklistRun, HandoverState, ItemKind, ItemResult
 from tests.factories.checklists import item, opening_template
+from tests.factories.org import web_request
 from tests.pdf_checks import assert_cjk_font_embedded, pdf_text
 
 from .conftest import at
@@ -280,7 +281,9 @@ def test_handover_list_query_count_is_constant_as_rows_grow(
 
 def test_handover_sheet_pdf_has_chinese_text_and_font(client_for, clerk, handover, settings):
     count_all(handover, clerk)
-    services.handover_sign(handover=handover, user=clerk, password=settings.DEMO_PASSWORD)
+    services.handover_sign(
+        request=web_request(), handover=handover, user=clerk, password=settings.DEMO_PASSWORD
+    )
     response = client_for(clerk).get(reverse("handovers:pdf", args=[handover.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content).replace(" ", "")
