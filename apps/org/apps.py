@@ -8,6 +8,7 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
+        from . import two_factor  # noqa: F401  (registers its system check)
         from .navigation import NavItem, register_nav
 
         register_nav(
