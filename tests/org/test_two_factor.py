@@ -391,3 +391,13 @@ def test_seed_demo_says_admins_and_managers_set_up_two_factor_on_first_sign_in(m
     out = capsys.readouterr().out
     assert "Two-factor sign-in: admins and managers are asked to set it up" in out
     assert not User.objects.filter(two_factor_enabled=True).exists()
+
+
+def test_a_misspelt_required_tier_fails_the_system_check(settings):
+    from apps.org.two_factor import check_required_tiers
+
+    settings.MFA_REQUIRED_TIERS = ["admin", "managers"]
+    errors = check_required_tiers()
+    assert [e.id for e in errors] == ["org.E001"] and "managers" in errors[0].msg
+    settings.MFA_REQUIRED_TIERS = ["admin", "manager"]
+    assert check_required_tiers() == []
