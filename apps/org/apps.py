@@ -8,9 +8,9 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from . import two_factor  # noqa: F401  (registers its system check)
         from .navigation import NavItem, register_nav
 
         register_nav(
             NavItem(_("Organisation"), "org:staff", perm="org.manage", order=90, icon="bi-diagram-3")
         )
+        from . import two_factor  # noqa: F401  (registers its system check on MFA_REQUIRED_TIERS)
