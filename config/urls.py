@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", org_views.PasswordChange.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/two-factor/", include("apps.org.urls_two_factor")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("apps.org.urls")),
     path("printing/", include("apps.printing.urls")),

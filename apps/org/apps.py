@@ -24,3 +24,4 @@ class OrgConfig(AppConfig):
         register_nav(
             NavItem(_("Organisation"), "org:staff", perm="org.manage", order=90, icon="bi-diagram-3")
         )
+        from . import two_factor  # noqa: F401  (registers its system check on MFA_REQUIRED_TIERS)

@@ -66,6 +66,9 @@ THIRD_PARTY_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 LOCAL_APPS = [
     "apps.org",
@@ -131,10 +134,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An expired session ends before anything else looks at the user (two-factor included).
+    "apps.org.session_limits.SessionLimitMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "apps.org.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "apps.org.session_limits.SessionLimitMiddleware",
     # Last, as axes' documentation asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -159,6 +165,16 @@ TEMPLATES = [
         },
     }
 ]
+
+# Two-factor sign-in (django-otp: TOTP apps, recovery codes): required for these role tiers
+# (superusers and staff count as admin), available to everyone; apps/org/two_factor.py.
+MFA_REQUIRED_TIERS = env.list("MFA_REQUIRED_TIERS", default=["admin", "manager"])
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="DutyDesk")
+# Wrong codes wait factor × 2^(n-1) seconds before the next try, per device.
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
+# The admin may remove a lost device (the owner then sets up again) but never reads its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
