@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from apps.checklists import services
 from apps.checklists.models import ItemResult, RunState
-from tests.browser_fixtures import sign_in
+from tests.browser_fixtures import screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,6 +72,7 @@ def test_a_whole_count_typed_with_tab_at_human_speed_is_saved_line_by_line(
     expect(page.locator("[data-testid=totals-money-counted]")).to_have_text("3635")
     expect(page.locator("[data-testid=totals-money-difference]")).to_have_text("1635")
     expect(page.locator("[data-testid=totals-unexplained]")).to_have_text("0")
+    screenshot(page, "handover-count-typed-with-tab")
 
     page.reload()
     saved = {ln.item.code: ln for ln in handover.lines.select_related("item")}
@@ -126,6 +127,7 @@ def test_a_checklist_run_typed_with_the_keyboard_keeps_every_answer_and_updates_
     expect(progress).to_have_attribute("data-failed", "1")
     expect(page.locator("[data-testid=run-state]")).to_have_attribute("data-state", RunState.IN_PROGRESS)
     expect(item("展示手机数量").locator("[data-testid=item-state]")).to_contain_text("不合格")
+    screenshot(page, "checklist-run-typed-with-tab")
 
     page.reload()
     results = {r.item.text: r for r in ItemResult.objects.filter(run=run).select_related("item")}
