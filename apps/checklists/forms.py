@@ -291,3 +291,42 @@ def people_who_sign(stores) -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
+
+
+class _Figure(forms.DecimalField):
+    """A counted figure as people type it: thousands separators are ignored (1,515 is 1515)."""
+
+    def to_python(self, value):
+        return super().to_python(
+            value.replace(",", "").replace("，", "") if isinstance(value, str) else value
+        )
+
+
+class HandoverLineForm(forms.Form):
+    """One line of a count as typed: one figure, or a quantity per denomination for cash."""
+
+    counted = _Figure(label=_("Counted"), required=False, min_value=0, max_digits=12, decimal_places=2)
+    explanation = forms.CharField(label=_("Explanation"), required=False, max_length=2000)
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.denominations = item.denomination_list()
+        if self.denominations:
+            del self.fields["counted"]
+        for d in self.denominations:
+            self.fields[f"d_{d}"] = forms.IntegerField(
+                label=f"¥{d.normalize():f}", required=False, min_value=0, max_value=1_000_000
+            )
+
+    @property
+    def breakdown(self) -> dict[str, int] | None:
+        if not self.denominations:
+            return None
+        return {str(d): self.cleaned_data.get(f"d_{d}") or 0 for d in self.denominations}
+
+    def first_error(self) -> str:
+        for name, errors in self.errors.items():
+            if name in self.fields and name.startswith("d_"):
+                return _("%(field)s: %(error)s") % {"field": self.fields[name].label, "error": errors[0]}
+            return str(errors[0])
+        return ""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -135,6 +137,31 @@ def handover_get_for(*, user: User, pk: int) -> Handover:
             "amendments__confirmed_by",
         ),
         pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class HandoverTotals:
+    """What the count adds up to so far: lines counted, cash against the ledger, what is unexplained."""
+
+    lines: int
+    counted: int
+    money_expected: Decimal
+    money_counted: Decimal
+    money_difference: Decimal
+    unexplained: int
+
+
+def handover_totals(lines: list[HandoverLine]) -> HandoverTotals:
+    money = [ln for ln in lines if ln.item.is_money]
+    counted_money = [ln for ln in money if ln.counted is not None]
+    return HandoverTotals(
+        lines=len(lines),
+        counted=sum(1 for ln in lines if ln.counted is not None),
+        money_expected=sum((ln.expected for ln in money), Decimal(0)),
+        money_counted=sum((ln.counted for ln in counted_money), Decimal(0)),
+        money_difference=sum((ln.difference for ln in counted_money), Decimal(0)),
+        unexplained=sum(1 for ln in lines if ln.needs_explanation),
     )
 
 

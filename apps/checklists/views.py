@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +23,7 @@ from .filters import BoardFilter, HandoverFilter
 from .forms import (
     AmendmentForm,
     BalanceForm,
+    HandoverLineForm,
     HandoverStartForm,
     ItemAnswerForm,
     ItemFormSet,
@@ -99,23 +100,44 @@ def run_detail(request, pk):
     )
 
 
+def _same_answer(result: ItemResult, raw: str) -> bool:
+    raw = raw.strip()
+    if result.value_number is not None:
+        try:
+            return Decimal(raw.replace(",", "")) == result.value_number
+        except InvalidOperation:
+            return False
+    return raw == result.value_text
+
+
 @login_required
 @require_POST
 def item_answer(request, pk, item_pk):
-    """One POST per item (htmx): saves the answer and returns the item re-rendered."""
+    """One POST per item (htmx): saves the answer; the answer swaps the item's state, its errors and the
+    run's header out of band, never a field (the person may already be typing in the next one).
+
+    A figure, choice or text is also saved on leaving a field (no `outcome` sent): an empty answer then
+    saves nothing yet, and an item marked not OK stays so while only its note changes."""
     run = selectors.run_get_for(user=request.user, pk=pk)
     if run.assignee_id != request.user.pk:
         raise PermissionDenied
     item = get_object_or_404(TemplateItem, pk=item_pk, template_id=run.template_id, is_active=True)
     second_people = _second_people(run, [item])
+    existing = ItemResult.objects.filter(run=run, item=item).first()
+    data = request.POST.copy()
+    on_leaving = request.htmx and "outcome" not in data and item.takes_value
+    if on_leaving and existing and not existing.ok and _same_answer(existing, data.get("value", "")):
+        data["outcome"] = "fail"
     form = ItemAnswerForm(
-        request.POST,
+        data,
         request.FILES,
         item=item,
         second_people=selectors.second_people_for(run=run) if second_people else None,
     )
     saved = False
-    if form.is_valid():
+    if on_leaving and not data.get("value", "").strip():
+        form = None
+    elif form.is_valid():
         confirmer = form.cleaned_data.get("confirmer")
         try:
             services.item_answer(
@@ -134,6 +156,12 @@ def item_answer(request, pk, item_pk):
             saved = True
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
+    if not request.htmx:
+        if saved:
+            messages.success(request, _("Saved."))
+        else:
+            messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect(run)
     result = (
         ItemResult.objects.filter(run=run, item=item)
         .select_related("answered_by", "confirmed_by", "failure")
@@ -141,18 +169,8 @@ def item_answer(request, pk, item_pk):
     )
     run.refresh_from_db()
     context = _item_context(run, item, result, None if saved else form, saved, second_people)
-    context["can_answer"] = run.is_open
-    if not request.htmx:
-        if saved:
-            messages.success(request, _("Saved."))
-        else:
-            messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect(run)
-    response = render(request, "checklists/_item.html", context)
-    response["HX-Trigger"] = json.dumps(
-        {"run-progress": {"answered": run.answered_count, "failed": run.failed_count}}
-    )
-    return response
+    context["photo_saved"] = saved and bool(request.FILES.get("photo"))
+    return render(request, "checklists/_item_saved.html", context)
 
 
 @login_required
@@ -338,6 +356,7 @@ def _handover_context(request, handover, **extra):
     return {
         "handover": handover,
         "lines": lines,
+        "totals": selectors.handover_totals(lines),
         "matters": matters,
         "is_outgoing": user.pk == handover.outgoing_id,
         "is_incoming": user.pk == handover.incoming_id,
@@ -366,57 +385,38 @@ def handover_detail(request, pk):
 @login_required
 @require_POST
 def handover_line(request, pk, line_pk):
-    """One POST per counted line (htmx): saved at once, returned with its difference."""
+    """One POST per counted line (htmx), sent when a field is left: saved at once; the answer swaps only
+    the line's computed parts and the totals out of band, never an input (the person is typing on)."""
     handover = selectors.handover_get_for(user=request.user, pk=pk)
     line = get_object_or_404(HandoverLine.objects.select_related("item"), pk=line_pk, handover=handover)
     if request.user.pk != handover.outgoing_id:
         raise PermissionDenied
+    form = HandoverLineForm(request.POST, item=line.item)
     error = ""
-    try:
-        breakdown = None
-        counted = None
-        if line.item.denomination_list():
-            breakdown = {}
-            for d in line.item.denomination_list():
-                raw = (request.POST.get(f"d_{d}") or "").strip()
-                breakdown[str(d)] = int(raw) if raw else 0
-        else:
-            raw = (request.POST.get("counted") or "").strip().replace(",", "")
-            from decimal import Decimal, InvalidOperation
-
-            try:
-                counted = Decimal(raw) if raw else None
-            except InvalidOperation:
-                raise services.HandoverError(_("Enter a number.")) from None
-        line = services.handover_line_save(
-            line=line,
-            user=request.user,
-            counted=counted,
-            breakdown=breakdown,
-            explanation=request.POST.get("explanation", ""),
-        )
-    except ValueError:
-        error = _("Enter whole numbers for each denomination.")
-    except services.ServiceError as exc:
-        error = str(exc)
+    if form.is_valid():
+        try:
+            services.handover_line_save(
+                line=line,
+                user=request.user,
+                counted=form.cleaned_data.get("counted"),
+                breakdown=form.breakdown,
+                explanation=form.cleaned_data["explanation"],
+            )
+        except services.ServiceError as exc:
+            error = str(exc)
+    else:
+        error = form.first_error()
     if not request.htmx:
         if error:
             messages.error(request, error)
         return redirect(handover)
-    if error:
-        # Keep what was typed: re-render from the posted values.
-        line.explanation = request.POST.get("explanation", "")
-    handover = selectors.handover_get_for(user=request.user, pk=pk)
+    # The inputs keep what was typed: only the computed parts of the line and the totals go back.
+    lines = list(handover.lines.select_related("item").order_by("order", "pk"))
+    line = next(ln for ln in lines if ln.pk == line.pk)
     return render(
         request,
-        "checklists/_handover_line.html",
-        {
-            "line": line,
-            "handover": handover,
-            "is_outgoing": True,
-            "error": error,
-            "posted": request.POST if error else None,
-        },
+        "checklists/_handover_line_saved.html",
+        {"line": line, "error": error, "totals": selectors.handover_totals(lines)},
     )
 
 

@@ -73,6 +73,17 @@ class PositionForm(forms.Form):
         if not self.is_bound and "effective_date" not in self.initial:
             self.initial["effective_date"] = timezone.localdate()
 
+    def remember_shown(self, names) -> None:
+        """Send back, hidden, what these fields showed, so `left_as_shown` can tell a field the person
+        changed from one they left alone (the import review: a revision keeps what was not touched)."""
+        for name in names:
+            self.fields[name].show_hidden_initial = True
+
+    def left_as_shown(self, names) -> list[str]:
+        return [
+            name for name in names if self.fields[name].show_hidden_initial and name not in self.changed_data
+        ]
+
     def clean_superiors(self):
         from .services import check_reporting_lines
 
