@@ -2,9 +2,9 @@
 
 - `archive_check(upload)`: an .xlsx or .docx is a zip archive whose members may unpack to far more
   than the upload's size (a "zip bomb"). The archive's directory is read (cheap: no member is
-  unpacked) and the file is refused, with a translatable message, when its members unpack to more
-  than `UPLOADS_ARCHIVE_MAX_BYTES`, a large member is packed more tightly than
-  `UPLOADS_ARCHIVE_MAX_RATIO` : 1, or it has more than `UPLOADS_ARCHIVE_MAX_MEMBERS` members. Call it
+  unpacked) and the file is refused, with a translatable message, when it has more than
+  `UPLOADS_ARCHIVE_MAX_MEMBERS` members, a large member is packed more tightly than
+  `UPLOADS_ARCHIVE_MAX_RATIO` : 1, or its members unpack to more than `UPLOADS_ARCHIVE_MAX_BYTES`. Call it
   before openpyxl or python-docx see the file. Python's zipfile never returns more bytes than a
   member's recorded size, so the recorded sizes bound what the readers get.
 - `file_response(fieldfile, filename=...)`: a stored file streamed by a view that has already
@@ -57,6 +57,12 @@ def archive_check(upload, *, max_bytes: int | None = None) -> None:
             code="too_many_members",
             params={"n": max_members},
         )
+    for m in members:
+        if m.file_size > _RATIO_FLOOR_BYTES and m.file_size > max_ratio * max(m.compress_size, 1):
+            raise ValidationError(
+                _("This file is packed suspiciously tightly (a “zip bomb”); it was not opened."),
+                code="zip_bomb",
+            )
     total = sum(m.file_size for m in members)
     if total > max_bytes:
         raise ValidationError(
@@ -64,12 +70,6 @@ def archive_check(upload, *, max_bytes: int | None = None) -> None:
             code="too_large_unpacked",
             params={"mb": max_bytes // (1024 * 1024)},
         )
-    for m in members:
-        if m.file_size > _RATIO_FLOOR_BYTES and m.file_size > max_ratio * max(m.compress_size, 1):
-            raise ValidationError(
-                _("This file is packed suspiciously tightly (a “zip bomb”); it was not opened."),
-                code="zip_bomb",
-            )
 
 
 def file_response(fieldfile, *, filename: str | None = None) -> FileResponse:

@@ -105,7 +105,7 @@ class ImportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("text") or "").strip() and not data.get("file"):
+        if not (data.get("text") or "").strip() and not data.get("file") and not self.errors:
             raise ValidationError(_("Paste a text or choose a file."))
         return data
 
