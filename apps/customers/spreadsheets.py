@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from apps.org.access import require
 from apps.org.models import Store, User
 from apps.printing.builders import register_builder
 from apps.printing.models import PrintJob
@@ -349,10 +350,12 @@ def customers_import_submit(*, store: Store, upload, by: User, commit: bool) -> 
     """The import as the page runs it: at once for a sheet of up to CUSTOMERS_IMPORT_BACKGROUND_ROWS
     rows (the result), else as a background job (the job; its page shows the progress, then the
     same report). Only that many rows are read here before the job takes over."""
+    limit = min(settings.CUSTOMERS_IMPORT_BACKGROUND_ROWS, settings.CUSTOMERS_IMPORT_MAX_ROWS)
     try:
-        rows = _read_rows(upload, limit=settings.CUSTOMERS_IMPORT_BACKGROUND_ROWS)
-    except TooManyRows:
-        pass
+        rows = _read_rows(upload, limit=limit)
+    except TooManyRows as exc:
+        if limit == settings.CUSTOMERS_IMPORT_MAX_ROWS:  # over the cap: no job would take it either
+            return ImportResult(commit=commit, errors=[(1, exc.messages)])
     except ValidationError as exc:
         return ImportResult(commit=commit, errors=[(1, exc.messages)])
     else:
@@ -373,8 +376,6 @@ IMPORT_JOB = "customers.import"
 @register_builder(IMPORT_JOB, report_template="customers/_import_report.html")
 def customers_import_job(*, job, params, progress) -> dict:
     """The background import: its owner must still be allowed to edit the store's customers."""
-    from apps.org.access import require
-
     store = Store.objects.get(pk=params["store"])
     require(job.owner, "customers.edit", store)
     result = customers_import(

@@ -78,11 +78,12 @@ def test_a_sheet_over_the_row_cap_is_refused_with_the_cap_in_the_message(
     assert not Customer.objects.exists()
 
 
-@override_settings(CUSTOMERS_IMPORT_MAX_ROWS=5, CUSTOMERS_IMPORT_BACKGROUND_ROWS=5)
-def test_the_row_cap_holds_when_no_background_job_is_needed(store, clerk):
-    result = customers_import(store=store, upload=sheet(6), by=clerk, commit=True)
-    assert not result.committed and "5" in " ".join(result.errors[0][1])
-    assert not Customer.objects.exists()
+@override_settings(CUSTOMERS_IMPORT_MAX_ROWS=5, CUSTOMERS_IMPORT_BACKGROUND_ROWS=100)
+def test_the_row_cap_holds_when_no_background_job_is_needed(client_for, clerk, store):
+    assert customers_import(store=store, upload=sheet(6), by=clerk, commit=True).errors
+    html = client_for(clerk).post("/customers/import/", {"store": store.pk, "file": sheet(6), "commit": "on"})
+    assert str(TooManyRows(5).messages[0]) in html.content.decode()
+    assert not Customer.objects.exists() and not PrintJob.objects.exists()
 
 
 def test_a_small_sheet_is_still_imported_at_once(client_for, clerk, store):
