@@ -182,6 +182,10 @@ def _read_rows(upload, *, limit: int, progress=None) -> list[tuple[int, dict]]:
             out.append((number, {key: values[i] for i, (_h, key, _r) in enumerate(COLUMNS)}))
             if progress and len(out) % PROGRESS_EVERY == 0:
                 progress(len(out), max(expected_rows, len(out)))
+    except ValidationError:
+        raise
+    except Exception as exc:  # a sheet that breaks half-way through is still the user's error
+        raise ValidationError(_("The file cannot be read as an Excel workbook.")) from exc
     finally:
         wb.close()
         upload.seek(0)

@@ -188,3 +188,25 @@ def test_another_user_cannot_see_an_import_job(
         client_for(clerk).post("/customers/import/", {"store": store.pk, "file": sheet(6)})
     job = PrintJob.objects.get()
     assert client_for(manager).get(job.get_absolute_url()).status_code == 404
+
+
+def test_a_sheet_that_breaks_while_it_is_read_is_a_message_not_a_crash(client_for, clerk, store):
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    good = sheet(2).read()
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) * 2 // 3]  # the sheet's XML stops half-way
+            dst.writestr(item, data)
+    upload = SimpleUploadedFile("broken.xlsx", broken.getvalue())
+    response = client_for(clerk).post(
+        "/customers/import/", {"store": store.pk, "file": upload, "commit": "on"}
+    )
+    assert response.status_code == 200 and 'data-testid="import-errors"' in response.content.decode()
+    assert not Customer.objects.exists()
