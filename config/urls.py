@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -32,8 +30,8 @@ urlpatterns = [
     path("targets/", include("apps.targets.urls")),
     path("admin/", admin.site.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No MEDIA_URL route, in any mode: uploaded files are served only by views that check who may see
+# the record they belong to (apps/uploads.py: file_response).
 
 handler403 = "apps.org.views.permission_denied"
 handler404 = "apps.org.views.page_not_found"

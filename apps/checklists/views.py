@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from apps.org.access import can, perm_required, stores_where
 from apps.printing.documents import pdf_response, render_pdf
+from apps.uploads import file_response
 
 from . import selectors, services
 from .filters import BoardFilter, HandoverFilter
@@ -590,9 +590,4 @@ def result_photo(request, pk, item_pk):
     """A checklist photo, served only to those who may see the run."""
     run = selectors.run_get_for(user=request.user, pk=pk)
     result = get_object_or_404(ItemResult, run=run, item_id=item_pk)
-    if not result.photo:
-        raise Http404
-    ext = result.photo.name.rsplit(".", 1)[-1].lower()
-    content_type = {"png": "image/png", "webp": "image/webp"}.get(ext, "image/jpeg")
-    with result.photo.open("rb") as fh:
-        return HttpResponse(fh.read(), content_type=content_type)
+    return file_response(result.photo)

@@ -4,13 +4,16 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.org.models import Department, StoreKind
+from apps.uploads import archive_check
 
 from .models import Frequency, Position
+from .parsing import description_check
 
 TEXTAREA = {"rows": 2}
 
@@ -104,11 +107,16 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if upload and not upload.name.lower().endswith((".docx", ".txt")):
             raise ValidationError(_("Only .docx and .txt files can be read."))
+        if upload and upload.name.lower().endswith(".docx"):
+            archive_check(upload, max_bytes=settings.ROLES_IMPORT_MAX_DOCX_BYTES)
         return upload
+
+    def clean_text(self):
+        return description_check(self.cleaned_data.get("text") or "")
 
     def clean(self):
         data = super().clean()
-        if not (data.get("text") or "").strip() and not data.get("file"):
+        if not (data.get("text") or "").strip() and not data.get("file") and not self.errors:
             raise ValidationError(_("Paste a text or choose a file."))
         return data
 
@@ -121,6 +129,7 @@ class ExcelImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise ValidationError(_("Choose an .xlsx file."))
+        archive_check(upload)
         return upload
 
 

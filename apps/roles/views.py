@@ -336,8 +336,8 @@ def position_import(request):
                     if upload_form.cleaned_data.get("file")
                     else upload_form.cleaned_data["text"]
                 )
-            except Exception:
-                upload_form.add_error("file", _("This file could not be read."))
+            except ValidationError as exc:
+                upload_form.add_error("file", exc)
             else:
                 parsed = parse_text(text)
                 content = _content_from_parsed(parsed)

@@ -197,6 +197,23 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploaded files are served only through views that check who may see them (no MEDIA_URL route).
+# Imports: an .xlsx / .docx is refused before it is opened when its members unpack to more than
+# UPLOADS_ARCHIVE_MAX_BYTES, a large member is packed tighter than MAX_RATIO : 1, or it has more
+# than MAX_MEMBERS parts (apps/uploads.py).
+UPLOADS_ARCHIVE_MAX_BYTES = env.int("UPLOADS_ARCHIVE_MAX_BYTES", default=60 * 1024 * 1024)
+UPLOADS_ARCHIVE_MAX_RATIO = env.int("UPLOADS_ARCHIVE_MAX_RATIO", default=100)
+UPLOADS_ARCHIVE_MAX_MEMBERS = env.int("UPLOADS_ARCHIVE_MAX_MEMBERS", default=1000)
+# The customer import: at most MAX_ROWS rows per sheet; above BACKGROUND_ROWS the dry run and the
+# import run as a background job with a progress bar (the printing app's jobs).
+CUSTOMERS_IMPORT_MAX_ROWS = env.int("CUSTOMERS_IMPORT_MAX_ROWS", default=20_000)
+CUSTOMERS_IMPORT_BACKGROUND_ROWS = env.int("CUSTOMERS_IMPORT_BACKGROUND_ROWS", default=2_000)
+# Positions: rows of the Excel import; characters and lines of a role description (.docx / .txt /
+# pasted), whose .docx may also unpack to at most ROLES_IMPORT_MAX_DOCX_BYTES.
+ROLES_IMPORT_MAX_ROWS = env.int("ROLES_IMPORT_MAX_ROWS", default=2_000)
+ROLES_IMPORT_MAX_CHARS = env.int("ROLES_IMPORT_MAX_CHARS", default=50_000)
+ROLES_IMPORT_MAX_LINES = env.int("ROLES_IMPORT_MAX_LINES", default=2_000)
+ROLES_IMPORT_MAX_DOCX_BYTES = env.int("ROLES_IMPORT_MAX_DOCX_BYTES", default=10 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
