@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
+from .logs import log_store
 from .models import Membership, RoleTier, Store
 
 CLERK_PERMS = frozenset(
@@ -124,6 +125,8 @@ def can(user, perm: str, store: Store | None = None) -> bool:
 
 
 def require(user, perm: str, store: Store | None = None) -> None:
+    if store is not None:
+        log_store(store)  # the log lines of this request name the store it works in
     if not can(user, perm, store):
         raise PermissionDenied
 

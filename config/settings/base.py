@@ -85,6 +85,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 MIDDLEWARE = [
+    "apps.org.logs.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -144,6 +145,9 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 # E-mail: EMAIL_URL (smtp://, consolemail://, ...); the console by default.
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821 (set just above)
+    # One INFO line per message instead of the whole message printed (at WARNING in the worker).
+    EMAIL_BACKEND = "apps.notifications.mail.LogEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="DutyDesk <noreply@dutydesk.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -194,11 +198,26 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# LOG_FORMAT=json: one JSON object a line with time, level, logger, request id, user id and store.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "context": {"()": "apps.org.logs.ContextFilter"},
+        "quiet_forbidden": {"()": "apps.org.logs.QuietForbidden"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "apps.org.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context", "quiet_forbidden"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -206,6 +225,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+# The worker logs through the configuration above (JSON too), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 
 # Where the run command serves DutyDesk; used in messages such as seed_demo's sign-in hints.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
