@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_collectstatic_passes_under_production_settings(tmp_path):
     """The manifest storage refuses a file that names a missing source map or asset."""
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}},
+        **{
+            k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}
+        },
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "build-only-" + "x" * 50,
         "ALLOWED_HOSTS": "localhost",

@@ -23,6 +23,7 @@ from .models import (
     HandoverSignature,
     ItemFailure,
     ItemResult,
+    RunState,
     StockItem,
     TemplateItem,
 )
@@ -175,3 +176,8 @@ def closing_report_data(*, store: Store, day: dt.date) -> dict:
         "handovers": handovers,
         "differences": differences,
     }
+
+
+def runs_missed_today_count() -> int:
+    """Checklist runs of today (every store) that were missed: an operator's gauge."""
+    return ChecklistRun.objects.filter(date=timezone.localdate(), state=RunState.MISSED).count()

@@ -58,6 +58,7 @@ DJANGO_APPS = [
     "django.contrib.admin",
 ]
 THIRD_PARTY_APPS = [
+    "django_prometheus",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -85,7 +86,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "apps.org.logs.RequestContextMiddleware",
+    "apps.health.metrics.QueryCountMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -228,6 +232,13 @@ LOGGING = {
 # The worker logs through the configuration above (JSON too), not Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
+
+# Operations: /metrics for a bearer token or from these addresses; /healthz answers 503 past these.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_ADDRESSES = env.list("METRICS_ALLOWED_ADDRESSES", default=["127.0.0.1", "::1"])
+HEALTH_MAX_REMINDER_LAG = env.int("HEALTH_MAX_REMINDER_LAG", default=15 * 60)  # seconds
+HEALTH_MAX_OUTBOX = env.int("HEALTH_MAX_OUTBOX", default=1000)
+HEALTH_MAX_BEAT_AGE = env.int("HEALTH_MAX_BEAT_AGE", default=None)  # seconds; unset: reported only
 
 # Where the run command serves DutyDesk; used in messages such as seed_demo's sign-in hints.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
