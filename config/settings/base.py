@@ -8,6 +8,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from config.sentry import sentry_init
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 APPS_DIR = BASE_DIR / "apps"
 VAR_DIR = Path(environ.Env().str("DUTYDESK_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -243,3 +245,12 @@ HEALTH_MAX_BEAT_AGE = env.int("HEALTH_MAX_BEAT_AGE", default=None)  # seconds; u
 # Where the run command serves DutyDesk; used in messages such as seed_demo's sign-in hints.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo1234")
+
+# Errors to Sentry (web and worker) when SENTRY_DSN is set; nothing is sent otherwise.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENABLED = sentry_init(
+    dsn=SENTRY_DSN,
+    environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+    release=env.str("SENTRY_RELEASE", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)

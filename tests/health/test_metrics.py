@@ -104,3 +104,20 @@ def test_healthz_answers_503_when_the_outbox_backs_up(client, overdue_reminder, 
     resp = client.get("/healthz")
     assert resp.status_code == 503
     assert resp.json()["behind"] == ["outbox_length"]
+
+
+def test_sentry_is_off_without_a_dsn_and_on_with_one(tmp_path):
+    from tests.test_settings import settings_in_subprocess
+
+    probe = "s.SENTRY_ENABLED, __import__('sentry_sdk').get_client().is_active()"
+    off = settings_in_subprocess(
+        "config.settings.local", {"DUTYDESK_VAR_DIR": str(tmp_path), "SENTRY_DSN": ""}, probe
+    )
+    assert off == "(False, False)"
+    on = settings_in_subprocess(
+        "config.settings.local",
+        {"DUTYDESK_VAR_DIR": str(tmp_path), "SENTRY_DSN": "http://public@127.0.0.1:9/1"},
+        probe + ", sorted(__import__('sentry_sdk').get_client().integrations)",
+    )
+    assert on.startswith("(True, True, [")
+    assert "'celery'" in on and "'django'" in on
