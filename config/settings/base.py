@@ -49,6 +49,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# Behind PgBouncer in transaction mode (PGBOUNCER=true): a transaction may run on any server
+# connection, so no server-side cursors (QuerySet.iterator) and no prepared statements.
+PGBOUNCER = env.bool("PGBOUNCER", default=False)
+if PGBOUNCER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 DJANGO_APPS = [
