@@ -7,12 +7,21 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+import os
 
 from django.conf import settings
 from django.db import connections
 from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client.core import GaugeMetricFamily
 
 from .gauges import gauges
@@ -97,8 +106,19 @@ def _client_allowed(request) -> bool:
     return False
 
 
+def _registry():
+    """This process's registry; with several gunicorn workers (PROMETHEUS_MULTIPROC_DIR set), the
+    counters of every worker summed, plus the gauges read now."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    registry.register(_collector)
+    return registry
+
+
 @never_cache
 def metrics(request):
     if not _client_allowed(request):
         raise Http404  # nothing to see for the public, not even that the page exists
-    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)

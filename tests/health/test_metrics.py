@@ -121,3 +121,11 @@ def test_sentry_is_off_without_a_dsn_and_on_with_one(tmp_path):
     )
     assert on.startswith("(True, True, [")
     assert "'celery'" in on and "'django'" in on
+
+
+def test_with_several_web_processes_metrics_sum_every_process_and_still_show_the_gauges(
+    client, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    text = client.get("/metrics").content.decode()
+    assert "dutydesk_reminders_due" in text
