@@ -12,9 +12,7 @@ class ChecklistsConfig(AppConfig):
 
         from .selectors import runs_missed_today_count
 
-        register_gauge(
-            "checklist_runs_missed_today", _("Checklist runs missed today"), runs_missed_today_count
-        )
+        register_gauge("checklist_runs_missed_today", "Checklist runs missed today", runs_missed_today_count)
         from apps.org.navigation import NavItem, register_home_panel, register_nav
 
         from . import panels

@@ -16,21 +16,21 @@ class FollowupsConfig(AppConfig):
 
         from .selectors import oldest_due_reminder_age, outbox_length, reminders_due_count
 
-        register_gauge("reminders_due", _("Reminders due and not sent"), reminders_due_count)
+        register_gauge("reminders_due", "Reminders due and not sent", reminders_due_count)
         register_gauge(
             "reminders_overdue",
-            _("Reminders due for more than five minutes and not sent"),
+            "Reminders due for more than five minutes and not sent",
             lambda: reminders_due_count(overdue_by=dt.timedelta(minutes=5)),
         )
         register_gauge(
             "reminder_lag_seconds",
-            _("Seconds since the oldest unsent reminder fell due"),
+            "Seconds since the oldest unsent reminder fell due",
             oldest_due_reminder_age,
             unhealthy_above=lambda: settings.HEALTH_MAX_REMINDER_LAG,
         )
         register_gauge(
             "outbox_length",
-            _("E-mails and group messages queued and not delivered"),
+            "E-mails and group messages queued and not delivered",
             outbox_length,
             unhealthy_above=lambda: settings.HEALTH_MAX_OUTBOX,
         )

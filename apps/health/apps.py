@@ -20,7 +20,7 @@ class HealthConfig(AppConfig):
 
         register_gauge(
             "beat_last_tick_age_seconds",
-            _("Seconds since the beat's last tick (-1: never)"),
+            "Seconds since the beat's last tick (-1: never)",
             beat_age,
             unhealthy_above=lambda: settings.HEALTH_MAX_BEAT_AGE,
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class GaugeSpec:
     name: str
-    help: str
+    help: str  # English: for operators and Prometheus, not translated
     read: Callable[[], float]
     unhealthy_above: Callable[[], float | None] | None = None  # read at check time (settings may change)
 
@@ -30,7 +30,7 @@ def register_gauge(
     *,
     unhealthy_above: Callable[[], float | None] | None = None,
 ) -> None:
-    _GAUGES[name] = GaugeSpec(name, str(help), read, unhealthy_above)
+    _GAUGES[name] = GaugeSpec(name, help, read, unhealthy_above)
 
 
 def gauges() -> list[GaugeSpec]:

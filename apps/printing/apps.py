@@ -12,4 +12,4 @@ class PrintingConfig(AppConfig):
 
         from .selectors import print_jobs_waiting_count
 
-        register_gauge("print_jobs_waiting", _("Print jobs queued or running"), print_jobs_waiting_count)
+        register_gauge("print_jobs_waiting", "Print jobs queued or running", print_jobs_waiting_count)
