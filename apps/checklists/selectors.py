@@ -25,6 +25,7 @@ from .models import (
     HandoverSignature,
     ItemFailure,
     ItemResult,
+    RunState,
     StockItem,
     TemplateItem,
 )
@@ -216,3 +217,8 @@ def witnesses_for(*, handover: Handover) -> QuerySet[User]:
         .exclude(pk__in=[handover.outgoing_id, handover.incoming_id])
         .order_by("username")
     )
+
+
+def runs_missed_today_count() -> int:
+    """Checklist runs of today (every store) that were missed: an operator's gauge."""
+    return ChecklistRun.objects.filter(date=timezone.localdate(), state=RunState.MISSED).count()

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
+from .logs import log_store
 from .models import Membership, RoleTier, Store, User
 
 CLERK_PERMS = frozenset(
@@ -144,6 +145,8 @@ def people_who_can(perm: str, store: Store) -> models.QuerySet[User]:
 
 
 def require(user, perm: str, store: Store | None = None) -> None:
+    if store is not None:
+        log_store(store)  # the log lines of this request name the store it works in
     if not can(user, perm, store):
         raise PermissionDenied
 
