@@ -331,12 +331,14 @@ def _handover_context(request, handover, **extra):
 
 
 @login_required
+@perm_required("handovers.sign")
 def handover_detail(request, pk):
     handover = selectors.handover_get_for(user=request.user, pk=pk)
     return render(request, "checklists/handover_detail.html", _handover_context(request, handover))
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_line(request, pk, line_pk):
     """One POST per counted line (htmx): saved at once, returned with its difference."""
@@ -403,6 +405,7 @@ def _handover_action(request, pk, action):
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_sign(request, pk):
     form = SignForm(request.POST)
@@ -422,6 +425,7 @@ def handover_sign(request, pk):
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_witness(request, pk):
     form = WitnessForm(request.POST)
@@ -436,6 +440,7 @@ def handover_witness(request, pk):
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_accept(request, pk):
     form = PasswordForm(request.POST)
@@ -450,6 +455,7 @@ def handover_accept(request, pk):
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_amend(request, pk):
     handover = selectors.handover_get_for(user=request.user, pk=pk)
@@ -470,6 +476,7 @@ def handover_amend(request, pk):
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def amendment_confirm(request, pk, amendment_pk):
     handover = selectors.handover_get_for(user=request.user, pk=pk)
@@ -488,6 +495,7 @@ def amendment_confirm(request, pk, amendment_pk):
 
 
 @login_required
+@perm_required("handovers.sign")
 def handover_pdf(request, pk):
     handover = selectors.handover_get_for(user=request.user, pk=pk)
     pdf = render_pdf(
@@ -540,7 +548,7 @@ def movements(request):
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
     recent = (
-        StockMovement.objects.for_user(request.user)
+        StockMovement.objects.for_perm(request.user, "handovers.sign")
         .select_related("counter", "item", "recorded_by", "store")
         .order_by("-occurred_at")[:30]
     )
