@@ -16,6 +16,8 @@ Rules:
 - where a role is refused a section's list ("/handovers/"), every object route under that list is
   refused too (403/404: never a page, never a file);
 - nothing answers 500, not even an empty POST;
+- no page shows a customer's full phone or ID number (only the logged "Show in full" does, and
+  empty POSTs never reveal);
 - every route is requested at least once: a route the demo has no instance of fails the test by name.
 
 GET first; a view that only takes POST (405) gets an empty POST. Every request runs in a savepoint
@@ -25,6 +27,7 @@ that is rolled back, so what one role's request writes never reaches the next.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -259,9 +262,9 @@ def _collect(demo, starts: list[str]) -> dict[tuple[str, int | None], Instance]:
     return found
 
 
-def _request(client, url: str, *, follow: bool = False) -> tuple[int, str, str]:
-    """(status, how, redirect target) of a GET, or of an empty POST where the view only takes POST;
-    rolled back. `follow`: follow redirects within the site (a moved page) to the final answer."""
+def _request(client, url: str, *, follow: bool = False) -> tuple[int, str, str, str]:
+    """(status, how, redirect target, text body) of a GET, or of an empty POST where the view only
+    takes POST; rolled back. `follow`: follow redirects within the site (a moved page) to the end."""
     with transaction.atomic():
         response = client.get(url, follow=follow)
         how = "GET"
@@ -269,11 +272,26 @@ def _request(client, url: str, *, follow: bool = False) -> tuple[int, str, str]:
             response = client.post(url, {})
             how = "POST"
         transaction.set_rollback(True)
+    ctype = response.get("Content-Type", "")
+    text = "html" in ctype or "json" in ctype or ctype.startswith("text/")
+    body = response.content.decode("utf-8", "replace") if text and not response.streaming else ""
     location = response.get("Location", "")
     if follow and getattr(response, "redirect_chain", None) and response.status_code == 200:
-        location = response.redirect_chain[-1][0]
-        return 302, how, location
-    return response.status_code, how, location
+        return 302, how, response.redirect_chain[-1][0], body
+    return response.status_code, how, location, body
+
+
+def _full_pii() -> set[str]:
+    """Every customer's full phone numbers (national digits and E.164 digits) and ID numbers."""
+    from apps.customers.models import Customer, CustomerPhone
+
+    phones = CustomerPhone.objects.values_list("digits", "number")
+    ids = Customer.objects.exclude(id_number="").values_list("id_number", flat=True)
+    return {d for pair in phones for d in (pair[0], pair[1].lstrip("+"))} | set(ids)
+
+
+def _pii_in(body: str, pii: set[str]) -> set[str]:
+    return set(re.findall(r"[0-9]{11,}[0-9Xx]?", body)) & pii
 
 
 @pytest.fixture
@@ -292,10 +310,11 @@ def test_every_route_answers_only_to_those_who_may_see_its_list_and_store(demo, 
     assert not missing, f"these routes need an instance in the demo (seed_demo): {missing}"
 
     problems: list[str] = []
+    pii = _full_pii()
     login = reverse(settings.LOGIN_URL)
     anonymous = demo.client(None)
     for inst in instances.values():
-        status, how, location = _request(anonymous, inst.url, follow=True)
+        status, how, location, _body = _request(anonymous, inst.url, follow=True)
         if status >= 500:
             problems.append(f"anonymous {how} {inst.url}: {status}")
         elif inst.route not in PUBLIC and not (
@@ -312,11 +331,13 @@ def test_every_route_answers_only_to_those_who_may_see_its_list_and_store(demo, 
         for inst in instances.values():
             if inst.route in PUBLIC:
                 continue  # signing out or switching language would change the client's next answers
-            status, how, _location = _request(client, inst.url)
+            status, how, _location, body = _request(client, inst.url)
             line = f"{name} {how} {inst.url} (route {inst.route}, from {inst.found_by}): {status}"
             if status >= 500:
                 problems.append(line)
                 continue
+            if shown := _pii_in(body, pii):
+                problems.append(f"{line}, shows full phone or ID numbers {sorted(shown)[:3]} unlogged")
             foreign = inst.store_id is not None and not sees_all and inst.store_id not in member_of
             if foreign and status not in REFUSED:
                 problems.append(f"{line}, an object of another store")
