@@ -348,3 +348,30 @@ def test_every_route_answers_only_to_those_who_may_see_its_list_and_store(demo, 
                 if list_status[parent] in REFUSED and status not in REFUSED:
                     problems.append(f"{line}, although /{parent} refuses {name} ({list_status[parent]})")
     assert not problems, "\n".join(problems)
+
+
+def test_the_django_admin_answers_only_to_staff(demo, db):
+    """Every model page of the Django admin (list and add form, one change form per model with a row)
+    sends everyone but staff to the admin's sign-in; staff reach them."""
+    from django.contrib import admin
+
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        meta = model._meta
+        urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+        obj = model._default_manager.order_by("pk").first()
+        if obj is not None:
+            urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]))
+    admin_login = reverse("admin:login")
+    problems = []
+    for name in [None, *DEMO_USERNAMES]:
+        user = demo.users.get(name) if name else None
+        client = demo.client(name)
+        for url in urls:
+            response = client.get(url)
+            if user is not None and user.is_staff:
+                if response.status_code != 200:
+                    problems.append(f"{name} {url}: {response.status_code}")
+            elif not (response.status_code == 302 and response["Location"].startswith(admin_login)):
+                problems.append(f"{name or 'anonymous'} {url}: {response.status_code}")
+    assert not problems, "\n".join(problems)
