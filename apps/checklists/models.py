@@ -102,7 +102,7 @@ class ChecklistTemplate(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("checklists:template_detail", args=[self.pk])
+        return reverse("checklists:template_edit", args=[self.pk])
 
     def runs_on(self, day: dt.date) -> bool:
         return str(day.isoweekday()) in self.weekdays

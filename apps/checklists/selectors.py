@@ -118,17 +118,23 @@ def template_get_for(*, user: User, pk: int) -> ChecklistTemplate:
     return get_object_or_404(templates_for(user=user), pk=pk)
 
 
+# Handovers (cash counts) are seen only where the user works the counter: the list, each handover,
+# its PDF and every action on it answer to the same permission.
+HANDOVER_PERM = "handovers.sign"
+
+
 def handover_list_for(*, user: User) -> QuerySet[Handover]:
     return (
-        Handover.objects.for_user(user)
+        Handover.objects.for_perm(user, HANDOVER_PERM)
         .select_related("store", "counter", "outgoing", "incoming", "witness")
         .order_by("-created_at", "-pk")
     )
 
 
 def handover_get_for(*, user: User, pk: int) -> Handover:
+    """One handover in a store where the user works the counter (else 404)."""
     return get_object_or_404(
-        Handover.objects.for_user(user)
+        Handover.objects.for_perm(user, HANDOVER_PERM)
         .select_related("store", "counter", "outgoing", "incoming", "witness", "previous")
         .prefetch_related(
             Prefetch("lines", queryset=HandoverLine.objects.select_related("item").order_by("order", "pk")),

@@ -377,12 +377,14 @@ def _handover_context(request, handover, **extra):
 
 
 @login_required
+@perm_required("handovers.sign")
 def handover_detail(request, pk):
     handover = selectors.handover_get_for(user=request.user, pk=pk)
     return render(request, "checklists/handover_detail.html", _handover_context(request, handover))
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_line(request, pk, line_pk):
     """One POST per counted line (htmx), sent when a field is left: saved at once; the answer swaps only
@@ -430,6 +432,7 @@ def _handover_action(request, pk, action):
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_sign(request, pk):
     form = SignForm(request.POST)
@@ -450,6 +453,7 @@ def handover_sign(request, pk):
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_witness(request, pk):
     def act(h):
@@ -470,6 +474,7 @@ def handover_witness(request, pk):
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_accept(request, pk):
     form = PasswordForm(request.POST)
@@ -486,6 +491,7 @@ def handover_accept(request, pk):
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_amend(request, pk):
     handover = selectors.handover_get_for(user=request.user, pk=pk)
@@ -508,6 +514,7 @@ def handover_amend(request, pk):
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def amendment_confirm(request, pk, amendment_pk):
     handover = selectors.handover_get_for(user=request.user, pk=pk)
@@ -526,6 +533,7 @@ def amendment_confirm(request, pk, amendment_pk):
 
 
 @login_required
+@perm_required("handovers.sign")
 def handover_pdf(request, pk):
     handover = selectors.handover_get_for(user=request.user, pk=pk)
     pdf = render_pdf(
@@ -578,7 +586,7 @@ def movements(request):
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
     recent = (
-        StockMovement.objects.for_user(request.user)
+        StockMovement.objects.for_perm(request.user, "handovers.sign")
         .select_related("counter", "item", "recorded_by", "store")
         .order_by("-occurred_at")[:30]
     )

@@ -27,7 +27,7 @@ from .forms import (
     PhoneFormSet,
     VisitForm,
     VisitItemFormSet,
-    phone_initial,
+    phones_for_edit,
 )
 from .models import Attachment, CustomerPhone
 from .phones import mask_digits
@@ -115,7 +115,8 @@ def customer_edit(request, pk):
     customer = customer_get_for(user=request.user, pk=pk)
     require(request.user, "customers.edit", customer.store)
     form = CustomerForm(request.POST or None, instance=customer)
-    phones = PhoneFormSet(request.POST or None, prefix="phones", initial=phone_initial(customer))
+    stored, initial = phones_for_edit(customer)
+    phones = PhoneFormSet(request.POST or None, prefix="phones", initial=initial, stored=stored)
     if request.method == "POST" and form.is_valid() & phones.is_valid():
         try:
             services.customer_update(

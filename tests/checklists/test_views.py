@@ -425,3 +425,13 @@ def test_template_pages_are_for_admins(client_for, clerk, manager, admin, templa
     assert client.get(reverse("checklists:templates")).status_code == 200
     assert client.get(reverse("checklists:template_edit", args=[template.pk])).status_code == 200
     assert client.get(reverse("checklists:template_new")).status_code == 200
+
+
+def test_after_sales_staff_of_the_store_cannot_open_a_handover_or_its_pdf(client_for, aftersales, handover):
+    """The handover list refuses after-sales staff (no handovers.sign), so does every handover view."""
+    client = client_for(aftersales)
+    assert client.get(reverse("handovers:list")).status_code == 403
+    assert client.get(handover.get_absolute_url()).status_code == 403
+    assert client.get(reverse("handovers:pdf", args=[handover.pk])).status_code == 403
+    for name in ("sign", "accept", "witness", "amend"):
+        assert client.post(reverse(f"handovers:{name}", args=[handover.pk]), {}).status_code == 403, name

@@ -71,7 +71,7 @@ def test_a_clerk_may_not_see_targets_or_create_plans(client_for, clerk, manager,
     assert client.get(reverse("targets:list")).status_code == 403
     assert client.get(reverse("targets:dashboard")).status_code == 403
     assert client.get(reverse("targets:kpis")).status_code == 403
-    assert client.get(reverse("targets:plan", args=[plan.pk])).status_code == 403
+    assert client.get(reverse("targets:plan", args=[plan.pk])).status_code in (403, 404)
     assert client_for(manager).get(reverse("targets:plan_create")).status_code == 403
 
 
@@ -290,3 +290,21 @@ def test_five_wrong_letter_signing_passwords_lock_the_signer_out_of_sign_in(
     assert letter.holder_signed_at is None
     answer = Client().post(reverse("login"), {"username": "clerk", "password": settings.DEMO_PASSWORD})
     assert answer.status_code == 429
+
+
+def test_the_owner_of_an_action_step_finds_the_plan_in_the_list_and_nobody_else_without_targets_does(
+    client_for, clerk, aftersales, plan
+):
+    """The plan list and each plan answer to one rule: targets.view in the plan's store, or owning
+    one of its action steps."""
+    from apps.targets.models import ActionStep
+
+    ActionStep.objects.create(plan=plan, quarter=1, text="建立服务热线", owner=clerk)
+    owner = client_for(clerk)
+    listing = owner.get(reverse("targets:list"))
+    assert listing.status_code == 200 and plan.get_absolute_url() in listing.content.decode()
+    assert owner.get(plan.get_absolute_url()).status_code == 200
+    assert owner.get(reverse("targets:plan_pdf", args=[plan.pk])).status_code == 403
+    other = client_for(aftersales)
+    assert other.get(reverse("targets:list")).status_code == 403
+    assert other.get(plan.get_absolute_url()).status_code in (403, 404)
