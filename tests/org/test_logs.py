@@ -109,13 +109,23 @@ def test_the_console_mail_backend_logs_one_info_line_per_message(tmp_path):
     assert out == "'apps.notifications.mail.LogEmailBackend'"
 
 
-def test_the_log_mail_backend_writes_subject_and_recipients_at_info(caplog):
+def test_the_log_mail_backend_writes_subject_and_recipients_at_info():
     from django.core.mail import EmailMessage
 
     from apps.notifications.mail import LogEmailBackend
 
-    with caplog.at_level(logging.INFO, logger="dutydesk.mail"):
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("dutydesk.mail")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
         sent = LogEmailBackend().send_messages([EmailMessage("回访提醒", "正文" * 100, to=["a@example.com"])])
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
     assert sent == 1
-    infos = [r for r in caplog.records if r.levelno == logging.INFO]
+    infos = [r for r in records if r.levelno == logging.INFO]
     assert [r.getMessage() for r in infos] == ["e-mail to a@example.com: 回访提醒"]
+    assert all(r.levelno == logging.DEBUG for r in records if r not in infos)  # the body, at DEBUG only
