@@ -8,12 +8,15 @@ from django.db.models import QuerySet
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from apps.org.formfields import ModelMultipleChoiceField
 from apps.org.models import RoleTier, User
 from apps.roles.models import Position
 
 from .models import ChecklistTemplate, ItemKind, MovementKind, TemplateItem
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+# An answered number fits ItemResult.value_number (12 digits, 2 of them decimals).
+ANSWER_LIMIT = Decimal(10) ** 10
 PHOTO_TYPES = {"jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff", "png": b"\x89PNG\r\n\x1a\n", "webp": b"RIFF"}
 
 
@@ -66,6 +69,9 @@ class ItemAnswerForm(forms.Form):
                 number = Decimal(raw.replace(",", ""))
             except InvalidOperation:
                 self.add_error("value", _("Enter a number."))
+                return data
+            if not number.is_finite() or abs(number) >= ANSWER_LIMIT:
+                self.add_error("value", _("Enter a number of at most 10 digits."))
                 return data
             if item.kind == ItemKind.COUNT and number != number.to_integral_value():
                 self.add_error("value", _("A count is a whole number."))
@@ -134,6 +140,7 @@ class TemplateForm(forms.ModelForm):
             "due_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "stores": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"stores": ModelMultipleChoiceField}
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,6 +185,9 @@ ItemFormSet = inlineformset_factory(
     ],
     extra=2,
     can_delete=False,
+    # A posted TOTAL_FORMS beyond this is refused, not rendered as thousands of rows.
+    max_num=200,
+    absolute_max=200,
     widgets={"text": forms.TextInput(attrs={"size": 40})},
 )
 
@@ -222,6 +232,43 @@ class AmendmentForm(forms.Form):
         self.fields["line"].label_from_instance = lambda ln: f"{ln.item} ({ln.counted})"
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class _Amount(forms.DecimalField):
+    """A figure as typed at the counter: thousands separators allowed (12,345.50)."""
+
+    def to_python(self, value):
+        return super().to_python(
+            value.replace(",", "").replace("，", "") if isinstance(value, str) else value
+        )
+
+
+class HandoverLineForm(forms.Form):
+    """One counted line of a handover: a figure, or for cash a count per denomination (fields
+    d_100, d_50 …), and the explanation of a difference."""
+
+    counted = _Amount(label=_("Counted"), required=False, min_value=0, max_digits=12, decimal_places=2)
+    explanation = forms.CharField(label=_("Explanation"), required=False)
+
+    def __init__(self, *args, line, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.denominations = line.item.denomination_list()
+        for d in self.denominations:
+            self.fields[f"d_{d}"] = forms.IntegerField(
+                label=f"¥{d}", required=False, min_value=0, max_value=9_999_999
+            )
+
+    def clean(self):
+        data = super().clean()
+        if self.denominations and not self.errors:
+            breakdown = {str(d): data.get(f"d_{d}") or 0 for d in self.denominations}
+            if (
+                sum(d * n for d, n in zip(self.denominations, breakdown.values(), strict=True))
+                >= ANSWER_LIMIT
+            ):
+                raise forms.ValidationError(_("Enter a number of at most 10 digits."))
+            data["breakdown"] = breakdown
+        return data
 
 
 class BalanceForm(forms.Form):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.org.access import can, perm_required, stores_where
+from apps.org.redirects import safe_next
 from apps.printing.documents import pdf_response, render_pdf
 
 from . import selectors, services
@@ -23,6 +24,7 @@ from .filters import BoardFilter, HandoverFilter
 from .forms import (
     AmendmentForm,
     BalanceForm,
+    HandoverLineForm,
     HandoverStartForm,
     ItemAnswerForm,
     ItemFormSet,
@@ -181,7 +183,7 @@ def failure_resolve(request, pk):
             messages.error(request, str(exc))
     else:
         messages.error(request, _("Say how it was resolved."))
-    return redirect(request.POST.get("next") or "checklists:board")
+    return redirect(safe_next(request, "checklists:board"))
 
 
 @login_required
@@ -344,41 +346,28 @@ def handover_line(request, pk, line_pk):
     line = get_object_or_404(HandoverLine.objects.select_related("item"), pk=line_pk, handover=handover)
     if request.user.pk != handover.outgoing_id:
         raise PermissionDenied
+    form = HandoverLineForm(request.POST, line=line)
     error = ""
-    try:
-        breakdown = None
-        counted = None
-        if line.item.denomination_list():
-            breakdown = {}
-            for d in line.item.denomination_list():
-                raw = (request.POST.get(f"d_{d}") or "").strip()
-                breakdown[str(d)] = int(raw) if raw else 0
-        else:
-            raw = (request.POST.get("counted") or "").strip().replace(",", "")
-            from decimal import Decimal, InvalidOperation
-
-            try:
-                counted = Decimal(raw) if raw else None
-            except InvalidOperation:
-                raise services.HandoverError(_("Enter a number.")) from None
-        line = services.handover_line_save(
-            line=line,
-            user=request.user,
-            counted=counted,
-            breakdown=breakdown,
-            explanation=request.POST.get("explanation", ""),
-        )
-    except ValueError:
-        error = _("Enter whole numbers for each denomination.")
-    except services.ServiceError as exc:
-        error = str(exc)
+    if not form.is_valid():
+        error = "；".join(str(e) for errors in form.errors.values() for e in errors)
+    else:
+        try:
+            line = services.handover_line_save(
+                line=line,
+                user=request.user,
+                counted=form.cleaned_data["counted"],
+                breakdown=form.cleaned_data.get("breakdown"),
+                explanation=form.cleaned_data["explanation"],
+            )
+        except services.ServiceError as exc:
+            error = str(exc)
     if not request.htmx:
         if error:
             messages.error(request, error)
         return redirect(handover)
     if error:
         # Keep what was typed: re-render from the posted values.
-        line.explanation = request.POST.get("explanation", "")
+        line.explanation = request.POST.get("explanation", "")  # shown again as typed, never saved
     handover = selectors.handover_get_for(user=request.user, pk=pk)
     return render(
         request,

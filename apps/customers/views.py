@@ -22,11 +22,12 @@ from .forms import (
     ImportForm,
     NoteForm,
     PhoneFormSet,
+    RevealPhoneForm,
     VisitForm,
     VisitItemFormSet,
     phone_initial,
 )
-from .models import Attachment, CustomerPhone
+from .models import Attachment
 from .phones import mask_digits
 from .selectors import asset_get_for, customer_get_for, customer_list_for, may_view_pii, visit_get_for
 from .spreadsheets import EXPORT_MAX_ROWS, customers_import, import_template, xlsx_response
@@ -160,7 +161,10 @@ def customer_reveal(request, pk, field):
         raise PermissionDenied
     phone = None
     if field == "phone":
-        phone = get_object_or_404(CustomerPhone, customer=customer, pk=request.POST.get("phone"))
+        form = RevealPhoneForm(request.POST, customer=customer)
+        if not form.is_valid():
+            raise Http404
+        phone = form.cleaned_data["phone"]
     elif field != "id_number":
         raise Http404
     value = services.customer_reveal_pii(user=request.user, customer=customer, field=field, phone=phone)

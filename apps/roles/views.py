@@ -20,7 +20,7 @@ from .chart import chart_svg
 from .documents import position_pdf_response
 from .excel import export_workbook, import_workbook
 from .filters import PositionFilter
-from .forms import DutiesEditor, ExcelImportForm, ImportForm, PositionForm
+from .forms import DepartmentBookForm, DutiesEditor, ExcelImportForm, ImportForm, PositionForm
 from .parsing import ParsedDescription, parse_text, read_upload
 
 PAGE_SIZE = 50
@@ -418,12 +418,10 @@ def excel_import(request):
 @perm_required("roles.view")
 @require_POST
 def department_book(request):
-    org_ids = selectors.organisation_ids_for(request.user)
-    department = Department.objects.filter(
-        organisation_id__in=org_ids, pk=request.POST.get("department") or 0
-    ).first()
-    if department is None:
+    form = DepartmentBookForm(request.POST, organisation_ids=selectors.organisation_ids_for(request.user))
+    if not form.is_valid():  # none, or one of another organisation
         raise Http404
+    department = form.cleaned_data["department"]
     job = print_job_start(
         owner=request.user,
         builder="roles.department_book",

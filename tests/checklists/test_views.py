@@ -226,6 +226,28 @@ def test_bad_counts_answer_with_an_error_not_a_500(client_for, clerk, handover):
     assert response.status_code == 200 and "line-error" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("item", "data"),
+    [
+        ("sim", {"counted": "12345678901234567890"}),
+        ("sim", {"counted": "1e309"}),
+        ("sim", {"counted": "NaN"}),
+        ("sim", {"counted": "3", "explanation": "a\x00b"}),
+        ("float", {"d_100": "12345678901234567890"}),
+        ("float", {"d_100": "-1"}),
+    ],
+)
+def test_huge_counts_and_nul_characters_are_refused_and_nothing_is_saved(
+    client_for, clerk, handover, item, data
+):
+    line = handover.lines.get(item__code=item)
+    before = (line.counted, line.breakdown, line.explanation)
+    response = client_for(clerk).post(reverse("handovers:line", args=[handover.pk, line.pk]), data, **HTMX)
+    assert response.status_code == 200 and "line-error" in response.content.decode()
+    line.refresh_from_db()
+    assert (line.counted, line.breakdown, line.explanation) == before
+
+
 def test_sign_and_accept_through_the_browser_views(client, clerk, clerk2, handover, settings):
     count_all(handover, clerk)
     client.force_login(clerk)
