@@ -75,6 +75,14 @@ def test_an_out_of_range_number_without_a_note_is_refused_and_keeps_what_was_typ
     assert result.ok is False and result.value_number == 1500
 
 
+@pytest.mark.parametrize("value", ["12345678901234567890", "1e309", "NaN", "-Infinity"])
+def test_a_number_that_does_not_fit_is_refused_not_a_500(client_for, clerk, run, template, value):
+    url = reverse("checklists:answer", args=[run.pk, item(template, ItemKind.NUMBER).pk])
+    response = client_for(clerk).post(url, {"value": value, "outcome": "", "note": "x"}, **HTMX)
+    assert response.status_code == 200 and 'data-testid="item-error"' in response.content.decode()
+    assert not ItemResult.objects.exists()
+
+
 def test_a_failed_item_with_a_photo_is_saved(client_for, clerk, run, template):
     url = reverse("checklists:answer", args=[run.pk, item(template, ItemKind.TICK).pk])
     photo = SimpleUploadedFile("bad.png", PNG, content_type="image/png")
