@@ -5,7 +5,9 @@ itself offers, so a page added tomorrow is covered without anyone listing it. To
 cheap, a crawl keeps a few instances per URL pattern (`per_route`), not one per object.
 
 - `crawl(client)` -> `Site`: pages by URL, each with its links, fragments (hx-get / hx-post / hx-put
-  / hx-delete targets) and forms (`Form` with its fields as a browser would send them).
+  / hx-delete targets), forms (`Form` with its fields as a browser would send them, each field's
+  type, options, default, `required` and `inputmode`) and actions (hx-post buttons outside a form,
+  as one-off forms of their hx-vals; `Site.actions`).
 - `route_of(url)` -> the resolver's route for a URL ("customers/<int:pk>/edit/"), or None.
 - `all_routes()` -> every URL pattern of the project as (route, namespaced name, pattern).
 """
