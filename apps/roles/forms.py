@@ -95,6 +95,16 @@ class DepartmentBookForm(forms.Form):
         self.fields["department"].queryset = Department.objects.filter(organisation_id__in=organisation_ids)
 
 
+class ImportTargetForm(forms.Form):
+    """The existing position an imported description revises (none: a new position)."""
+
+    target = forms.ModelChoiceField(queryset=Position.objects.none(), required=False)
+
+    def __init__(self, *args, positions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = positions
+
+
 class ImportForm(forms.Form):
     text = forms.CharField(
         label=_("Paste the role description"),

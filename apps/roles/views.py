@@ -20,7 +20,14 @@ from .chart import chart_svg
 from .documents import position_pdf_response
 from .excel import export_workbook, import_workbook
 from .filters import PositionFilter
-from .forms import DepartmentBookForm, DutiesEditor, ExcelImportForm, ImportForm, PositionForm
+from .forms import (
+    DepartmentBookForm,
+    DutiesEditor,
+    ExcelImportForm,
+    ImportForm,
+    ImportTargetForm,
+    PositionForm,
+)
 from .parsing import ParsedDescription, parse_text, read_upload
 
 PAGE_SIZE = 50
@@ -304,11 +311,11 @@ def position_import(request):
     if request.method == "POST" and request.POST.get("step") == "save":
         form = PositionForm(request.POST, organisation_ids=org_ids)
         editor = DutiesEditor.from_post(request.POST)
-        target = None
-        if request.POST.get("target"):
-            target = targets.filter(pk=request.POST["target"]).first()
-            if target is None:
-                raise Http404
+        pick = ImportTargetForm(request.POST, positions=targets)
+        if not pick.is_valid():  # a position of another organisation, or no position at all
+            raise Http404
+        target = pick.cleaned_data["target"]
+        if target is not None:
             form.position = target
         if form.is_valid() & editor.is_valid():
             position = _save(request, form=form, editor=editor, position=target, organisation=organisation)

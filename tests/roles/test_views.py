@@ -246,6 +246,13 @@ def test_import_a_pasted_description_then_save_it_as_a_new_position(client_for, 
     assert chef.current_revision.notes == "这行没有编号"
 
 
+@pytest.mark.parametrize("target", ["x\x00", "-1", "12345678901234567890"])
+def test_saving_an_import_over_a_position_that_is_not_there_answers_404_not_500(client_for, admin, target):
+    data = {"step": "save", "target": target, "title": "厨师", "effective_date": "2025-07-01"}
+    assert client_for(admin).post(reverse("roles:import"), data).status_code == 404
+    assert not Position.objects.filter(title="厨师").exists()
+
+
 def test_import_rejects_an_empty_paste_and_a_wrong_file(client_for, admin):
     client = client_for(admin)
     assert client.post(reverse("roles:import"), {"text": " "}).status_code == 200
