@@ -3,8 +3,8 @@
 Shared by the walks that post to every form (hostile input, redirects):
 
 - `distinct_post_forms(sites)` -> one (username, Form) per distinct POST form or hx-post action,
-  deduplicated by the route of its action and the shapes of its field names (formset rows alike),
-  first role first.
+  deduplicated by the route of its action and the shapes (formset rows alike) and types of its
+  fields (a checklist item that takes a number is not one that takes text), first role first.
 - `filled(form)` -> what a browser sends once a person has filled in the required fields that were
   empty (so a hostile value in one field is the only thing wrong with the post).
 - `rejected(response)` -> the post was turned down (an error status, an error shown on the page, or
@@ -43,7 +43,7 @@ def distinct_post_forms(sites: dict[str, Site]) -> list[tuple[str, Form]]:
         for form in [*site.forms, *site.actions]:
             if form.method != "post" or form.route is None:
                 continue
-            key = (form.route, tuple(sorted({shape(f.name) for f in form.fields})))
+            key = (form.route, tuple(sorted({(shape(f.name), f.kind, f.inputmode) for f in form.fields})))
             out.setdefault(key, (username, form))
     return list(out.values())
 
