@@ -6,9 +6,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.org.formfields import ModelMultipleChoiceField
 from apps.org.models import Department, StoreKind
 from apps.uploads import archive_check
 
@@ -16,6 +18,8 @@ from .models import Frequency, Position
 from .parsing import description_check
 
 TEXTAREA = {"rows": 2}
+# Django's own message (and translation) for a NUL character in a CharField.
+NUL_MESSAGE = ProhibitNullCharactersValidator.message
 
 
 class PositionForm(forms.Form):
@@ -26,14 +30,14 @@ class PositionForm(forms.Form):
     store_kind = forms.ChoiceField(
         label=_("Store kind"), choices=[("", "—"), *StoreKind.choices], required=False
     )
-    superiors = forms.ModelMultipleChoiceField(
+    superiors = ModelMultipleChoiceField(
         label=_("Direct superiors"),
         queryset=Position.objects.none(),
         required=False,
         help_text=_("More than one is allowed (e.g. 分管副总 and 站长)."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    parallels = forms.ModelMultipleChoiceField(
+    parallels = ModelMultipleChoiceField(
         label=_("Parallel relations"),
         queryset=Position.objects.none(),
         required=False,
@@ -93,6 +97,26 @@ class PositionForm(forms.Form):
         superiors = list(self.cleaned_data["superiors"])
         check_reporting_lines(position=self.position, superiors=superiors)
         return superiors
+
+
+class DepartmentBookForm(forms.Form):
+    """The department whose position descriptions are printed as one book."""
+
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+
+    def __init__(self, *args, organisation_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(organisation_id__in=organisation_ids)
+
+
+class ImportTargetForm(forms.Form):
+    """The existing position an imported description revises (none: a new position)."""
+
+    target = forms.ModelChoiceField(queryset=Position.objects.none(), required=False)
+
+    def __init__(self, *args, positions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = positions
 
 
 class ImportForm(forms.Form):
@@ -230,10 +254,14 @@ class DutiesEditor:
                 area["errors"].append(_("Name this area: it has tasks."))
             if len(area["name"]) > self.MAX["area"]:
                 area["errors"].append(_("At most %(n)d characters.") % {"n": self.MAX["area"]})
+            if "\x00" in area["name"]:
+                area["errors"].append(NUL_MESSAGE)
             for task in area["tasks"]:
                 task["errors"] = []
                 if task["frequency"] not in frequencies:
                     task["errors"].append(_("Choose a frequency from the list."))
+                if "\x00" in task["text"]:
+                    task["errors"].append(NUL_MESSAGE)
                 ok = ok and not task["errors"]
             ok = ok and not area["errors"]
         for kpi in self.kpis:
@@ -243,6 +271,8 @@ class DutiesEditor:
             for key, limit in (("name", "kpi_name"), ("target", "kpi_target"), ("unit", "kpi_unit")):
                 if len(kpi[key]) > self.MAX[limit]:
                     kpi["errors"].append(_("At most %(n)d characters.") % {"n": self.MAX[limit]})
+            if any("\x00" in kpi[key] for key in ("name", "definition", "target", "unit")):
+                kpi["errors"].append(NUL_MESSAGE)
             ok = ok and not kpi["errors"]
         return ok
 

@@ -20,7 +20,14 @@ from .chart import chart_svg
 from .documents import position_pdf_response
 from .excel import export_workbook, import_workbook
 from .filters import PositionFilter
-from .forms import DutiesEditor, ExcelImportForm, ImportForm, PositionForm
+from .forms import (
+    DepartmentBookForm,
+    DutiesEditor,
+    ExcelImportForm,
+    ImportForm,
+    ImportTargetForm,
+    PositionForm,
+)
 from .parsing import ParsedDescription, parse_text, read_upload
 
 PAGE_SIZE = 50
@@ -306,11 +313,11 @@ def position_import(request):
         form = PositionForm(request.POST, organisation_ids=org_ids)
         form.remember_shown(services.KEEPABLE)
         editor = DutiesEditor.from_post(request.POST)
-        target = None
-        if request.POST.get("target"):
-            target = targets.filter(pk=request.POST["target"]).first()
-            if target is None:
-                raise Http404
+        pick = ImportTargetForm(request.POST, positions=targets)
+        if not pick.is_valid():  # a position of another organisation, or no position at all
+            raise Http404
+        target = pick.cleaned_data["target"]
+        if target is not None:
             form.position = target
         if form.is_valid() & editor.is_valid():
             # A new revision of an existing position keeps every relation the reviewer did not change.
@@ -428,12 +435,10 @@ def excel_import(request):
 @perm_required("roles.view")
 @require_POST
 def department_book(request):
-    org_ids = selectors.organisation_ids_for(request.user)
-    department = Department.objects.filter(
-        organisation_id__in=org_ids, pk=request.POST.get("department") or 0
-    ).first()
-    if department is None:
+    form = DepartmentBookForm(request.POST, organisation_ids=selectors.organisation_ids_for(request.user))
+    if not form.is_valid():  # none, or one of another organisation
         raise Http404
+    department = form.cleaned_data["department"]
     job = print_job_start(
         owner=request.user,
         builder="roles.department_book",

@@ -351,6 +351,13 @@ def test_an_import_cannot_revise_a_position_of_another_organisation(client_for, 
     assert guard.revisions.count() == 1
 
 
+@pytest.mark.parametrize("target", ["x\x00", "-1", "12345678901234567890"])
+def test_saving_an_import_over_a_position_that_is_not_there_answers_404_not_500(client_for, admin, target):
+    data = {"step": "save", "target": target, "title": "厨师", "effective_date": "2025-07-01"}
+    assert client_for(admin).post(reverse("roles:import"), data).status_code == 404
+    assert not Position.objects.filter(title="厨师").exists()
+
+
 def test_import_rejects_an_empty_paste_and_a_wrong_file(client_for, admin):
     client = client_for(admin)
     assert client.post(reverse("roles:import"), {"text": " "}).status_code == 200
