@@ -232,13 +232,15 @@ def test_import_a_pasted_description_then_save_it_as_a_new_position(client_for, 
     assert "负责员工工作午餐" in html and "这行没有编号" in html
     data = {
         "step": "save",
-        "target": "",
-        "title": "厨师",
-        "effective_date": "2025-07-01",
-        "notes": "这行没有编号",
-        "areas-0-name": "岗位职责",
-        "areas-0-tasks-0-text": "负责员工工作午餐（修改）",
-        "areas-0-tasks-0-frequency": "daily",
+        "count": "1",
+        "p0-include": "on",
+        "p0-target": "",
+        "p0-title": "厨师",
+        "p0-effective_date": "2025-07-01",
+        "p0-notes": "这行没有编号",
+        "p0-areas-0-name": "岗位职责",
+        "p0-areas-0-tasks-0-text": "负责员工工作午餐（修改）",
+        "p0-areas-0-tasks-0-frequency": "daily",
     }
     response = client.post(reverse("roles:import"), data)
     assert response.status_code == 302
