@@ -84,8 +84,8 @@ def _bound(request, organisation, positions) -> list[Proposal]:
             request.POST, index=k, titles=titles, positions=positions, phases=list(PHASE_LABELS)
         )
         target = None
-        if request.POST.get(f"p{k}-target"):
-            target = positions.filter(pk=request.POST[f"p{k}-target"]).first()
+        if raw := request.POST.get(f"p{k}-target", ""):
+            target = positions.filter(pk=raw).first() if raw.isdigit() else None
             if target is None:
                 raise Http404
         form = PositionForm(request.POST, prefix=f"p{k}", organisation_ids=[organisation.pk], position=target)

@@ -153,8 +153,25 @@ def test_a_position_of_another_organisation_cannot_be_the_target_or_a_superior(
 def test_each_proposed_position_has_its_own_duties_editor(client_for, admin):
     """The htmx editor works on one proposal's rows (p1-areas-…) and ignores a malformed prefix."""
     client = client_for(admin)
-    data = {"prefix": "p1-", "op": "add_task:0", "p1-areas-0-name": "岗位职责", "p1-areas-0-tasks-0-text": "甲"}
+    data = {
+        "prefix": "p1-",
+        "op": "add_task:0",
+        "p1-areas-0-name": "岗位职责",
+        "p1-areas-0-tasks-0-text": "甲",
+    }
     html = client.post(reverse("roles:duties_op"), data).content.decode()
     assert 'id="duties-p1"' in html and 'name="p1-areas-0-tasks-1-text"' in html and "甲" in html
-    html = client.post(reverse("roles:duties_op"), {**data, "prefix": "x\"><script>"}).content.decode()
+    html = client.post(reverse("roles:duties_op"), {**data, "prefix": 'x"><script>'}).content.decode()
     assert 'id="duties"' in html and "<script>" not in html
+
+
+def test_malformed_review_data_is_refused_without_an_error_page(client_for, admin):
+    client = client_for(admin)
+    _html, data = review(client, text=MULTI)
+    assert client.post(reverse("roles:import"), {**data, "p0-target": ["abc"]}).status_code == 404
+    for key, value in (("count", "abc"), ("p1-internal_superiors", "x"), ("p0-checklists", "nope")):
+        response = client.post(reverse("roles:import"), {**data, key: [value]})
+        assert response.status_code in (200, 302)
+    assert client.post(
+        reverse("roles:import"), {**data, "p0-unresolved": ["superiors\t" + "长" * 500]}
+    ).status_code in (200, 302)

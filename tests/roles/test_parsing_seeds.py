@@ -15,6 +15,7 @@ from apps.roles.reading.classify import QUALIFICATIONS
 from apps.roles.reading.model import PLACES
 from apps.roles.reading.names import post_title, same_post
 from apps.roles.reading.split import FIELD_WORDS, SECTION_WORDS
+from tests.roles import seeds
 from tests.roles.seeds import documents, expected_positions, labels
 
 NOTES = {"note", "pay"}
@@ -29,12 +30,15 @@ def described():
     return {title: docs[title] for title in expected}
 
 
-def test_the_seeds_are_read_relative_to_the_repository_and_hold_the_role_descriptions(described):
-    """No absolute path: the seeds sit next to the repository, and a missing file fails."""
-    from tests.roles import seeds
-
-    assert "/work/" not in seeds.SEEDS.as_posix().removeprefix(seeds.REPOSITORY.parent.as_posix())
+def test_the_seeds_are_read_next_to_the_repository_and_hold_the_role_descriptions(described):
+    assert seeds.REPOSITORY.parent / "shared" / "seeds" / seeds.SEEDS.name == seeds.SEEDS
     assert len(described) == 14
+
+
+def test_missing_seeds_fail_instead_of_skipping(monkeypatch, tmp_path):
+    monkeypatch.setattr(seeds, "SEEDS", tmp_path / "absent.txt")
+    with pytest.raises(FileNotFoundError):
+        seeds.documents()
 
 
 def test_each_description_gives_its_posts_with_the_right_titles(described):
