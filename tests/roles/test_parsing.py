@@ -268,3 +268,16 @@ def test_every_line_of_a_text_is_placed_once():
     text = "岗位名称：厨师\n岗位职责：\n1、负责午餐。\n编号:FS-1\n基本工资2000\n"
     doc = parse_document(text)
     assert sorted(p.line for p in doc.placements) == list(range(len(split(text))))
+
+
+def test_other_spellings_of_the_form_labels_are_read_too():
+    parsed = only(
+        "客服专员岗位说明书\n职位名称：客服专员 所在部门：客服部 汇报对象：客服主管\n职位概要：负责接听客户来电。\n"
+        "工作内容：\n（一）接听并记录客户来电；\n任职要求：\n学历：大专以上\n技能：熟练使用电脑\n"
+        "考核标准：\n1.来电接通率≥95%\n工作权限：对投诉处理有建议权\n"
+    )
+    assert (parsed.title, parsed.department, parsed.relations) == ("客服专员", "客服部", {"superiors": ["客服主管"]})
+    assert parsed.fields["summary"] == "负责接听客户来电。" and parsed.fields["authority"] == "对投诉处理有建议权"
+    assert parsed.fields["education"] == "大专以上" and parsed.fields["skills"] == "熟练使用电脑"
+    assert tasks_of(parsed) == {"工作内容": ["接听并记录客户来电；"]}
+    assert [(k.name, k.target) for k in parsed.kpis] == [("来电接通率", "≥95%")]
