@@ -168,6 +168,11 @@ class TemplateItem(models.Model):
     def fail_choice_list(self) -> list[str]:
         return [c.strip() for c in self.fail_choices.split("|") if c.strip()]
 
+    @property
+    def takes_value(self) -> bool:
+        """Answered by a figure, a choice or a text (saved on leaving the field), not by OK / not OK."""
+        return self.kind in (ItemKind.NUMBER, ItemKind.COUNT, ItemKind.CHOICE, ItemKind.TEXT)
+
 
 class RunState(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")

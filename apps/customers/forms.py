@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.org.models import Store, User
+from apps.uploads import archive_check
 
 from .models import Asset, Customer, CustomerPhone
 from .phones import phone_normalise
@@ -182,6 +183,7 @@ class ImportForm(forms.Form):
             raise ValidationError(_("Upload an .xlsx file (use the template)."))
         if upload.size > 10 * 1024 * 1024:
             raise ValidationError(_("The file is too large (at most 10 MB)."))
+        archive_check(upload)
         return upload
 
 

@@ -69,6 +69,9 @@ def proposals_initial(
                     "parallels": list(target.parallels.all()) if target else [],
                     "department": department or (target.department if target else None),
                     "store_kind": target.store_kind if target else "",
+                    "approver": target.current_revision.approver
+                    if target and target.current_revision
+                    else "",
                     "effective_date": today,
                     "change_summary": _("Imported from a role description"),
                 },
@@ -101,10 +104,13 @@ def proposals_initial(
                     out[k].links["internal_parallels"].append(j)
                 elif existing is not None and kind == "subordinates":
                     out[k].links["subordinates"].append(existing)
-                elif existing is not None:
+                elif existing is not None and out[k].links["target"] is None:
                     known = out[k].position[kind]
                     known.extend([existing] if existing not in known else [])
-                else:
+                elif existing is None or existing not in out[k].position[kind]:
+                    # a revision shows the position's own lines; a new name is offered beside them
+                    if existing is not None:
+                        out[k].links[f"resolve_{len(unresolved)}"] = existing
                     unresolved.append(f"{kind}\t{name}")
         out[k].links["unresolved"] = "\n".join(unresolved)
     return out
@@ -128,7 +134,10 @@ class ImportEntry:
     store_kind: str = ""
     superiors: list[Position] = field(default_factory=list)
     parallels: list[Position] = field(default_factory=list)
+    added_superiors: list[Position] = field(default_factory=list)  # names the reviewer resolved
+    added_parallels: list[Position] = field(default_factory=list)
     subordinates: list[Position] = field(default_factory=list)
+    keep: tuple[str, ...] = ()  # what a revision leaves as the position has it (services.KEEPABLE)
     internal_superiors: list[int] = field(default_factory=list)
     internal_parallels: list[int] = field(default_factory=list)
     effective_date: dt.date | None = None
@@ -171,20 +180,28 @@ def _save_order(entries: list[ImportEntry]) -> list[ImportEntry]:
 def positions_import(*, organisation: Organisation, entries: list[ImportEntry], author) -> list[ImportResult]:
     """Saves the reviewed proposals of one description together (all or none).
 
-    A proposal saved as a new revision of an existing position keeps that position's department,
-    store kind and reporting lines unless the reviewer set them. Raises ProposalInvalid (nothing
+    A proposal saved as a new revision of an existing position keeps what the reviewer left as
+    shown (`keep`, see services.position_revise); links the import adds are added to it. Raises ProposalInvalid (nothing
     saved) when a service refuses one of them.
     """
     saved: dict[int, Position] = {}
     results = []
     for entry in _save_order(entries):
-        superiors = [*entry.superiors, *(saved[j] for j in entry.internal_superiors if j in saved)]
-        parallels = [*entry.parallels, *(saved[j] for j in entry.internal_parallels if j in saved)]
-        parallels += [
+        added_superiors = [
+            *entry.added_superiors,
+            *(saved[j] for j in entry.internal_superiors if j in saved),
+        ]
+        added_parallels = [
+            *entry.added_parallels,
+            *(saved[j] for j in entry.internal_parallels if j in saved),
+        ]
+        added_parallels += [
             saved[e.index] for e in entries if entry.index in e.internal_parallels and e.index in saved
         ]
         kwargs = {
             "content": entry.content,
+            "department": entry.department,
+            "store_kind": entry.store_kind,
             "effective_date": entry.effective_date,
             "approver": entry.approver,
             "change_summary": entry.change_summary,
@@ -194,24 +211,25 @@ def positions_import(*, organisation: Organisation, entries: list[ImportEntry], 
             if entry.target is None:
                 position = services.position_create(
                     organisation=organisation,
-                    department=entry.department,
-                    store_kind=entry.store_kind,
-                    superiors=_unique(superiors),
-                    parallels=_unique(parallels),
+                    superiors=_unique([*entry.superiors, *added_superiors]),
+                    parallels=_unique([*entry.parallels, *added_parallels]),
                     **kwargs,
                 )
                 revision_number = 1
             else:
-                target = entry.target
-                revision = services.position_revise(
-                    position=target,
-                    department=entry.department or target.department,
-                    store_kind=entry.store_kind or target.store_kind,
-                    superiors=_unique([*target.superiors.all(), *superiors]),
-                    parallels=_unique([*target.parallels.all(), *parallels]),
-                    **kwargs,
-                )
-                position, revision_number = target, revision.number if revision else None
+                position = entry.target
+                keep = set(entry.keep)
+                lines = {}
+                for name, shown, added in (
+                    ("superiors", entry.superiors, added_superiors),
+                    ("parallels", entry.parallels, added_parallels),
+                ):
+                    base = list(getattr(position, name).all()) if name in keep else shown
+                    if added:  # links to posts of the same document or names the reviewer resolved
+                        keep.discard(name)
+                    lines[name] = _unique([*base, *added])
+                revision = services.position_revise(position=position, keep=keep, **lines, **kwargs)
+                revision_number = revision.number if revision else None
             services.position_subordinates_add(position=position, subordinates=entry.subordinates)
         except ValidationError as exc:
             raise ProposalInvalid(entry.index, exc.messages) from exc

@@ -180,8 +180,9 @@ def _editor_response(request, *, form, editor, position=None, mode="edit", extra
     return render(request, "roles/position_form.html", context)
 
 
-def _save(request, *, form, editor, position, organisation):
-    """Creates or revises from a valid form and editor; returns the position or None (errors added)."""
+def _save(request, *, form, editor, position, organisation, keep=()):
+    """Creates or revises from a valid form and editor; returns the position or None (errors added).
+    A revision leaves the relations named in `keep` as the position has them."""
     data = form.cleaned_data
     content = {name: data.get(name, "") for name in services.CONTENT_FIELDS} | editor.content()
     kwargs = {
@@ -204,7 +205,7 @@ def _save(request, *, form, editor, position, organisation):
                 % {"title": position.title, "code": position.code},
             )
         else:
-            revision = services.position_revise(position=position, **kwargs)
+            revision = services.position_revise(position=position, keep=keep, **kwargs)
             if revision is None:
                 messages.info(request, _("Nothing changed: no new revision."))
             else:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -64,6 +65,7 @@ def _read(request, text: str, organisation, positions):
             initial={**{n: init.content.get(n, "") for n in services.CONTENT_FIELDS}, **init.position},
             organisation_ids=[organisation.pk],
         )
+        form.remember_shown(services.KEEPABLE)
         links = ImportLinksForm(
             index=k, titles=titles, positions=positions, phases=init.phases, initial=init.links
         )
@@ -89,6 +91,7 @@ def _bound(request, organisation, positions) -> list[Proposal]:
             if target is None:
                 raise Http404
         form = PositionForm(request.POST, prefix=f"p{k}", organisation_ids=[organisation.pk], position=target)
+        form.remember_shown(services.KEEPABLE)
         editor = DutiesEditor.from_post(request.POST, prefix=f"p{k}-")
         proposals.append(Proposal(k, form, links, editor))
     return proposals
@@ -103,8 +106,11 @@ def _entry(p: Proposal) -> ImportEntry:
         target=links["target"],
         department=data["department"],
         store_kind=data["store_kind"],
-        superiors=[*data["superiors"], *p.links.resolved("superiors")],
-        parallels=[*data["parallels"], *p.links.resolved("parallels")],
+        superiors=data["superiors"],
+        parallels=data["parallels"],
+        added_superiors=p.links.resolved("superiors"),
+        added_parallels=p.links.resolved("parallels"),
+        keep=tuple(p.form.left_as_shown(services.KEEPABLE)) if links["target"] else (),
         subordinates=[*links["subordinates"], *p.links.resolved("subordinates")],
         internal_superiors=links["internal_superiors"],
         internal_parallels=links["internal_parallels"],
@@ -180,8 +186,8 @@ def position_import(request):
                     if upload_form.cleaned_data.get("file")
                     else upload_form.cleaned_data["text"]
                 )
-            except Exception:
-                upload_form.add_error("file", _("This file could not be read."))
+            except ValidationError as exc:  # too large or unreadable (apps/roles/parsing.py)
+                upload_form.add_error("file", exc)
             else:
                 return _read(request, text, organisation, positions)
     else:

@@ -267,7 +267,9 @@ def letter_sign(request, pk):
     form = SignForm(request.POST)
     if form.is_valid():
         try:
-            services.letter_sign(by=request.user, letter=letter, password=form.cleaned_data["password"])
+            services.letter_sign(
+                request=request, by=request.user, letter=letter, password=form.cleaned_data["password"]
+            )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:

@@ -80,21 +80,20 @@ def test_a_proposal_left_out_is_not_saved_and_nothing_is_saved_when_one_is_inval
     )
 
 
-def test_saving_as_a_revision_keeps_the_department_and_reporting_lines_of_the_position(
-    client_for, admin, organisation
-):
+def test_a_revision_adds_a_relation_the_description_names_and_keeps_the_rest(client_for, admin, organisation):
     dept = DepartmentFactory(organisation=organisation, code="ops", name="营业部")
     boss = make_position(organisation, "营业厅经理", department=dept)
+    peer = make_position(organisation, "大堂经理", department=dept)
     clerk_post = make_position(organisation, "营业员", superiors=[boss], department=dept)
     client = client_for(admin)
-    _html, data = review(client, text="营业员岗位职责\n1、受理业务。\n2、核对营业款。")
-    assert data["p0-target"] == [str(clerk_post.pk)]
-    data.pop("p0-superiors", None)
-    data["p0-department"] = [""]
+    html, data = review(client, text="营业员岗位职责\n平行关系：大堂经理\n1、受理业务。\n2、核对营业款。")
+    assert data["p0-target"] == [str(clerk_post.pk)] and data["p0-superiors"] == [str(boss.pk)]
+    assert data["p0-resolve_0"] == [str(peer.pk)]  # offered beside the position's own lines, preselected
     assert client.post(reverse("roles:import"), data).status_code == 302
     clerk_post.refresh_from_db()
     assert clerk_post.revisions.count() == 2
     assert clerk_post.department == dept and list(clerk_post.superiors.all()) == [boss]
+    assert list(clerk_post.parallels.all()) == [peer]
 
 
 def test_accepting_a_proposed_checklist_template_creates_it_for_the_position(client_for, admin, organisation):

@@ -276,8 +276,15 @@ def test_other_spellings_of_the_form_labels_are_read_too():
         "工作内容：\n（一）接听并记录客户来电；\n任职要求：\n学历：大专以上\n技能：熟练使用电脑\n"
         "考核标准：\n1.来电接通率≥95%\n工作权限：对投诉处理有建议权\n"
     )
-    assert (parsed.title, parsed.department, parsed.relations) == ("客服专员", "客服部", {"superiors": ["客服主管"]})
-    assert parsed.fields["summary"] == "负责接听客户来电。" and parsed.fields["authority"] == "对投诉处理有建议权"
+    assert (parsed.title, parsed.department, parsed.relations) == (
+        "客服专员",
+        "客服部",
+        {"superiors": ["客服主管"]},
+    )
+    assert (
+        parsed.fields["summary"] == "负责接听客户来电。"
+        and parsed.fields["authority"] == "对投诉处理有建议权"
+    )
     assert parsed.fields["education"] == "大专以上" and parsed.fields["skills"] == "熟练使用电脑"
     assert tasks_of(parsed) == {"工作内容": ["接听并记录客户来电；"]}
     assert [(k.name, k.target) for k in parsed.kpis] == [("来电接通率", "≥95%")]

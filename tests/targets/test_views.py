@@ -258,3 +258,35 @@ def test_list_pages_keep_their_query_count_as_rows_grow(
             client.get(reverse("targets:list"))
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+def test_five_wrong_letter_signing_passwords_lock_the_signer_out_of_sign_in(
+    client, client_for, organisation, manager, clerk, store
+):
+    """The letter's password goes through the sign-in lockout, with the one answer for every cause."""
+    from django.test import Client
+
+    from apps.org.passwords import PASSWORD_REFUSED
+
+    pos = position(organisation, "服务顾问", kpis=[("准时交车率", "96", "%")])
+    hold(pos, clerk, store)
+    letter = services.letter_create(
+        by=manager,
+        position=pos,
+        holder=clerk,
+        store=store,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+    )
+    signer = client_for(clerk)
+    url = reverse("targets:letter_sign", args=[letter.pk])
+    for _ in range(5):
+        response = signer.post(url, {"password": "wrong"}, REMOTE_ADDR="10.4.4.4", follow=True)
+        assert response.status_code == 200
+        assert [str(m) for m in response.context["messages"]] == [str(PASSWORD_REFUSED)]
+    response = signer.post(url, {"password": settings.DEMO_PASSWORD}, REMOTE_ADDR="10.4.4.5", follow=True)
+    assert [str(m) for m in response.context["messages"]] == [str(PASSWORD_REFUSED)]
+    letter.refresh_from_db()
+    assert letter.holder_signed_at is None
+    answer = Client().post(reverse("login"), {"username": "clerk", "password": settings.DEMO_PASSWORD})
+    assert answer.status_code == 429
