@@ -294,9 +294,20 @@ class ImportLinksForm(forms.Form):
     a picker each (resolve_<n>). The checklist templates a SOP proposes are accepted per phase.
     """
 
-    include = forms.BooleanField(label=_("Save this position"), required=False, initial=True)
+    include = forms.BooleanField(
+        label=_("Save this position"),
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
     target = forms.ModelChoiceField(
-        label=_("Save as"), queryset=Position.objects.none(), required=False, empty_label=_("a new position")
+        label=_("Save as"),
+        queryset=Position.objects.none(),
+        required=False,
+        empty_label=_("a new position"),
+        widget=forms.Select(
+            attrs={"class": "form-select form-select-sm w-auto", "data-testid": "import-target"}
+        ),
     )
     internal_superiors = forms.TypedMultipleChoiceField(
         label=_("Reports to (in this document)"),

@@ -288,3 +288,10 @@ def test_other_spellings_of_the_form_labels_are_read_too():
     assert parsed.fields["education"] == "大专以上" and parsed.fields["skills"] == "熟练使用电脑"
     assert tasks_of(parsed) == {"工作内容": ["接听并记录客户来电；"]}
     assert [(k.name, k.target) for k in parsed.kpis] == [("来电接通率", "≥95%")]
+
+
+def test_an_unnumbered_line_after_a_title_is_a_note_and_after_a_bare_section_word_a_task():
+    parsed = only("厨师岗位职责\n这一行没有编号\n1、负责午餐")
+    assert parsed.notes == ["这一行没有编号"] and tasks_of(parsed) == {"岗位职责": ["负责午餐"]}
+    parsed = only("厨师岗位职责\n岗位职责：\n负责午餐。\n负责采买。")
+    assert parsed.notes == [] and tasks_of(parsed) == {"岗位职责": ["负责午餐。", "负责采买。"]}

@@ -13,7 +13,6 @@ from .classify import (
     looks_like_kpi,
     phase_of,
     qualification_field,
-    strip_colon,
 )
 from .model import ParsedArea, ParsedDescription, ParsedDocument, ParsedKpi, ParsedTask, Placement
 from .names import relation_names, same_post
@@ -268,7 +267,3 @@ def assemble(lines: list[Line], kinds: list[Kind]) -> ParsedDocument:
     for i in range(len(lines)):
         assembler.visit(i)
     return assembler.finish()
-
-
-def strip_label(text: str) -> str:
-    return strip_colon(text)

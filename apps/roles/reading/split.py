@@ -179,13 +179,10 @@ def _outline(lines: list[Line]) -> None:
     stack: list[tuple[int, int]] = []  # (rank, line index)
     for i, line in enumerate(lines):
         top = lines[stack[-1][1]] if stack else None
-        if (
-            line.style == "plain"
-            and top is not None
-            and (top.style not in SECTION_STYLES or not clean(top.body).strip(":："))
-        ):
+        bare_keyword = top is not None and top.style == "keyword" and not clean(top.body).strip(":：")
+        if line.style == "plain" and top is not None and (top.style not in SECTION_STYLES or bare_keyword):
             # an unnumbered line after an item is its sibling; after a bare "岗位职责：" it is an item
-            rank = stack[-1][0] if top.style not in SECTION_STYLES else stack[-1][0] + 1
+            rank = stack[-1][0] + 1 if bare_keyword else stack[-1][0]
         elif line.style in SECTION_STYLES or line.style == "plain":
             rank = -1
         else:
