@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.org.models import Store, User
 
+from .id_numbers import id_number_normalise
 from .models import Asset, Customer, CustomerPhone
 from .phones import phone_normalise
 from .services import ASSET_FIELDS, attachment_validate
@@ -44,6 +45,9 @@ class CustomerForm(forms.ModelForm):
         ).distinct()
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_id_number(self):
+        return id_number_normalise(self.cleaned_data.get("id_number"))
 
     def clean(self):
         data = super().clean()
