@@ -69,3 +69,16 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def watch_csp(page) -> list[str]:
+    """From now on, collect the page's Content-Security-Policy violations, across navigations:
+    Chromium's console reports ("Refused to ... Content Security Policy ...") and the
+    `securitypolicyviolation` events the page fires."""
+    found: list[str] = []
+    page.on("console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None)
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'Content Security Policy violation: ' + e.effectiveDirective + ' ' + e.blockedURI));"
+    )
+    return found

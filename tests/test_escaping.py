@@ -163,3 +163,16 @@ def test_templates_print_only_constants_unescaped():
         if re.search(r"{%\s*autoescape\s+off\s*%}", text):
             found.append(f"{path.relative_to(ROOT)}: autoescape off")
     assert not found, "\n".join(found)
+
+
+def test_dutydesks_own_scripts_never_write_markup():
+    """static/js builds elements with the DOM (createElement, textContent), never from a string of
+    markup that could carry data (innerHTML, outerHTML, insertAdjacentHTML, document.write)."""
+    sinks = re.compile(r"\.(?:innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML|document\.write")
+    found = [
+        f"{path.relative_to(ROOT)}: {line.strip()}"
+        for path in sorted((ROOT / "static" / "js").rglob("*.js"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if sinks.search(line)
+    ]
+    assert not found, "\n".join(found)

@@ -11,3 +11,7 @@ document.body.addEventListener("htmx:responseError", function (event) {
   const box = document.getElementById("htmx-error");
   if (box) { box.classList.remove("d-none"); }
 });
+// Print buttons: <button data-print>.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) { window.print(); }
+});

@@ -5,8 +5,8 @@ The hostile text goes into every free-text column of every model in apps/* (the 
 not a list), on the demo organisation's objects. A field is left alone only when it cannot hold
 that text at all, decided by its type:
 - it has choices: only a choice can be stored, and pages show the choice's label;
-- its own validators refuse the text (slugs, e-mail addresses, user names, ID numbers): the model
-  refuses it on every save (`full_clean` in the services), so no user can store it;
+- its own validators refuse the text (slugs, e-mail addresses, user names, ID numbers, KPI keys):
+  the model refuses it on every save (`full_clean` in the services), so no user can store it;
 - it is too short to hold even the shortest hostile tag (`<u x=1>`, 7 characters);
 - it is a primary key.
 Rows the database itself keeps immutable (an accepted handover, its lines, a signature) keep the
