@@ -74,9 +74,11 @@ def screenshot(page, name: str) -> Path:
 def watch_csp(page) -> list[str]:
     """From now on, collect the page's Content-Security-Policy violations, across navigations:
     Chromium's console reports ("Refused to ... Content Security Policy ...") and the
-    `securitypolicyviolation` events the page fires."""
+    `securitypolicyviolation` events the page fires; also its complaints about the
+    Permissions-Policy header (an unknown feature)."""
     found: list[str] = []
-    page.on("console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None)
+    noted = ("Content Security Policy", "Permissions-Policy")
+    page.on("console", lambda m: found.append(m.text) if any(n in m.text for n in noted) else None)
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation', e => console.error("
         "'Content Security Policy violation: ' + e.effectiveDirective + ' ' + e.blockedURI));"

@@ -238,13 +238,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# Browser features no page of DutyDesk uses: switched off for every page (an empty list).
+# Browser features no page of DutyDesk uses: switched off for every page (an empty list). Only
+# features Chromium knows: an unknown one is an error in the browser's console.
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "camera",
         "display-capture",
         "geolocation",
