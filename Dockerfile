@@ -22,7 +22,10 @@ COPY . .
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost DUTYDESK_VAR_DIR=/tmp/build-var \
     sh -c "python manage.py compilemessages -v0 --ignore=.venv && python manage.py collectstatic --noinput -v0"
 
-RUN useradd --system --uid 1000 --home /app dutydesk && mkdir -p /app/var && chown -R dutydesk /app/var
+RUN useradd --system --uid 1000 --home /app dutydesk \
+ && mkdir -p /app/var/media /tmp/prometheus && chown -R dutydesk /app/var /tmp/prometheus
 USER dutydesk
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "2", "--access-logfile", "-"]
+# Metrics of every gunicorn worker summed (prometheus_client's multiprocess mode), from an empty folder.
+ENV PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
+CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers 3 --threads 2 --access-logfile -"]

@@ -1,10 +1,9 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from apps.health.metrics import metrics
 from apps.health.views import healthz
 from apps.org import views as org_views
 
@@ -14,10 +13,12 @@ admin.site.site_title = _("DutyDesk")
 urlpatterns = [
     path("", org_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", org_views.PasswordChange.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/two-factor/", include("apps.org.urls_two_factor")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("apps.org.urls")),
     path("printing/", include("apps.printing.urls")),
@@ -31,8 +32,8 @@ urlpatterns = [
     path("targets/", include("apps.targets.urls")),
     path("admin/", admin.site.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No MEDIA_URL route, in any mode: uploaded files are served only by views that check who may see
+# the record they belong to (apps/uploads.py: file_response).
 
 handler403 = "apps.org.views.permission_denied"
 handler404 = "apps.org.views.page_not_found"

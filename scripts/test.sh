@@ -6,7 +6,7 @@
 # QUICK=1 runs on SQLite in memory with no servers (not what CI runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh postgresql redis-server chromium poppler-utils
+scripts/bootstrap.sh postgresql redis-server pgbouncer chromium poppler-utils
 
 echo "==> ruff check / ruff format --check"
 .venv/bin/ruff check .

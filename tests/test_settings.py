@@ -111,3 +111,35 @@ def test_every_string_has_a_chinese_translation():
             if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags):
                 missing.append(f"{path.relative_to(ROOT)}: {entry.msgid}")
     assert not missing, "\n".join(missing)
+
+
+def test_media_live_in_a_folder_by_default_and_on_s3_compatible_storage_when_configured(tmp_path):
+    local = settings_in_subprocess(
+        "config.settings.production",
+        {"DUTYDESK_VAR_DIR": str(tmp_path), "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "a.example"},
+        "s.STORAGES['default']['BACKEND']",
+    )
+    assert local == "'django.core.files.storage.FileSystemStorage'"
+    out = settings_in_subprocess(
+        "config.settings.production",
+        {
+            "DUTYDESK_VAR_DIR": str(tmp_path),
+            "SECRET_KEY": "x" * 50,
+            "ALLOWED_HOSTS": "a.example",
+            "MEDIA_STORAGE_URL": "s3://dutydesk-media/prod?endpoint_url=http://127.0.0.1:9000&region_name=cn-east-1",
+            "AWS_ACCESS_KEY_ID": "k",
+            "AWS_SECRET_ACCESS_KEY": "s",
+        },
+        "(lambda st: (type(st).__name__, st.bucket_name, st.location, st.endpoint_url, st.default_acl))"
+        "(__import__('django.core.files.storage', fromlist=['storages']).storages['default'])",
+    )
+    assert out == "('S3Storage', 'dutydesk-media', 'prod', 'http://127.0.0.1:9000', None)"
+
+
+def test_a_malformed_media_storage_url_stops_start_up():
+    from config.storage import media_storage
+
+    with pytest.raises(ValueError, match="s3://bucket"):
+        media_storage("ftp://x")
+    with pytest.raises(ValueError, match="unknown options"):
+        media_storage("s3://b?acl=public-read")

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.org.retention import ArchiveInsteadOfDeleteAdmin, KeptRecordAdmin, KeptRecordInline
+
 from .models import (
     ChecklistRun,
     ChecklistTemplate,
@@ -19,14 +21,14 @@ class TemplateItemInline(admin.TabularInline):
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(SimpleHistoryAdmin):
+class ChecklistTemplateAdmin(ArchiveInsteadOfDeleteAdmin, SimpleHistoryAdmin):
     list_display = ["name", "position", "phase", "shift", "due_time", "is_active"]
     list_filter = ["phase", "is_active"]
     inlines = [TemplateItemInline]
 
 
 @admin.register(ChecklistRun)
-class ChecklistRunAdmin(admin.ModelAdmin):
+class ChecklistRunAdmin(KeptRecordAdmin, admin.ModelAdmin):
     list_display = ["template", "store", "assignee", "date", "state", "answered_count", "failed_count"]
     list_filter = ["state", "store"]
     date_hierarchy = "date"
@@ -49,7 +51,7 @@ class StockItemAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "section", "unit", "denominations", "order", "is_active"]
 
 
-class HandoverLineInline(admin.TabularInline):
+class HandoverLineInline(KeptRecordInline, admin.TabularInline):
     model = HandoverLine
     extra = 0
     can_delete = False
@@ -59,7 +61,7 @@ class HandoverLineInline(admin.TabularInline):
 
 
 @admin.register(Handover)
-class HandoverAdmin(admin.ModelAdmin):
+class HandoverAdmin(KeptRecordAdmin, admin.ModelAdmin):
     """Read-only: handovers change only through their signed workflow."""
 
     list_display = ["counter", "store", "business_date", "outgoing", "incoming", "state"]
@@ -70,4 +72,4 @@ class HandoverAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # not even a draft: the workflow owns handovers

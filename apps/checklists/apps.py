@@ -8,6 +8,11 @@ class ChecklistsConfig(AppConfig):
     verbose_name = _("Checklists and handovers")
 
     def ready(self):
+        from apps.health.gauges import register_gauge
+
+        from .selectors import runs_missed_today_count
+
+        register_gauge("checklist_runs_missed_today", "Checklist runs missed today", runs_missed_today_count)
         from apps.org.navigation import NavItem, register_home_panel, register_nav
 
         from . import panels

@@ -9,6 +9,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from apps.org.models import RoleTier, User
+from apps.org.passwords import PASSWORD_REFUSED
 from apps.roles.models import Position
 
 from .models import ChecklistTemplate, ItemKind, MovementKind, TemplateItem
@@ -38,14 +39,25 @@ class ItemAnswerForm(forms.Form):
     value = forms.CharField(label=_("Answer"), required=False, max_length=500)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     photo = forms.FileField(label=_("Photo"), required=False, validators=[validate_photo])
-    confirmer_username = forms.CharField(label=_("Second person's user name"), required=False, max_length=150)
+    # Picked among the people who may confirm in this store; anyone else gets the lockout's message.
+    confirmer = forms.ModelChoiceField(
+        label=_("Second person"),
+        queryset=User.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": PASSWORD_REFUSED},
+    )
     confirmer_password = forms.CharField(
-        label=_("Second person's password"), required=False, widget=forms.PasswordInput(render_value=False)
+        label=_("Second person's password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
     )
 
-    def __init__(self, *args, item: TemplateItem, **kwargs):
+    def __init__(self, *args, item: TemplateItem, second_people: QuerySet[User] | None = None, **kwargs):
         self.item = item
         super().__init__(*args, **kwargs)
+        if second_people is not None:
+            self.fields["confirmer"].queryset = second_people
         if item.kind == ItemKind.CHOICE:
             self.fields["value"] = forms.ChoiceField(
                 label=_("Answer"), choices=[("", "—")] + [(c, c) for c in item.choice_list()], required=False
@@ -95,10 +107,11 @@ class ItemAnswerForm(forms.Form):
                 self.add_error(None, _("Choose OK or not OK."))
                 return data
             self.ok = outcome == "ok"
-            if item.kind == ItemKind.SECOND_PERSON and self.ok and not data.get("confirmer_username"):
-                self.add_error(
-                    "confirmer_username", _("The second person signs here with their own user name.")
-                )
+            if item.kind == ItemKind.SECOND_PERSON and self.ok and "confirmer" not in self.errors:
+                if not data.get("confirmer"):
+                    self.add_error("confirmer", _("Choose the second person."))
+                elif not data.get("confirmer_password"):
+                    self.add_error("confirmer_password", _("The second person enters their password."))
         if not self.ok and not (data.get("note") or "").strip():
             self.add_error("note", _("A failed item needs a note saying what is wrong."))
         return data
@@ -196,7 +209,7 @@ class HandoverStartForm(forms.Form):
 
 
 class PasswordForm(forms.Form):
-    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, strip=False)
 
 
 class SignForm(PasswordForm):
@@ -206,15 +219,25 @@ class SignForm(PasswordForm):
 
 
 class WitnessForm(forms.Form):
-    username = forms.CharField(label=_("Witness user name"), max_length=150)
-    password = forms.CharField(label=_("Witness password"), widget=forms.PasswordInput)
+    """The witness is picked among `witnesses_for(handover)`; anyone else gets the lockout's message."""
+
+    witness = forms.ModelChoiceField(
+        label=_("Witness (监交人)"),
+        queryset=User.objects.none(),
+        error_messages={"invalid_choice": PASSWORD_REFUSED},
+    )
+    password = forms.CharField(label=_("Witness password"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, witnesses: QuerySet[User], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["witness"].queryset = witnesses
 
 
 class AmendmentForm(forms.Form):
     line = forms.ModelChoiceField(label=_("Line"), queryset=None)
     counted = forms.DecimalField(label=_("Corrected count"), min_value=0, max_digits=12, decimal_places=2)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, strip=False)
 
     def __init__(self, *args, handover, **kwargs):
         super().__init__(*args, **kwargs)
@@ -268,3 +291,42 @@ def people_who_sign(stores) -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
+
+
+class _Figure(forms.DecimalField):
+    """A counted figure as people type it: thousands separators are ignored (1,515 is 1515)."""
+
+    def to_python(self, value):
+        return super().to_python(
+            value.replace(",", "").replace("，", "") if isinstance(value, str) else value
+        )
+
+
+class HandoverLineForm(forms.Form):
+    """One line of a count as typed: one figure, or a quantity per denomination for cash."""
+
+    counted = _Figure(label=_("Counted"), required=False, min_value=0, max_digits=12, decimal_places=2)
+    explanation = forms.CharField(label=_("Explanation"), required=False, max_length=2000)
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.denominations = item.denomination_list()
+        if self.denominations:
+            del self.fields["counted"]
+        for d in self.denominations:
+            self.fields[f"d_{d}"] = forms.IntegerField(
+                label=f"¥{d.normalize():f}", required=False, min_value=0, max_value=1_000_000
+            )
+
+    @property
+    def breakdown(self) -> dict[str, int] | None:
+        if not self.denominations:
+            return None
+        return {str(d): self.cleaned_data.get(f"d_{d}") or 0 for d in self.denominations}
+
+    def first_error(self) -> str:
+        for name, errors in self.errors.items():
+            if name in self.fields and name.startswith("d_"):
+                return _("%(field)s: %(error)s") % {"field": self.fields[name].label, "error": errors[0]}
+            return str(errors[0])
+        return ""

@@ -102,7 +102,7 @@ class ChecklistTemplate(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("checklists:template_detail", args=[self.pk])
+        return reverse("checklists:template_edit", args=[self.pk])
 
     def runs_on(self, day: dt.date) -> bool:
         return str(day.isoweekday()) in self.weekdays
@@ -168,6 +168,11 @@ class TemplateItem(models.Model):
     def fail_choice_list(self) -> list[str]:
         return [c.strip() for c in self.fail_choices.split("|") if c.strip()]
 
+    @property
+    def takes_value(self) -> bool:
+        """Answered by a figure, a choice or a text (saved on leaving the field), not by OK / not OK."""
+        return self.kind in (ItemKind.NUMBER, ItemKind.COUNT, ItemKind.CHOICE, ItemKind.TEXT)
+
 
 class RunState(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
@@ -215,6 +220,9 @@ class ChecklistRun(models.Model):
     reminded_person_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_manager_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # A completed run is a record of what was checked, by whom: kept with its answers.
+    never_deleted = Q(completed_at__isnull=False)
+
     objects = RunQuerySet.as_manager()
 
     class Meta:
@@ -256,7 +264,7 @@ class ItemResult(models.Model):
     """The answer to one item of one run; saved the moment it is given."""
 
     run = models.ForeignKey(
-        ChecklistRun, on_delete=models.CASCADE, related_name="results", verbose_name=_("run")
+        ChecklistRun, on_delete=models.PROTECT, related_name="results", verbose_name=_("run")
     )
     item = models.ForeignKey(
         TemplateItem, on_delete=models.PROTECT, related_name="results", verbose_name=_("item")
@@ -280,6 +288,8 @@ class ItemResult(models.Model):
         verbose_name=_("confirmed by"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    never_deleted = Q(run__completed_at__isnull=False)
 
     history = HistoricalRecords()
 
@@ -547,6 +557,8 @@ class Handover(models.Model):
     witnessed_at = models.DateTimeField(_("witnessed at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
+    never_deleted = Q(state__in=[HandoverState.SIGNED, HandoverState.ACCEPTED])
+
     objects = HandoverQuerySet.as_manager()
 
     class Meta:
@@ -621,6 +633,8 @@ class HandoverLine(models.Model):
     breakdown = models.JSONField(_("by denomination"), default=dict, blank=True)
     explanation = models.TextField(_("explanation of the difference"), blank=True)
 
+    never_deleted = True
+
     objects = LineQuerySet.as_manager()
 
     class Meta:
@@ -683,6 +697,8 @@ class HandoverAmendment(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
+    never_deleted = True
+
     class Meta:
         verbose_name = _("handover amendment")
         verbose_name_plural = _("handover amendments")
@@ -735,6 +751,8 @@ class HandoverSignature(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by")
     )
     signed_at = models.DateTimeField(_("signed at"))
+
+    never_deleted = True
 
     class Meta:
         verbose_name = _("signature")

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from apps.org.access import can, stores_where
 
-from .models import ChecklistRun, FailureState, Handover, HandoverState, ItemFailure, RunState
+from .models import ChecklistRun, FailureState, HandoverState, ItemFailure, RunState
 from .open_matters import OpenMatter
-from .selectors import notifications_for, runs_today_for
+from .selectors import handover_list_for, notifications_for, runs_today_for
 
 
 def shift_panel(request):
@@ -21,12 +21,10 @@ def shift_panel(request):
         return None
     runs = runs_today_for(user=user)
     handovers = list(
-        Handover.objects.for_user(user)
-        .filter(
+        handover_list_for(user=user).filter(
             Q(outgoing=user, state__in=[HandoverState.DRAFT, HandoverState.SIGNED])
             | Q(incoming=user, state=HandoverState.SIGNED)
         )
-        .select_related("counter", "incoming", "outgoing")
     )
     return {
         "template": "checklists/_home_panel.html",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -10,7 +12,7 @@ from django.utils import timezone
 
 from apps.notifications.models import Notification
 from apps.notifications.selectors import inbox_for
-from apps.org.access import stores_where
+from apps.org.access import people_who_can, stores_where
 from apps.org.models import Store, User
 
 from .models import (
@@ -23,6 +25,7 @@ from .models import (
     HandoverSignature,
     ItemFailure,
     ItemResult,
+    RunState,
     StockItem,
     TemplateItem,
 )
@@ -115,17 +118,23 @@ def template_get_for(*, user: User, pk: int) -> ChecklistTemplate:
     return get_object_or_404(templates_for(user=user), pk=pk)
 
 
+# Handovers (cash counts) are seen only where the user works the counter: the list, each handover,
+# its PDF and every action on it answer to the same permission.
+HANDOVER_PERM = "handovers.sign"
+
+
 def handover_list_for(*, user: User) -> QuerySet[Handover]:
     return (
-        Handover.objects.for_user(user)
+        Handover.objects.for_perm(user, HANDOVER_PERM)
         .select_related("store", "counter", "outgoing", "incoming", "witness")
         .order_by("-created_at", "-pk")
     )
 
 
 def handover_get_for(*, user: User, pk: int) -> Handover:
+    """One handover in a store where the user works the counter (else 404)."""
     return get_object_or_404(
-        Handover.objects.for_user(user)
+        Handover.objects.for_perm(user, HANDOVER_PERM)
         .select_related("store", "counter", "outgoing", "incoming", "witness", "previous")
         .prefetch_related(
             Prefetch("lines", queryset=HandoverLine.objects.select_related("item").order_by("order", "pk")),
@@ -135,6 +144,31 @@ def handover_get_for(*, user: User, pk: int) -> Handover:
             "amendments__confirmed_by",
         ),
         pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class HandoverTotals:
+    """What the count adds up to so far: lines counted, cash against the ledger, what is unexplained."""
+
+    lines: int
+    counted: int
+    money_expected: Decimal
+    money_counted: Decimal
+    money_difference: Decimal
+    unexplained: int
+
+
+def handover_totals(lines: list[HandoverLine]) -> HandoverTotals:
+    money = [ln for ln in lines if ln.item.is_money]
+    counted_money = [ln for ln in money if ln.counted is not None]
+    return HandoverTotals(
+        lines=len(lines),
+        counted=sum(1 for ln in lines if ln.counted is not None),
+        money_expected=sum((ln.expected for ln in money), Decimal(0)),
+        money_counted=sum((ln.counted for ln in counted_money), Decimal(0)),
+        money_difference=sum((ln.difference for ln in counted_money), Decimal(0)),
+        unexplained=sum(1 for ln in lines if ln.needs_explanation),
     )
 
 
@@ -175,3 +209,22 @@ def closing_report_data(*, store: Store, day: dt.date) -> dict:
         "handovers": handovers,
         "differences": differences,
     }
+
+
+def second_people_for(*, run: ChecklistRun) -> QuerySet[User]:
+    """Who may confirm an item of `run` as the second person: someone else who runs checklists there."""
+    return people_who_can("checklists.run", run.store).exclude(pk=run.assignee_id).order_by("username")
+
+
+def witnesses_for(*, handover: Handover) -> QuerySet[User]:
+    """Who may witness `handover` (监交人): a third person who sets balances in its store."""
+    return (
+        people_who_can("handovers.set_balances", handover.store)
+        .exclude(pk__in=[handover.outgoing_id, handover.incoming_id])
+        .order_by("username")
+    )
+
+
+def runs_missed_today_count() -> int:
+    """Checklist runs of today (every store) that were missed: an operator's gauge."""
+    return ChecklistRun.objects.filter(date=timezone.localdate(), state=RunState.MISSED).count()

@@ -8,12 +8,14 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.notifications.services import notifications_send_many
 from apps.org.access import can
 from apps.org.models import Store, User
+from apps.org.passwords import PASSWORD_REFUSED, PasswordRefused, password_confirm
 from apps.org.selectors import managers_of
 from apps.roles.models import Frequency, PositionHolder
 from apps.roles.selectors import duty_tasks_for
@@ -43,6 +45,7 @@ from .models import (
     TemplateItem,
 )
 from .open_matters import open_matters_for
+from .selectors import second_people_for, witnesses_for
 
 # Runs appear this long before their shift starts, so they are there when the clerk arrives.
 RUN_LEAD = dt.timedelta(minutes=30)
@@ -76,9 +79,17 @@ def _notify(*, recipients, store: Store, key: str, text: str, url: str = "", lev
     )
 
 
-def _check_password(user: User, password: str) -> None:
-    if not password or not user.check_password(password):
-        raise ServiceError(_("The password of %(name)s is not correct.") % {"name": user})
+def _confirm(
+    *, request: HttpRequest | None, user: User | None, password: str, error: type[ServiceError] = ServiceError
+) -> User:
+    """Every password of this app goes through the sign-in lockout (apps.org.passwords), outside
+    the transaction of the write, so that a failure stays counted when the write is refused."""
+    if request is None:
+        raise error(str(PASSWORD_REFUSED))
+    try:
+        return password_confirm(request=request, user=user, password=password)
+    except PasswordRefused as exc:
+        raise error(str(exc)) from None
 
 
 # ---------------------------------------------------------------- templates
@@ -255,19 +266,16 @@ def checklists_tick(*, now: dt.datetime | None = None) -> dict:
 # ---------------------------------------------------------------- answering
 
 
-def _second_person(*, run: ChecklistRun, user: User, username: str, password: str) -> User:
-    confirmer = User.objects.filter(username=username, is_active=True).first() if username else None
-    if confirmer is None:
-        raise ServiceError(_("The second person must sign in with their own user name and password."))
-    if confirmer.pk == user.pk:
-        raise ServiceError(_("The second person must be someone else."))
-    if not can(confirmer, "checklists.run", run.store):
-        raise ServiceError(_("%(name)s does not work in this store.") % {"name": confirmer})
-    _check_password(confirmer, password)
-    return confirmer
+def _second_person(*, request: HttpRequest | None, run: ChecklistRun, confirmer_id, password: str) -> User:
+    """The confirmer, picked among `second_people_for(run)`; anyone else, or a wrong password, gets
+    the one message of the lockout."""
+    try:
+        confirmer = second_people_for(run=run).filter(pk=int(confirmer_id)).first() if confirmer_id else None
+    except (TypeError, ValueError):
+        confirmer = None
+    return _confirm(request=request, user=confirmer, password=password)
 
 
-@transaction.atomic
 def item_answer(
     *,
     run: ChecklistRun,
@@ -278,8 +286,44 @@ def item_answer(
     value_text: str = "",
     note: str = "",
     photo=None,
-    confirmer_username: str = "",
+    request: HttpRequest | None = None,
+    confirmer_id: int | str | None = None,
     confirmer_password: str = "",
+    now: dt.datetime | None = None,
+) -> ItemResult:
+    """Save one answer; a second-person item answered OK needs the confirmer's password, checked
+    first and outside the transaction of the answer (see `_confirm`)."""
+    confirmer = None
+    if item.kind == ItemKind.SECOND_PERSON and ok:
+        confirmer = _second_person(
+            request=request, run=run, confirmer_id=confirmer_id, password=confirmer_password
+        )
+    return _item_answer(
+        run=run,
+        item=item,
+        user=user,
+        ok=ok,
+        value_number=value_number,
+        value_text=value_text,
+        note=note,
+        photo=photo,
+        confirmer=confirmer,
+        now=now,
+    )
+
+
+@transaction.atomic
+def _item_answer(
+    *,
+    run: ChecklistRun,
+    item: TemplateItem,
+    user: User,
+    ok: bool,
+    value_number: Decimal | None = None,
+    value_text: str = "",
+    note: str = "",
+    photo=None,
+    confirmer: User | None = None,
     now: dt.datetime | None = None,
 ) -> ItemResult:
     """Save one answer the moment it is given; a failure needs a note and triggers its action."""
@@ -298,11 +342,11 @@ def item_answer(
         existing = ItemResult.objects.filter(run=run, item=item).exclude(photo="").exists()
         if not existing:
             raise ServiceError(_("Take or choose a photo."))
-    confirmer = None
     if item.kind == ItemKind.SECOND_PERSON and ok:
-        confirmer = _second_person(
-            run=run, user=user, username=confirmer_username, password=confirmer_password
-        )
+        if confirmer is None or confirmer.pk == user.pk or not can(confirmer, "checklists.run", run.store):
+            raise ServiceError(str(PASSWORD_REFUSED))
+    else:
+        confirmer = None
 
     result = ItemResult.objects.filter(run=run, item=item).first() or ItemResult(run=run, item=item)
     was_failed = result.pk is not None and not result.ok
@@ -606,15 +650,22 @@ def _refresh_expected(handover: Handover) -> list[HandoverLine]:
     return lines
 
 
+def handover_sign(
+    *, request: HttpRequest, handover: Handover, user: User, password: str, notes: str = ""
+) -> Handover:
+    """The outgoing clerk signs with their password (checked first, through the lockout)."""
+    _confirm(request=request, user=user, password=password, error=HandoverError)
+    return _handover_sign(handover=handover, user=user, notes=notes)
+
+
 @transaction.atomic
-def handover_sign(*, handover: Handover, user: User, password: str, notes: str = "") -> Handover:
-    """The outgoing clerk signs: every line counted, every difference explained, nothing blocking."""
+def _handover_sign(*, handover: Handover, user: User, notes: str) -> Handover:
+    """Every line counted, every difference explained, nothing blocking."""
     handover = Handover.objects.select_for_update().select_related("store", "counter").get(pk=handover.pk)
     if handover.state != HandoverState.DRAFT:
         raise HandoverError(_("This handover is already signed."))
     if handover.outgoing_id != user.pk:
         raise HandoverError(_("Only the outgoing clerk signs here."))
-    _check_password(user, password)
     lines = _refresh_expected(handover)
     uncounted = [str(ln.item) for ln in lines if ln.counted is None]
     if uncounted:
@@ -653,19 +704,30 @@ def handover_sign(*, handover: Handover, user: User, password: str, notes: str =
     return handover
 
 
+def handover_witness(
+    *, request: HttpRequest, handover: Handover, witness_id: int | str | None, password: str
+) -> Handover:
+    """The witness, picked among `witnesses_for(handover)`, signs with their password; anyone
+    else, or a wrong password, gets the one message of the lockout."""
+    try:
+        witness = witnesses_for(handover=handover).filter(pk=int(witness_id)).first() if witness_id else None
+    except (TypeError, ValueError):
+        witness = None
+    witness = _confirm(request=request, user=witness, password=password, error=HandoverError)
+    return _handover_witness(handover=handover, witness=witness)
+
+
 @transaction.atomic
-def handover_witness(*, handover: Handover, username: str, password: str) -> Handover:
+def _handover_witness(*, handover: Handover, witness: User) -> Handover:
     handover = Handover.objects.select_for_update().select_related("store").get(pk=handover.pk)
     if handover.state != HandoverState.SIGNED:
         raise HandoverError(_("The witness signs after the outgoing clerk and before acceptance."))
     if handover.witness_id:
         raise HandoverError(_("A witness has already signed."))
-    witness = User.objects.filter(username=username, is_active=True).first() if username else None
-    if witness is None or witness.pk in (handover.outgoing_id, handover.incoming_id):
-        raise HandoverError(_("The witness must be a third person with their own user name."))
-    if not can(witness, "handovers.set_balances", handover.store):
-        raise HandoverError(_("%(name)s cannot witness handovers in this store.") % {"name": witness})
-    _check_password(witness, password)
+    if witness.pk in (handover.outgoing_id, handover.incoming_id) or not can(
+        witness, "handovers.set_balances", handover.store
+    ):
+        raise HandoverError(str(PASSWORD_REFUSED))
     now = timezone.now()
     handover.witness = witness
     handover.witnessed_at = now
@@ -676,9 +738,11 @@ def handover_witness(*, handover: Handover, username: str, password: str) -> Han
     return handover
 
 
-def handover_accept(*, handover_id: int, user: User, password: str) -> Handover:
-    """The incoming clerk accepts with their password. Under a row lock, and with a unique
-    signature per role behind it, concurrent or repeated accepts produce exactly one acceptance."""
+def handover_accept(*, request: HttpRequest, handover_id: int, user: User, password: str) -> Handover:
+    """The incoming clerk accepts with their password (checked first, through the lockout). Under a
+    row lock, and with a unique signature per role behind it, concurrent or repeated accepts
+    produce exactly one acceptance."""
+    _confirm(request=request, user=user, password=password, error=HandoverError)
     try:
         with transaction.atomic():
             handover = Handover.objects.select_for_update().select_related("store").get(pk=handover_id)
@@ -698,7 +762,6 @@ def handover_accept(*, handover_id: int, user: User, password: str) -> Handover:
                 )
             if handover.store.requires_handover_witness and not handover.witness_id:
                 raise HandoverError(_("This store needs a witness (监交人) to sign first."))
-            _check_password(user, password)
             now = timezone.now()
             HandoverSignature.objects.create(
                 handover=handover, role=SignatureRole.INCOMING, user=user, signed_at=now
@@ -711,9 +774,24 @@ def handover_accept(*, handover_id: int, user: User, password: str) -> Handover:
         raise HandoverError(_("This handover was accepted at the same moment by another request.")) from None
 
 
-@transaction.atomic
 def amendment_propose(
-    *, handover: Handover, line: HandoverLine, user: User, counted: Decimal, reason: str, password: str
+    *,
+    request: HttpRequest,
+    handover: Handover,
+    line: HandoverLine,
+    user: User,
+    counted: Decimal,
+    reason: str,
+    password: str,
+) -> HandoverAmendment:
+    """A correction of an accepted handover, signed with the proposer's password (checked first)."""
+    _confirm(request=request, user=user, password=password, error=HandoverError)
+    return _amendment_propose(handover=handover, line=line, user=user, counted=counted, reason=reason)
+
+
+@transaction.atomic
+def _amendment_propose(
+    *, handover: Handover, line: HandoverLine, user: User, counted: Decimal, reason: str
 ) -> HandoverAmendment:
     handover = Handover.objects.select_for_update().select_related("store").get(pk=handover.pk)
     if handover.state != HandoverState.ACCEPTED:
@@ -730,7 +808,6 @@ def amendment_propose(
         raise HandoverError(_("Say why the count is corrected."))
     if counted is None or counted < 0:
         raise HandoverError(_("A count cannot be negative."))
-    _check_password(user, password)
     now = timezone.now()
     number = (handover.amendments.aggregate(m=Max("number"))["m"] or 0) + 1
     amendment = HandoverAmendment.objects.create(
@@ -748,8 +825,16 @@ def amendment_propose(
     return amendment
 
 
+def amendment_confirm(
+    *, request: HttpRequest, amendment: HandoverAmendment, user: User, password: str
+) -> HandoverAmendment:
+    """A second person confirms a correction with their password (checked first)."""
+    _confirm(request=request, user=user, password=password, error=HandoverError)
+    return _amendment_confirm(amendment=amendment, user=user)
+
+
 @transaction.atomic
-def amendment_confirm(*, amendment: HandoverAmendment, user: User, password: str) -> HandoverAmendment:
+def _amendment_confirm(*, amendment: HandoverAmendment, user: User) -> HandoverAmendment:
     amendment = (
         HandoverAmendment.objects.select_for_update().select_related("handover__store").get(pk=amendment.pk)
     )
@@ -762,7 +847,6 @@ def amendment_confirm(*, amendment: HandoverAmendment, user: User, password: str
         user, "handovers.set_balances", handover.store
     ):
         raise HandoverError(_("Only the two clerks or a manager can confirm a correction."))
-    _check_password(user, password)
     now = timezone.now()
     amendment.state = AmendmentState.CONFIRMED
     amendment.confirmed_by = user

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -17,12 +16,14 @@ from django.views.decorators.http import require_POST
 
 from apps.org.access import can, perm_required, stores_where
 from apps.printing.documents import pdf_response, render_pdf
+from apps.uploads import file_response
 
 from . import selectors, services
 from .filters import BoardFilter, HandoverFilter
 from .forms import (
     AmendmentForm,
     BalanceForm,
+    HandoverLineForm,
     HandoverStartForm,
     ItemAnswerForm,
     ItemFormSet,
@@ -38,6 +39,7 @@ from .models import (
     HandoverAmendment,
     HandoverLine,
     HandoverState,
+    ItemKind,
     ItemResult,
     OpeningBalance,
     StockMovement,
@@ -63,38 +65,83 @@ def my_checklists(request):
     )
 
 
-def _item_context(run, item, result, form=None, saved=False):
-    return {"run": run, "item": item, "result": result, "form": form, "saved": saved}
+def _item_context(run, item, result, form=None, saved=False, second_people=()):
+    return {
+        "run": run,
+        "item": item,
+        "result": result,
+        "form": form,
+        "saved": saved,
+        "second_people": second_people,
+    }
+
+
+def _second_people(run, items) -> list:
+    """The picker of the second person, read only when the run has such an item."""
+    if any(item.kind == ItemKind.SECOND_PERSON for item in items):
+        return list(selectors.second_people_for(run=run))
+    return []
 
 
 @login_required
 def run_detail(request, pk):
     run = selectors.run_get_for(user=request.user, pk=pk)
     rows = selectors.run_items(run)
+    can_answer = run.assignee_id == request.user.pk and run.is_open
     return render(
         request,
         "checklists/run_detail.html",
         {
             "run": run,
             "rows": rows,
-            "can_answer": run.assignee_id == request.user.pk and run.is_open,
+            "can_answer": can_answer,
+            "second_people": _second_people(run, [item for item, _r in rows]) if can_answer else [],
         },
     )
+
+
+def _same_answer(result: ItemResult, raw: str) -> bool:
+    raw = raw.strip()
+    if result.value_number is not None:
+        try:
+            return Decimal(raw.replace(",", "")) == result.value_number
+        except InvalidOperation:
+            return False
+    return raw == result.value_text
 
 
 @login_required
 @require_POST
 def item_answer(request, pk, item_pk):
-    """One POST per item (htmx): saves the answer and returns the item re-rendered."""
+    """One POST per item (htmx): saves the answer; the answer swaps the item's state, its errors and the
+    run's header out of band, never a field (the person may already be typing in the next one).
+
+    A figure, choice or text is also saved on leaving a field (no `outcome` sent): an empty answer then
+    saves nothing yet, and an item marked not OK stays so while only its note changes."""
     run = selectors.run_get_for(user=request.user, pk=pk)
     if run.assignee_id != request.user.pk:
         raise PermissionDenied
     item = get_object_or_404(TemplateItem, pk=item_pk, template_id=run.template_id, is_active=True)
-    form = ItemAnswerForm(request.POST, request.FILES, item=item)
+    second_people = _second_people(run, [item])
+    existing = ItemResult.objects.filter(run=run, item=item).first()
+    data = request.POST.copy()
+    on_leaving = request.htmx and "outcome" not in data and item.takes_value
+    if on_leaving and existing and not existing.ok and _same_answer(existing, data.get("value", "")):
+        data["outcome"] = "fail"
+    form = ItemAnswerForm(
+        data,
+        request.FILES,
+        item=item,
+        second_people=selectors.second_people_for(run=run) if second_people else None,
+    )
     saved = False
-    if form.is_valid():
+    if on_leaving and not data.get("value", "").strip():
+        form = None
+    elif form.is_valid():
+        confirmer = form.cleaned_data.get("confirmer")
         try:
             services.item_answer(
+                request=request,
                 run=run,
                 item=item,
                 user=request.user,
@@ -103,31 +150,27 @@ def item_answer(request, pk, item_pk):
                 value_text=form.value_text,
                 note=form.cleaned_data.get("note") or "",
                 photo=form.cleaned_data.get("photo"),
-                confirmer_username=form.cleaned_data.get("confirmer_username") or "",
+                confirmer_id=confirmer.pk if confirmer else None,
                 confirmer_password=form.cleaned_data.get("confirmer_password") or "",
             )
             saved = True
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
-    result = (
-        ItemResult.objects.filter(run=run, item=item)
-        .select_related("answered_by", "confirmed_by", "failure")
-        .first()
-    )
-    run.refresh_from_db()
-    context = _item_context(run, item, result, None if saved else form, saved)
-    context["can_answer"] = run.is_open
     if not request.htmx:
         if saved:
             messages.success(request, _("Saved."))
         else:
             messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(run)
-    response = render(request, "checklists/_item.html", context)
-    response["HX-Trigger"] = json.dumps(
-        {"run-progress": {"answered": run.answered_count, "failed": run.failed_count}}
+    result = (
+        ItemResult.objects.filter(run=run, item=item)
+        .select_related("answered_by", "confirmed_by", "failure")
+        .first()
     )
-    return response
+    run.refresh_from_db()
+    context = _item_context(run, item, result, None if saved else form, saved, second_people)
+    context["photo_saved"] = saved and bool(request.FILES.get("photo"))
+    return render(request, "checklists/_item_saved.html", context)
 
 
 @login_required
@@ -313,6 +356,7 @@ def _handover_context(request, handover, **extra):
     return {
         "handover": handover,
         "lines": lines,
+        "totals": selectors.handover_totals(lines),
         "matters": matters,
         "is_outgoing": user.pk == handover.outgoing_id,
         "is_incoming": user.pk == handover.incoming_id,
@@ -324,72 +368,57 @@ def _handover_context(request, handover, **extra):
         ),
         "sign_form": SignForm(),
         "accept_form": PasswordForm(),
-        "witness_form": WitnessForm(),
+        "witness_form": WitnessForm(witnesses=selectors.witnesses_for(handover=handover))
+        if handover.state == HandoverState.SIGNED
+        else None,
         "amend_form": AmendmentForm(handover=handover) if handover.state == HandoverState.ACCEPTED else None,
         **extra,
     }
 
 
 @login_required
+@perm_required("handovers.sign")
 def handover_detail(request, pk):
     handover = selectors.handover_get_for(user=request.user, pk=pk)
     return render(request, "checklists/handover_detail.html", _handover_context(request, handover))
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_line(request, pk, line_pk):
-    """One POST per counted line (htmx): saved at once, returned with its difference."""
+    """One POST per counted line (htmx), sent when a field is left: saved at once; the answer swaps only
+    the line's computed parts and the totals out of band, never an input (the person is typing on)."""
     handover = selectors.handover_get_for(user=request.user, pk=pk)
     line = get_object_or_404(HandoverLine.objects.select_related("item"), pk=line_pk, handover=handover)
     if request.user.pk != handover.outgoing_id:
         raise PermissionDenied
+    form = HandoverLineForm(request.POST, item=line.item)
     error = ""
-    try:
-        breakdown = None
-        counted = None
-        if line.item.denomination_list():
-            breakdown = {}
-            for d in line.item.denomination_list():
-                raw = (request.POST.get(f"d_{d}") or "").strip()
-                breakdown[str(d)] = int(raw) if raw else 0
-        else:
-            raw = (request.POST.get("counted") or "").strip().replace(",", "")
-            from decimal import Decimal, InvalidOperation
-
-            try:
-                counted = Decimal(raw) if raw else None
-            except InvalidOperation:
-                raise services.HandoverError(_("Enter a number.")) from None
-        line = services.handover_line_save(
-            line=line,
-            user=request.user,
-            counted=counted,
-            breakdown=breakdown,
-            explanation=request.POST.get("explanation", ""),
-        )
-    except ValueError:
-        error = _("Enter whole numbers for each denomination.")
-    except services.ServiceError as exc:
-        error = str(exc)
+    if form.is_valid():
+        try:
+            services.handover_line_save(
+                line=line,
+                user=request.user,
+                counted=form.cleaned_data.get("counted"),
+                breakdown=form.breakdown,
+                explanation=form.cleaned_data["explanation"],
+            )
+        except services.ServiceError as exc:
+            error = str(exc)
+    else:
+        error = form.first_error()
     if not request.htmx:
         if error:
             messages.error(request, error)
         return redirect(handover)
-    if error:
-        # Keep what was typed: re-render from the posted values.
-        line.explanation = request.POST.get("explanation", "")
-    handover = selectors.handover_get_for(user=request.user, pk=pk)
+    # The inputs keep what was typed: only the computed parts of the line and the totals go back.
+    lines = list(handover.lines.select_related("item").order_by("order", "pk"))
+    line = next(ln for ln in lines if ln.pk == line.pk)
     return render(
         request,
-        "checklists/_handover_line.html",
-        {
-            "line": line,
-            "handover": handover,
-            "is_outgoing": True,
-            "error": error,
-            "posted": request.POST if error else None,
-        },
+        "checklists/_handover_line_saved.html",
+        {"line": line, "error": error, "totals": selectors.handover_totals(lines)},
     )
 
 
@@ -403,6 +432,7 @@ def _handover_action(request, pk, action):
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_sign(request, pk):
     form = SignForm(request.POST)
@@ -411,6 +441,7 @@ def handover_sign(request, pk):
         if not form.is_valid():
             raise services.HandoverError(_("Enter your password to sign."))
         services.handover_sign(
+            request=request,
             handover=h,
             user=request.user,
             password=form.cleaned_data["password"],
@@ -422,20 +453,28 @@ def handover_sign(request, pk):
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_witness(request, pk):
-    form = WitnessForm(request.POST)
-
     def act(h):
+        form = WitnessForm(request.POST, witnesses=selectors.witnesses_for(handover=h))
         if not form.is_valid():
-            raise services.HandoverError(_("The witness enters their user name and password."))
-        services.handover_witness(handover=h, **form.cleaned_data)
+            if form.has_error("witness", "invalid_choice"):
+                raise services.HandoverError(form.errors["witness"][0])
+            raise services.HandoverError(_("Choose the witness, who enters their password."))
+        services.handover_witness(
+            request=request,
+            handover=h,
+            witness_id=form.cleaned_data["witness"].pk,
+            password=form.cleaned_data["password"],
+        )
         messages.success(request, _("The witness has signed."))
 
     return _handover_action(request, pk, act)
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_accept(request, pk):
     form = PasswordForm(request.POST)
@@ -443,20 +482,25 @@ def handover_accept(request, pk):
     def act(h):
         if not form.is_valid():
             raise services.HandoverError(_("Enter your password to accept."))
-        services.handover_accept(handover_id=h.pk, user=request.user, password=form.cleaned_data["password"])
+        services.handover_accept(
+            request=request, handover_id=h.pk, user=request.user, password=form.cleaned_data["password"]
+        )
         messages.success(request, _("Handover accepted. The previous shift is closed."))
 
     return _handover_action(request, pk, act)
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def handover_amend(request, pk):
     handover = selectors.handover_get_for(user=request.user, pk=pk)
     form = AmendmentForm(request.POST, handover=handover)
     if form.is_valid():
         try:
-            services.amendment_propose(handover=handover, user=request.user, **form.cleaned_data)
+            services.amendment_propose(
+                request=request, handover=handover, user=request.user, **form.cleaned_data
+            )
             messages.success(request, _("Correction recorded; a second person confirms it."))
             return redirect(handover)
         except services.ServiceError as exc:
@@ -470,6 +514,7 @@ def handover_amend(request, pk):
 
 
 @login_required
+@perm_required("handovers.sign")
 @require_POST
 def amendment_confirm(request, pk, amendment_pk):
     handover = selectors.handover_get_for(user=request.user, pk=pk)
@@ -479,7 +524,7 @@ def amendment_confirm(request, pk, amendment_pk):
         if not form.is_valid():
             raise services.HandoverError(_("Enter your password to confirm."))
         services.amendment_confirm(
-            amendment=amendment, user=request.user, password=form.cleaned_data["password"]
+            request=request, amendment=amendment, user=request.user, password=form.cleaned_data["password"]
         )
         messages.success(request, _("Correction confirmed."))
     except services.ServiceError as exc:
@@ -488,6 +533,7 @@ def amendment_confirm(request, pk, amendment_pk):
 
 
 @login_required
+@perm_required("handovers.sign")
 def handover_pdf(request, pk):
     handover = selectors.handover_get_for(user=request.user, pk=pk)
     pdf = render_pdf(
@@ -540,7 +586,7 @@ def movements(request):
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
     recent = (
-        StockMovement.objects.for_user(request.user)
+        StockMovement.objects.for_perm(request.user, "handovers.sign")
         .select_related("counter", "item", "recorded_by", "store")
         .order_by("-occurred_at")[:30]
     )
@@ -552,9 +598,4 @@ def result_photo(request, pk, item_pk):
     """A checklist photo, served only to those who may see the run."""
     run = selectors.run_get_for(user=request.user, pk=pk)
     result = get_object_or_404(ItemResult, run=run, item_id=item_pk)
-    if not result.photo:
-        raise Http404
-    ext = result.photo.name.rsplit(".", 1)[-1].lower()
-    content_type = {"png": "image/png", "webp": "image/webp"}.get(ext, "image/jpeg")
-    with result.photo.open("rb") as fh:
-        return HttpResponse(fh.read(), content_type=content_type)
+    return file_response(result.photo)

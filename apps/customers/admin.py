@@ -1,5 +1,10 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from apps.org.retention import KeptRecordAdmin
 
 from .models import Asset, Attachment, Customer, CustomerNote, CustomerPhone, PiiAccessLog, Visit, VisitItem
 
@@ -39,7 +44,7 @@ class VisitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PiiAccessLog)
-class PiiAccessLogAdmin(admin.ModelAdmin):
+class PiiAccessLogAdmin(KeptRecordAdmin, admin.ModelAdmin):
     list_display = ["at", "user", "customer", "field"]
     list_filter = ["field"]
     raw_id_fields = ["customer"]
@@ -49,4 +54,23 @@ class PiiAccessLogAdmin(admin.ModelAdmin):
 
 
 admin.site.register(CustomerNote)
-admin.site.register(Attachment)
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    # The file is linked through the download view that checks who may see it, never by its
+    # storage URL (there is no media route); files are attached on the customer's page.
+    list_display = ["name", "customer", "size", "uploaded_by", "uploaded_at"]
+    exclude = ["file"]
+    readonly_fields = ["download", "size", "content_type"]
+    raw_id_fields = ["customer", "asset", "visit", "uploaded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        if not obj.pk:
+            return "—"
+        url = reverse("customers:attachment", args=[obj.customer_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.name)

@@ -10,6 +10,7 @@ class CustomersConfig(AppConfig):
     def ready(self):
         from apps.org.navigation import NavItem, register_home_panel, register_nav
 
+        from . import spreadsheets  # noqa: F401  (registers the background import job)
         from .panels import late_files_panel
         from .timeline import register_timeline_source
         from .timeline_sources import attachment_entries, note_entries, visit_entries

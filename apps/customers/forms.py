@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.org.models import Store, User
+from apps.uploads import archive_check
 
-from .id_numbers import id_number_normalise
+from .id_numbers import id_number_normalise, validate_id_number
 from .models import Asset, Customer, CustomerPhone
-from .phones import phone_normalise
+from .phones import mask_digits, mask_id_number, phone_normalise
 from .services import ASSET_FIELDS, attachment_validate
 
 
@@ -35,6 +36,11 @@ class CustomerForm(forms.ModelForm):
     def __init__(self, *args, stores=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["store"].queryset = stores if stores is not None else Store.objects.none()
+        # The form shows the ID number masked, like the customer's page; only the logged "Show in
+        # full" shows it whole. Sent back unchanged, the stored number stays.
+        self.stored_id_number = self.instance.id_number if self.instance.pk else ""
+        if self.stored_id_number:
+            self.initial["id_number"] = mask_id_number(self.stored_id_number)
         if self.instance.pk:
             del self.fields["store"]
             store_ids = [self.instance.store_id]
@@ -47,7 +53,19 @@ class CustomerForm(forms.ModelForm):
         self.helper.form_tag = False
 
     def clean_id_number(self):
-        return id_number_normalise(self.cleaned_data.get("id_number"))
+        value = id_number_normalise(self.cleaned_data["id_number"])
+        if self.stored_id_number and value == mask_id_number(self.stored_id_number):
+            try:
+                validate_id_number(self.stored_id_number)
+            except ValidationError:
+                # Saved before ID numbers were checked: say so without showing the whole number.
+                raise ValidationError(
+                    _("The saved ID number is not a valid resident ID number; type it again in full.")
+                ) from None
+            return self.stored_id_number
+        if "*" in value:
+            raise ValidationError(_("Type the full ID number, or leave the masked one as it is."))
+        return value
 
     def clean(self):
         data = super().clean()
@@ -60,14 +78,31 @@ class PhoneForm(forms.Form):
     number = forms.CharField(label=_("Phone"), max_length=30, required=False)
     label = forms.CharField(label=_("Label"), max_length=20, required=False)
 
+    def __init__(self, *args, stored: CustomerPhone | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored = stored  # the saved phone this row shows (masked), if any
+
     def clean_number(self):
         value = self.cleaned_data["number"].strip()
+        if self.stored is not None and value == mask_digits(self.stored.digits):
+            return self.stored.number
         if value:
             phone_normalise(value)
         return value
 
 
 class BasePhoneFormSet(forms.BaseFormSet):
+    """The phone rows; `stored` are the saved phones the first rows show masked (see `phones_for_edit`)."""
+
+    def __init__(self, *args, stored: list[CustomerPhone] | None = None, **kwargs):
+        self.stored = list(stored or [])
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        kwargs["stored"] = self.stored[index] if index is not None and index < len(self.stored) else None
+        return kwargs
+
     def clean(self):
         if any(self.errors):
             return
@@ -86,8 +121,11 @@ class BasePhoneFormSet(forms.BaseFormSet):
 PhoneFormSet = forms.formset_factory(PhoneForm, formset=BasePhoneFormSet, extra=2, max_num=6)
 
 
-def phone_initial(customer: Customer) -> list[dict]:
-    return [{"number": p.number, "label": p.label} for p in CustomerPhone.objects.filter(customer=customer)]
+def phones_for_edit(customer: Customer) -> tuple[list[CustomerPhone], list[dict]]:
+    """The saved phones and the rows that show them masked (the same masking as the customer's page):
+    the edit form never holds a full number; a row sent back unchanged keeps its saved number."""
+    stored = list(CustomerPhone.objects.filter(customer=customer).order_by("-is_primary", "pk"))
+    return stored, [{"number": mask_digits(p.digits), "label": p.label} for p in stored]
 
 
 class AssetForm(forms.ModelForm):
@@ -186,6 +224,7 @@ class ImportForm(forms.Form):
             raise ValidationError(_("Upload an .xlsx file (use the template)."))
         if upload.size > 10 * 1024 * 1024:
             raise ValidationError(_("The file is too large (at most 10 MB)."))
+        archive_check(upload)
         return upload
 
 

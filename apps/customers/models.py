@@ -234,10 +234,14 @@ class PiiAccessLog(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
     )
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="pii_log", verbose_name=_("customer")
+        Customer, on_delete=models.PROTECT, related_name="pii_log", verbose_name=_("customer")
     )
     field = models.CharField(_("field"), max_length=20)
     at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    # Evidence of who saw personal data: never deleted (and, on PostgreSQL, never changed: see
+    # migration customers 0005). A customer with such a log is anonymised, not deleted.
+    never_deleted = True
 
     class Meta:
         verbose_name = _("personal data access")

@@ -6,14 +6,20 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from apps.org.access import require
 from apps.org.models import Store, User
+from apps.printing.builders import register_builder
+from apps.printing.models import PrintJob
+from apps.printing.services import print_job_start
 from apps.spreadsheets import cell_date, cell_text, safe_cell
 from apps.spreadsheets import xlsx_response as workbook_response
+from apps.uploads import archive_check
 
 from .id_numbers import id_number_normalise, validate_id_number
 from .models import Asset, Customer, CustomerPhone
@@ -87,10 +93,23 @@ class ImportResult:
     customers: int = 0
     assets: int = 0
     committed: bool = False
+    commit: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def as_report(self) -> dict:
+        """What the report template shows, as JSON (a background job's report)."""
+        return {
+            "rows": self.rows,
+            "errors": [[number, list(messages)] for number, messages in self.errors],
+            "customers": self.customers,
+            "assets": self.assets,
+            "committed": self.committed,
+            "commit": self.commit,
+            "ok": self.ok,
+        }
 
 
 _text = cell_text
@@ -118,43 +137,103 @@ def _date(value, label, errors):
         return None
 
 
-def _read_rows(upload) -> list[tuple[int, dict]]:
+def _open_workbook(upload):
+    """The workbook, read-only, once its archive passed the size checks (ValidationError if not)."""
     from openpyxl import load_workbook
 
+    archive_check(upload)
     try:
         wb = load_workbook(upload, read_only=True, data_only=True)
+        wb.worksheets[0]  # noqa: B018  (a workbook without a sheet is unreadable too)
     except Exception as exc:  # any unreadable upload is the user's error, never a 500
         raise ValidationError(_("The file cannot be read as an Excel workbook.")) from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [_text(h) for h in next(rows, [])]
-    expected = [h for h, _k, _r in COLUMNS]
-    present = max(FIRST_TEMPLATE_COLUMNS, min(len(expected), len([h for h in header if h])))
-    if header[:present] != expected[:present]:
-        raise ValidationError(_("The header row does not match the template; download the template again."))
-    out = []
-    for number, values in enumerate(rows, start=2):
-        values = list(values) + [None] * (len(COLUMNS) - len(values))
-        if all(_text(v) == "" for v in values[: len(COLUMNS)]):
-            continue
-        out.append((number, {key: values[i] for i, (_h, key, _r) in enumerate(COLUMNS)}))
+    return wb
+
+
+class TooManyRows(ValidationError):
+    def __init__(self, limit: int):
+        super().__init__(
+            _("The sheet has more than %(max)s rows; import at most %(max)s rows at a time."),
+            code="too_many_rows",
+            params={"max": limit},
+        )
+        self.limit = limit
+
+
+def _read_rows(upload, *, limit: int, progress=None) -> list[tuple[int, dict]]:
+    """The non-empty rows under the header; TooManyRows as soon as there are more than `limit`.
+
+    `progress(rows_read, rows_expected)` every few hundred rows (expected: as the sheet records it).
+    """
+    wb = _open_workbook(upload)
+    try:
+        ws = wb.worksheets[0]
+        recorded = ws.max_row  # the sheet's own dimension record, when it has one
+        expected_rows = min(recorded - 1, limit) if recorded and recorded > 1 else limit
+        rows = ws.iter_rows(values_only=True)
+        header = [_text(h) for h in next(rows, [])]
+        expected = [h for h, _k, _r in COLUMNS]
+        present = max(FIRST_TEMPLATE_COLUMNS, min(len(expected), len([h for h in header if h])))
+        if header[:present] != expected[:present]:
+            raise ValidationError(
+                _("The header row does not match the template; download the template again.")
+            )
+        out = []
+        for number, values in enumerate(rows, start=2):
+            values = list(values) + [None] * (len(COLUMNS) - len(values))
+            if all(_text(v) == "" for v in values[: len(COLUMNS)]):
+                continue
+            if len(out) >= limit:
+                raise TooManyRows(limit)
+            out.append((number, {key: values[i] for i, (_h, key, _r) in enumerate(COLUMNS)}))
+            if progress and len(out) % PROGRESS_EVERY == 0:
+                progress(len(out), max(expected_rows, len(out)))
+    except ValidationError:
+        raise
+    except Exception as exc:  # a sheet that breaks half-way through is still the user's error
+        raise ValidationError(_("The file cannot be read as an Excel workbook.")) from exc
+    finally:
+        wb.close()
+        upload.seek(0)
     return out
 
 
-def customers_import(*, store: Store, upload, by: User, commit: bool) -> ImportResult:
-    """Check every row; with `commit` and no error anywhere, create everything in one transaction."""
-    result = ImportResult()
+PROGRESS_EVERY = 250
+
+
+def customers_import(*, store: Store, upload, by: User, commit: bool, progress=None) -> ImportResult:
+    """Check every row (at most CUSTOMERS_IMPORT_MAX_ROWS); with `commit` and no error anywhere,
+    create everything in one transaction.
+
+    `progress(done, total)` (a background job's) hears of the rows read, checked and saved; the
+    saving happens in one transaction, so others see its progress only once it is over.
+    """
+    phases = 3 if commit else 2
     try:
-        rows = _read_rows(upload)
+        rows = _read_rows(
+            upload,
+            limit=settings.CUSTOMERS_IMPORT_MAX_ROWS,
+            progress=progress and (lambda done, expected: progress(done, expected * phases)),
+        )
     except ValidationError as exc:
-        result.errors.append((1, exc.messages))
-        return result
+        return ImportResult(commit=commit, errors=[(1, exc.messages)])
+    return _import_rows(rows, store=store, by=by, commit=commit, progress=progress)
+
+
+def _import_rows(rows, *, store: Store, by: User, commit: bool, progress=None) -> ImportResult:
+    result = ImportResult(commit=commit)
+    phases = 3 if commit else 2
     result.rows = len(rows)
+    total = max(len(rows), 1) * phases
+    if progress:
+        progress(len(rows), total)
     planned = []
     seen_phones: dict[str, int] = {}
     seen_plates: dict[str, int] = {}
     all_digits, all_plates = set(), set()
-    for number, raw in rows:
+    for checked, (number, raw) in enumerate(rows, start=1):
+        if progress and checked % PROGRESS_EVERY == 0:
+            progress(len(rows) + checked, total)
         errors: list[str] = []
         name = _text(raw["name"])
         if not name:
@@ -266,8 +345,10 @@ def customers_import(*, store: Store, upload, by: User, commit: bool) -> ImportR
         result.errors = sorted(merged.items())
     if result.errors or not commit:
         return result
+    if progress:
+        progress(2 * len(rows), total)
     with transaction.atomic():
-        for _number, customer_fields, phones, asset in planned:
+        for saved, (_number, customer_fields, phones, asset) in enumerate(planned, start=1):
             customer = customer_create(
                 store=store, by=by, phones=[(typed, "") for typed, _d in phones], **customer_fields
             )
@@ -275,5 +356,49 @@ def customers_import(*, store: Store, upload, by: User, commit: bool) -> ImportR
             if asset:
                 asset_create(customer=customer, by=by, **asset)
                 result.assets += 1
+            if progress and saved % PROGRESS_EVERY == 0:
+                progress(2 * len(rows) + saved, total)
     result.committed = True
     return result
+
+
+def customers_import_submit(*, store: Store, upload, by: User, commit: bool) -> ImportResult | PrintJob:
+    """The import as the page runs it: at once for a sheet of up to CUSTOMERS_IMPORT_BACKGROUND_ROWS
+    rows (the result), else as a background job (the job; its page shows the progress, then the
+    same report). Only that many rows are read here before the job takes over."""
+    limit = min(settings.CUSTOMERS_IMPORT_BACKGROUND_ROWS, settings.CUSTOMERS_IMPORT_MAX_ROWS)
+    try:
+        rows = _read_rows(upload, limit=limit)
+    except TooManyRows as exc:
+        if limit == settings.CUSTOMERS_IMPORT_MAX_ROWS:  # over the cap: no job would take it either
+            return ImportResult(commit=commit, errors=[(1, exc.messages)])
+    except ValidationError as exc:
+        return ImportResult(commit=commit, errors=[(1, exc.messages)])
+    else:
+        return _import_rows(rows, store=store, by=by, commit=commit)
+    title = _("Import customers into %(store)s") if commit else _("Check customers for %(store)s")
+    return print_job_start(
+        owner=by,
+        builder=IMPORT_JOB,
+        title=title % {"store": store.name},
+        params={"store": store.pk, "commit": commit},
+        upload=upload.read(),
+    )
+
+
+IMPORT_JOB = "customers.import"
+
+
+@register_builder(IMPORT_JOB, report_template="customers/_import_report.html")
+def customers_import_job(*, job, params, progress) -> dict:
+    """The background import: its owner must still be allowed to edit the store's customers."""
+    store = Store.objects.get(pk=params["store"])
+    require(job.owner, "customers.edit", store)
+    result = customers_import(
+        store=store,
+        upload=io.BytesIO(bytes(job.upload or b"")),
+        by=job.owner,
+        commit=params["commit"],
+        progress=progress,
+    )
+    return result.as_report()

@@ -1,16 +1,19 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.org.access import can, perm_required, require, stores_for, stores_where
+from apps.printing.models import PrintJob
+from apps.uploads import file_response
 
 from . import services
 from .filters import CustomerFilter
@@ -24,12 +27,12 @@ from .forms import (
     PhoneFormSet,
     VisitForm,
     VisitItemFormSet,
-    phone_initial,
+    phones_for_edit,
 )
 from .models import Attachment, CustomerPhone
 from .phones import mask_digits
 from .selectors import asset_get_for, customer_get_for, customer_list_for, may_view_pii, visit_get_for
-from .spreadsheets import EXPORT_MAX_ROWS, customers_import, import_template, xlsx_response
+from .spreadsheets import EXPORT_MAX_ROWS, customers_import_submit, import_template, xlsx_response
 from .timeline import timeline_for
 
 PAGE_SIZE = 25
@@ -112,7 +115,8 @@ def customer_edit(request, pk):
     customer = customer_get_for(user=request.user, pk=pk)
     require(request.user, "customers.edit", customer.store)
     form = CustomerForm(request.POST or None, instance=customer)
-    phones = PhoneFormSet(request.POST or None, prefix="phones", initial=phone_initial(customer))
+    stored, initial = phones_for_edit(customer)
+    phones = PhoneFormSet(request.POST or None, prefix="phones", initial=initial, stored=stored)
     if request.method == "POST" and form.is_valid() & phones.is_valid():
         try:
             services.customer_update(
@@ -198,9 +202,11 @@ def customer_attach(request, pk):
 
 @login_required
 def attachment_download(request, pk, attachment_pk):
+    """A file on a customer's record, only for those who may see the customer (another store: 404)."""
     customer = customer_get_for(user=request.user, pk=pk)
+    require(request.user, "customers.view", customer.store)
     attachment = get_object_or_404(Attachment, customer=customer, pk=attachment_pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return file_response(attachment.file, filename=attachment.name)
 
 
 @login_required
@@ -327,12 +333,14 @@ def customer_import(request):
     form = ImportForm(request.POST or None, request.FILES or None, stores=stores)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = customers_import(
+        result = customers_import_submit(
             store=form.cleaned_data["store"],
             upload=form.cleaned_data["file"],
             by=request.user,
             commit=form.cleaned_data["commit"],
         )
+        if isinstance(result, PrintJob):  # a large sheet: checked or imported in the background
+            return redirect(result)
         if result.committed:
             messages.success(
                 request,
@@ -340,7 +348,11 @@ def customer_import(request):
                 % {"c": result.customers, "a": result.assets},
             )
             return redirect("customers:list")
-    return render(request, "customers/import.html", {"form": form, "result": result})
+    return render(
+        request,
+        "customers/import.html",
+        {"form": form, "report": result, "max_rows": settings.CUSTOMERS_IMPORT_MAX_ROWS},
+    )
 
 
 @login_required

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.org.retention import ArchiveInsteadOfDeleteAdmin, KeptRecordAdmin
+
 from .models import Campaign, FollowUp, FollowUpRule, Reminder, SendLog, StoreWebhook
 
 
 @admin.register(FollowUpRule)
-class FollowUpRuleAdmin(SimpleHistoryAdmin):
+class FollowUpRuleAdmin(ArchiveInsteadOfDeleteAdmin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "code",
@@ -43,6 +45,6 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(SendLog)
-class SendLogAdmin(admin.ModelAdmin):
+class SendLogAdmin(KeptRecordAdmin, admin.ModelAdmin):
     list_display = ["key", "channel", "status", "sent_at"]
     raw_id_fields = ["reminder", "user"]

@@ -8,6 +8,32 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("Follow-ups")
 
     def ready(self):
+        import datetime as dt
+
+        from django.conf import settings
+
+        from apps.health.gauges import register_gauge
+
+        from .selectors import oldest_due_reminder_age, outbox_length, reminders_due_count
+
+        register_gauge("reminders_due", "Reminders due and not sent", reminders_due_count)
+        register_gauge(
+            "reminders_overdue",
+            "Reminders due for more than five minutes and not sent",
+            lambda: reminders_due_count(overdue_by=dt.timedelta(minutes=5)),
+        )
+        register_gauge(
+            "reminder_lag_seconds",
+            "Seconds since the oldest unsent reminder fell due",
+            oldest_due_reminder_age,
+            unhealthy_above=lambda: settings.HEALTH_MAX_REMINDER_LAG,
+        )
+        register_gauge(
+            "outbox_length",
+            "E-mails and group messages queued and not delivered",
+            outbox_length,
+            unhealthy_above=lambda: settings.HEALTH_MAX_OUTBOX,
+        )
         from apps.org.navigation import NavItem, register_home_panel, register_nav
 
         from . import documents  # noqa: F401  (registers the letters builder)

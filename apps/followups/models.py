@@ -312,7 +312,7 @@ class Attempt(models.Model):
         CALL_BACK = "call_back", _("Call back at …")
 
     followup = models.ForeignKey(
-        FollowUp, on_delete=models.CASCADE, related_name="attempts_log", verbose_name=_("follow-up")
+        FollowUp, on_delete=models.PROTECT, related_name="attempts_log", verbose_name=_("follow-up")
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     by = models.ForeignKey(
@@ -327,6 +327,9 @@ class Attempt(models.Model):
     request_answered = models.BooleanField(_("request answered on the spot"), default=True)
     complaint = models.TextField(_("complaint"), blank=True)
     tickets = models.ManyToManyField(Ticket, blank=True, related_name="+", verbose_name=_("tickets"))
+
+    # The call log: a follow-up with calls is closed, never deleted.
+    never_deleted = True
 
     class Meta:
         verbose_name = _("attempt")
@@ -412,14 +415,15 @@ class SendLog(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
+    # PROTECT throughout: a reminder, a person or a webhook that was sent to is kept (deactivated).
     reminder = models.ForeignKey(
-        Reminder, on_delete=models.CASCADE, related_name="sends", verbose_name=_("reminder")
+        Reminder, on_delete=models.PROTECT, related_name="sends", verbose_name=_("reminder")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     webhook = models.ForeignKey(
-        StoreWebhook, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        StoreWebhook, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     channel = models.CharField(_("channel"), max_length=10, choices=ChannelKind.choices)
     key = models.CharField(_("key"), max_length=120, unique=True)
@@ -428,6 +432,8 @@ class SendLog(models.Model):
     error = models.CharField(_("error"), max_length=250, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    never_deleted = True
 
     class Meta:
         verbose_name = _("send log entry")

@@ -40,7 +40,7 @@ from apps.org.access import stores_where
 from apps.org.selectors import store_ids
 from apps.tickets.models import Ticket
 
-from .models import Attempt, FollowUp
+from .models import Attempt, FollowUp, Reminder, SendLog
 
 SATISFIED = 4
 
@@ -258,3 +258,29 @@ def campaign_candidates_for(*, user):
         contact_consent=True,
         anonymised_at__isnull=True,
     )
+
+
+# ---------------------------------------------------------------- operations (gauges, /healthz)
+
+
+def reminders_due_count(*, overdue_by: dt.timedelta = dt.timedelta(0)) -> int:
+    """Reminders due (and not sent or cancelled) for at least `overdue_by`."""
+    return Reminder.objects.filter(
+        sent_at__isnull=True, cancelled_at__isnull=True, due_at__lte=timezone.now() - overdue_by
+    ).count()
+
+
+def oldest_due_reminder_age() -> float:
+    """Seconds since the oldest unsent reminder fell due (0 when none is waiting): the worker's lag."""
+    oldest = (
+        Reminder.objects.filter(sent_at__isnull=True, cancelled_at__isnull=True, due_at__lte=timezone.now())
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    return max(0.0, (timezone.now() - oldest).total_seconds()) if oldest else 0.0
+
+
+def outbox_length() -> int:
+    """E-mails and group messages queued and not yet delivered."""
+    return SendLog.objects.filter(status=SendLog.Status.QUEUED).count()

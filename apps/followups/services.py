@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.org.access import require
 from apps.org.models import Store, User
 from apps.tickets.models import Ticket
 from apps.tickets.services import ticket_create
@@ -218,20 +219,48 @@ def _request_ticket(*, followup: FollowUp, attempt: Attempt, by: User) -> Ticket
     )
 
 
+def _assign(followup: FollowUp, *, assignee: User, by: User) -> bool:
+    """Assign one follow-up already locked by the caller; its history row names `by`.
+
+    False (and nothing written) when it is closed or already with `assignee`.
+    """
+    if not followup.is_active or followup.assignee_id == assignee.pk:
+        return False
+    followup.assignee = assignee
+    # Outside a request (a task, a shell) the middleware knows no user: say who it was.
+    followup._history_user = by
+    followup.save(update_fields=["assignee"])
+    return True
+
+
 @transaction.atomic
 def followup_reassign(*, followup: FollowUp, assignee: User, by: User) -> FollowUp:
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
     if not followup.is_active:
         raise ValidationError(_("This follow-up is already closed."))
-    followup.assignee = assignee
-    followup.save(update_fields=["assignee"])
+    _assign(followup, assignee=assignee, by=by)
     return followup
 
 
 @transaction.atomic
 def followup_bulk_assign(*, followups, assignee: User, by: User) -> int:
+    """Assign the open ones of `followups` to `assignee`, one saved row (and history row) each.
+
+    All or nothing: PermissionDenied when `by` may not assign in one of their stores. Returns how
+    many open follow-ups are now with `assignee`.
+    """
     ids = [f.pk for f in followups]
-    return FollowUp.objects.filter(pk__in=ids, state__in=FollowUp.ACTIVE).update(assignee=assignee)
+    rows = list(
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("store")
+        .filter(pk__in=ids, state__in=FollowUp.ACTIVE)
+        .order_by("pk")
+    )
+    for store in {row.store_id: row.store for row in rows}.values():
+        require(by, "followups.assign", store)
+    for row in rows:
+        _assign(row, assignee=assignee, by=by)
+    return len(rows)
 
 
 @transaction.atomic

@@ -2,8 +2,25 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .gauges import gauges
 from .models import Heartbeat
 from .services import broker_reachable, database_reachable
+
+
+def _lag() -> tuple[dict, list[str]]:
+    """Every registered gauge's value, and the names of those past their limit."""
+    values, behind = {}, []
+    for spec in gauges():
+        try:
+            value = float(spec.read())
+        except Exception as exc:
+            values[spec.name] = exc.__class__.__name__
+            continue
+        values[spec.name] = value
+        limit = spec.unhealthy_above() if spec.unhealthy_above else None
+        if limit is not None and value > limit:
+            behind.append(spec.name)
+    return values, behind
 
 
 @never_cache
@@ -11,15 +28,18 @@ from .services import broker_reachable, database_reachable
 def healthz(request):
     db_ok, db_detail = database_reachable()
     broker_ok, broker_detail = broker_reachable()
-    beat = None
+    beat, lag, behind = None, {}, []
     if db_ok:
         hb = Heartbeat.objects.filter(name="beat").first()
         beat = {"last_seen": hb.last_seen.isoformat(), "count": hb.count} if hb else None
-    ok = db_ok and broker_ok
+        lag, behind = _lag()
+    ok = db_ok and broker_ok and not behind
     body = {
         "status": "ok" if ok else "unavailable",
         "database": db_detail,
         "broker": broker_detail,
         "heartbeat": beat,
+        "lag": lag,
+        "behind": behind,
     }
     return JsonResponse(body, status=200 if ok else 503)

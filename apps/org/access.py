@@ -18,7 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
-from .models import Membership, RoleTier, Store
+from .logs import log_store
+from .models import Membership, RoleTier, Store, User
 
 CLERK_PERMS = frozenset(
     {
@@ -123,7 +124,29 @@ def can(user, perm: str, store: Store | None = None) -> bool:
     return tier is not None and perm in TIER_PERMS[tier]
 
 
+def people_who_can(perm: str, store: Store) -> models.QuerySet[User]:
+    """The staff who may do `perm` in `store` (the inverse of `can` for one store): active members
+    of the store whose tier grants it, and the admins of its organisation. Superusers without a
+    membership are not staff of the store and are left out. (Someone holding two tiers in one
+    store counts with the higher in `can`; services check `can` again.)"""
+    tiers = [tier for tier, perms in TIER_PERMS.items() if perm in perms]
+    members = Membership.objects.filter(store=store, tier__in=tiers, is_active=True).values("user_id")
+    q = Q(pk__in=members)
+    if RoleTier.ADMIN in tiers:
+        q |= Q(
+            pk__in=Membership.objects.filter(
+                store__organisation_id=store.organisation_id,
+                store__is_active=True,
+                tier=RoleTier.ADMIN,
+                is_active=True,
+            ).values("user_id")
+        )
+    return User.objects.filter(q, is_active=True)
+
+
 def require(user, perm: str, store: Store | None = None) -> None:
+    if store is not None:
+        log_store(store)  # the log lines of this request name the store it works in
     if not can(user, perm, store):
         raise PermissionDenied
 

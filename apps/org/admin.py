@@ -4,16 +4,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Department, Membership, Organisation, Store, User
+from .retention import ArchiveInsteadOfDeleteAdmin, ArchiveInsteadOfDeleteInline
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ArchiveInsteadOfDeleteInline, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["store"]
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(ArchiveInsteadOfDeleteAdmin, SimpleHistoryAdmin, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("DutyDesk"), {"fields": ("display_name", "phone")}),
@@ -30,7 +31,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Store)
-class StoreAdmin(SimpleHistoryAdmin):
+class StoreAdmin(ArchiveInsteadOfDeleteAdmin, SimpleHistoryAdmin):
     list_display = ["name", "code", "kind", "organisation", "is_active"]
     list_filter = ["kind", "organisation", "is_active"]
     search_fields = ["name", "code", "address"]
@@ -46,7 +47,7 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ArchiveInsteadOfDeleteAdmin, SimpleHistoryAdmin):
     list_display = ["user", "store", "tier", "department", "title", "is_active"]
     list_filter = ["tier", "store", "is_active"]
     search_fields = ["user__username", "user__display_name", "store__name", "title"]

@@ -100,6 +100,9 @@ class RoleTier(models.TextChoices):
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Mirrors "has a confirmed authenticator", so that the sign-in gate costs no query per request;
+    # apps/org/two_factor.py keeps it in step with the devices.
+    two_factor_enabled = models.BooleanField(_("two-factor sign-in on"), default=False, editable=False)
 
     history = HistoricalRecords()
 

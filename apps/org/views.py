@@ -1,11 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from .access import perm_required
 from .filters import StaffFilter, StoreFilter
+from .forms import LockoutPasswordChangeForm
 from .navigation import home_panels_for
+from .passwords import locked_usernames, lockout_clear
 from .selectors import memberships_for_home, staff_list_for, store_list_for
 
 
@@ -55,4 +61,25 @@ def staff_list(request):
     stores = store_list_for(user=request.user)
     filterset = StaffFilter(request.GET, queryset=staff_list_for(user=request.user), stores=stores)
     page = Paginator(filterset.qs.distinct(), 25).get_page(request.GET.get("page"))
-    return render(request, "org/staff_list.html", {"filter": filterset, "page": page})
+    locked = locked_usernames(person.username for person in page)
+    return render(request, "org/staff_list.html", {"filter": filterset, "page": page, "locked": locked})
+
+
+@login_required
+@perm_required("org.manage")
+@require_POST
+def staff_unlock(request, pk):
+    """An admin lifts the sign-in lockout of someone working in the stores they see."""
+    person = get_object_or_404(staff_list_for(user=request.user), pk=pk)
+    lockout_clear(user=person, by=request.user)
+    messages.success(request, _("%(name)s can sign in again.") % {"name": person})
+    return redirect("org:staff")
+
+
+class PasswordChange(PasswordChangeView):
+    """/accounts/password/: the old password goes through the sign-in lockout."""
+
+    form_class = LockoutPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

@@ -44,4 +44,5 @@ def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpRespo
     response = HttpResponse(pdf, content_type="application/pdf")
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{escape_uri_path(filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PrintJob(models.Model):
-    """A long print (a department's book, campaign letters …) built by a Celery task.
+    """A long job run by a Celery task: a print (a department's book, campaign letters …) that ends
+    in a file, or an import that reads an uploaded file and ends in a report.
 
-    The page that started it polls its progress and offers the file when it is done.
+    The page that started it polls its progress and offers the file, or shows the report (through
+    the template its builder registered), when it is done.
     """
 
     class State(models.TextChoices):
@@ -27,6 +29,9 @@ class PrintJob(models.Model):
     total_steps = models.PositiveIntegerField(_("total"), default=0)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    # A job that reads a file (an import) keeps it here until it ends; it is dropped then.
+    upload = models.BinaryField(_("uploaded file"), null=True, blank=True, editable=False)
+    report = models.JSONField(_("report"), null=True, blank=True, editable=False)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -41,6 +46,13 @@ class PrintJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("printing:job", args=[self.pk])
+
+    @property
+    def report_template(self) -> str | None:
+        """The template that shows this job's report; None for a job that ends in a file."""
+        from .builders import report_template_for
+
+        return report_template_for(self.builder)
 
     @property
     def percent(self) -> int:

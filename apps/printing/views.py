@@ -8,7 +8,7 @@ from .models import PrintJob
 
 def _job_for(request, pk) -> PrintJob:
     # A print job belongs to the person who started it; nobody else sees it.
-    return get_object_or_404(PrintJob.objects.defer("pdf"), pk=pk, owner=request.user)
+    return get_object_or_404(PrintJob.objects.defer("pdf", "upload"), pk=pk, owner=request.user)
 
 
 @login_required
@@ -20,7 +20,7 @@ def job_detail(request, pk):
 
 @login_required
 def job_download(request, pk):
-    job = get_object_or_404(PrintJob, pk=pk, owner=request.user)
+    job = get_object_or_404(PrintJob.objects.defer("upload"), pk=pk, owner=request.user)
     if job.state != PrintJob.State.DONE or not job.pdf:
         raise Http404
     return pdf_response(bytes(job.pdf), job.filename, inline=False)

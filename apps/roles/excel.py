@@ -10,7 +10,9 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from apps.org.models import Department, StoreKind
 from apps.spreadsheets import cell_date, cell_text, safe_cell
+from apps.uploads import archive_check
 
 from . import services
 from .models import Frequency, Position
@@ -207,12 +210,30 @@ def _date(value) -> dt.date | None:
 def import_workbook(file, *, organisation, author, dry_run: bool = True) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     try:
+        archive_check(file)
+    except ValidationError as exc:
+        report.errors.extend(exc.messages)
+        return report
+    try:
         wb = load_workbook(file, read_only=True, data_only=True)
+        ws = wb.worksheets[0]
     except Exception:
         report.errors.append(_("This is not an Excel workbook (.xlsx)."))
         return report
-    ws = wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
+    # The header and at most ROLES_IMPORT_MAX_ROWS rows; one more means the sheet is too long.
+    limit = settings.ROLES_IMPORT_MAX_ROWS
+    try:
+        rows = list(islice(ws.iter_rows(values_only=True), limit + 2))
+    except Exception:
+        report.errors.append(_("This is not an Excel workbook (.xlsx)."))
+        return report
+    finally:
+        wb.close()
+    if len(rows) > limit + 1:
+        report.errors.append(
+            _("The sheet has more than %(max)s rows; import at most %(max)s rows at a time.") % {"max": limit}
+        )
+        return report
     if not rows:
         report.errors.append(_("The sheet is empty."))
         return report

@@ -4,13 +4,16 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.org.models import Department, StoreKind
+from apps.uploads import archive_check
 
 from .models import Frequency, Position
+from .parsing import description_check
 
 TEXTAREA = {"rows": 2}
 
@@ -73,6 +76,17 @@ class PositionForm(forms.Form):
         if not self.is_bound and "effective_date" not in self.initial:
             self.initial["effective_date"] = timezone.localdate()
 
+    def remember_shown(self, names) -> None:
+        """Send back, hidden, what these fields showed, so `left_as_shown` can tell a field the person
+        changed from one they left alone (the import review: a revision keeps what was not touched)."""
+        for name in names:
+            self.fields[name].show_hidden_initial = True
+
+    def left_as_shown(self, names) -> list[str]:
+        return [
+            name for name in names if self.fields[name].show_hidden_initial and name not in self.changed_data
+        ]
+
     def clean_superiors(self):
         from .services import check_reporting_lines
 
@@ -93,11 +107,16 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if upload and not upload.name.lower().endswith((".docx", ".txt")):
             raise ValidationError(_("Only .docx and .txt files can be read."))
+        if upload and upload.name.lower().endswith(".docx"):
+            archive_check(upload, max_bytes=settings.ROLES_IMPORT_MAX_DOCX_BYTES)
         return upload
+
+    def clean_text(self):
+        return description_check(self.cleaned_data.get("text") or "")
 
     def clean(self):
         data = super().clean()
-        if not (data.get("text") or "").strip() and not data.get("file"):
+        if not (data.get("text") or "").strip() and not data.get("file") and not self.errors:
             raise ValidationError(_("Paste a text or choose a file."))
         return data
 
@@ -110,6 +129,7 @@ class ExcelImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise ValidationError(_("Choose an .xlsx file."))
+        archive_check(upload)
         return upload
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
@@ -227,6 +228,10 @@ def position_create(
     return position
 
 
+# What a position holds besides its text, which a new revision may leave as it is (`keep`).
+KEEPABLE = ("department", "store_kind", "superiors", "parallels", "approver")
+
+
 @transaction.atomic
 def position_revise(
     *,
@@ -240,9 +245,27 @@ def position_revise(
     approver: str = "",
     change_summary: str = "",
     author=None,
+    keep: Collection[str] = (),
 ) -> PositionRevision | None:
-    """Saves a change as a new revision; returns None when nothing changed."""
+    """Saves a change as a new revision; returns None when nothing changed.
+
+    Each name in `keep` (see KEEPABLE) stays as the position has it when the revision is written, whatever
+    was passed for it: an imported description revises the text without wiping the reporting lines,
+    department, store kind or approver the reviewer did not touch. Subordinates, holders and the
+    position's templates are never changed by a revision."""
+    if unknown := set(keep) - set(KEEPABLE):
+        raise ValueError(f"Cannot keep {sorted(unknown)}")
     position = Position.objects.select_for_update().get(pk=position.pk)
+    if "department" in keep:
+        department = position.department
+    if "store_kind" in keep:
+        store_kind = position.store_kind
+    if "superiors" in keep:
+        superiors = list(position.superiors.all())
+    if "parallels" in keep:
+        parallels = list(position.parallels.all())
+    if "approver" in keep and position.current_revision:
+        approver = position.current_revision.approver
     content = _clean_content(content)
     if not content["title"]:
         raise ValidationError(_("A position needs a title."), code="title")

@@ -181,8 +181,9 @@ def _editor_response(request, *, form, editor, position=None, mode="edit", extra
     return render(request, "roles/position_form.html", context)
 
 
-def _save(request, *, form, editor, position, organisation):
-    """Creates or revises from a valid form and editor; returns the position or None (errors added)."""
+def _save(request, *, form, editor, position, organisation, keep=()):
+    """Creates or revises from a valid form and editor; returns the position or None (errors added).
+    A revision leaves the relations named in `keep` as the position has them."""
     data = form.cleaned_data
     content = {name: data.get(name, "") for name in services.CONTENT_FIELDS} | editor.content()
     kwargs = {
@@ -205,7 +206,7 @@ def _save(request, *, form, editor, position, organisation):
                 % {"title": position.title, "code": position.code},
             )
         else:
-            revision = services.position_revise(position=position, **kwargs)
+            revision = services.position_revise(position=position, keep=keep, **kwargs)
             if revision is None:
                 messages.info(request, _("Nothing changed: no new revision."))
             else:
@@ -303,6 +304,7 @@ def position_import(request):
     targets = selectors.position_list_for(user=request.user).filter(organisation=organisation)
     if request.method == "POST" and request.POST.get("step") == "save":
         form = PositionForm(request.POST, organisation_ids=org_ids)
+        form.remember_shown(services.KEEPABLE)
         editor = DutiesEditor.from_post(request.POST)
         target = None
         if request.POST.get("target"):
@@ -311,7 +313,11 @@ def position_import(request):
                 raise Http404
             form.position = target
         if form.is_valid() & editor.is_valid():
-            position = _save(request, form=form, editor=editor, position=target, organisation=organisation)
+            # A new revision of an existing position keeps every relation the reviewer did not change.
+            keep = form.left_as_shown(services.KEEPABLE) if target else ()
+            position = _save(
+                request, form=form, editor=editor, position=target, organisation=organisation, keep=keep
+            )
             if position:
                 return redirect(position)
         return _editor_response(
@@ -330,20 +336,24 @@ def position_import(request):
                     if upload_form.cleaned_data.get("file")
                     else upload_form.cleaned_data["text"]
                 )
-            except Exception:
-                upload_form.add_error("file", _("This file could not be read."))
+            except ValidationError as exc:
+                upload_form.add_error("file", exc)
             else:
                 parsed = parse_text(text)
                 content = _content_from_parsed(parsed)
-                initial = _form_initial(None, content)
+                titles = {p.title: p for p in targets}
+                match = titles.get(parsed.title)
+                # A title that matches suggests a new revision of that position: the form shows (and
+                # saving keeps) its department, store kind, reporting lines and approver.
+                initial = _form_initial(match, content)
                 initial["change_summary"] = _("Imported from a role description")
                 initial["effective_date"] = timezone.localdate()
-                titles = {p.title: p for p in targets}
-                initial["superiors"] = [
-                    p for t, p in titles.items() if t and t in parsed.relations.get("superiors", "")
-                ]
-                match = titles.get(parsed.title)
+                if match is None:
+                    initial["superiors"] = [
+                        p for t, p in titles.items() if t and t in parsed.relations.get("superiors", "")
+                    ]
                 form = PositionForm(initial=initial, organisation_ids=org_ids)
+                form.remember_shown(services.KEEPABLE)
                 editor = DutiesEditor.from_content(content)
                 return _editor_response(
                     request,

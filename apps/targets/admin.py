@@ -1,24 +1,26 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.org.retention import ArchiveInsteadOfDeleteAdmin, KeptRecordAdmin
+
 from .models import KpiSnapshot, ManualKpiValue, PayScheme, PaySheet, ResponsibilityLetter, TargetPlan
 
 
 @admin.register(PayScheme)
-class PaySchemeAdmin(SimpleHistoryAdmin):
+class PaySchemeAdmin(ArchiveInsteadOfDeleteAdmin, SimpleHistoryAdmin):
     list_display = ["position", "store", "base", "commission_rate", "score_source", "minimum", "is_active"]
     list_filter = ["store", "score_source"]
 
 
 @admin.register(TargetPlan)
-class TargetPlanAdmin(SimpleHistoryAdmin):
+class TargetPlanAdmin(KeptRecordAdmin, SimpleHistoryAdmin):
     list_display = ["number", "department", "year", "version", "state", "approved_by", "approved_at"]
     list_filter = ["state", "year"]
     readonly_fields = ["state", "submitted_by", "submitted_at", "approved_by", "approved_at"]
 
 
 @admin.register(ResponsibilityLetter)
-class LetterAdmin(SimpleHistoryAdmin):
+class LetterAdmin(KeptRecordAdmin, SimpleHistoryAdmin):
     list_display = [
         "number",
         "title",
@@ -32,7 +34,7 @@ class LetterAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PaySheet)
-class PaySheetAdmin(SimpleHistoryAdmin):
+class PaySheetAdmin(KeptRecordAdmin, SimpleHistoryAdmin):
     list_display = ["user", "store", "month", "amount", "state"]
     list_filter = ["state", "store"]
 

@@ -128,6 +128,8 @@ class TargetPlan(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
+    never_deleted = models.Q(state__in=[State.APPROVED, State.SUPERSEDED])
+
     objects = PlanQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -179,6 +181,8 @@ class TargetPlan(models.Model):
 
 class PlanChild(models.Model):
     """A row of one of the plan's tables: frozen once the plan is approved."""
+
+    never_deleted = models.Q(plan__state__in=[TargetPlan.State.APPROVED, TargetPlan.State.SUPERSEDED])
 
     class Meta:
         abstract = True
@@ -297,6 +301,8 @@ class ActionStep(models.Model):
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
+    never_deleted = models.Q(plan__state__in=[TargetPlan.State.APPROVED, TargetPlan.State.SUPERSEDED])
+
     objects = StepQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -383,6 +389,9 @@ class ResponsibilityLetter(models.Model):
     holder_signed_at = models.DateTimeField(_("signed by the holder at"), null=True, blank=True)
     issuer_signed_at = models.DateTimeField(_("signed by the issuer at"), null=True, blank=True)
 
+    # Signed by either party: kept (half signed is already a commitment).
+    never_deleted = models.Q(holder_signed_at__isnull=False) | models.Q(issuer_signed_at__isnull=False)
+
     objects = LetterQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -442,6 +451,10 @@ class LetterKpi(models.Model):
     stretch = models.DecimalField(_("stretch target"), max_digits=14, decimal_places=2, null=True, blank=True)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=0)
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
+
+    never_deleted = models.Q(letter__holder_signed_at__isnull=False) | models.Q(
+        letter__issuer_signed_at__isnull=False
+    )
 
     class Meta:
         verbose_name = _("letter KPI")
@@ -601,9 +614,10 @@ class PaySheet(models.Model):
     scheme = models.ForeignKey(
         PayScheme, on_delete=models.PROTECT, related_name="sheets", verbose_name=_("pay scheme")
     )
+    # PROTECT: deleting a draft letter must not rewrite a locked sheet behind its back.
     letter = models.ForeignKey(
         ResponsibilityLetter,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -630,6 +644,8 @@ class PaySheet(models.Model):
         verbose_name=_("locked by"),
     )
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+
+    never_deleted = models.Q(state=State.LOCKED)
 
     objects = PaySheetQuerySet.as_manager()
     history = HistoricalRecords()

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from apps.months import next_month
-from apps.org.access import stores_where
+from apps.org.access import can, stores_where
 
 from . import kpis
 from .models import ActionStep, KpiSnapshot, LetterKpi, PaySheet, ResponsibilityLetter, StepStatus, TargetPlan
@@ -22,9 +22,16 @@ from .services import monthly_target, snapshot_months
 
 
 def plan_list_for(*, user):
-    return TargetPlan.objects.for_user(user).select_related(
-        "department", "store", "responsible", "approved_by"
-    )
+    """Plans in the stores where the user sees targets, and the plans in which the user owns an
+    action step (the list, each plan and its steps answer to this one rule)."""
+    owned = ActionStep.objects.filter(owner=user).values("plan_id") if user.is_authenticated else []
+    return TargetPlan.objects.filter(
+        Q(store__in=stores_where(user, "targets.view")) | Q(pk__in=owned)
+    ).select_related("department", "store", "responsible", "approved_by")
+
+
+def may_see_plans(user) -> bool:
+    return can(user, "targets.view") or ActionStep.objects.filter(owner=user).exists()
 
 
 def plan_get_for(*, user, pk: int) -> TargetPlan:

@@ -7,12 +7,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.months import next_month
 from apps.org.access import can, require
 from apps.org.models import Department, Store, User
+from apps.org.passwords import PasswordRefused, password_confirm
 
 from . import kpis
 from .models import (
@@ -317,12 +319,21 @@ def letter_set_kpis(*, by: User, letter: ResponsibilityLetter, rows: list[dict])
     return letter
 
 
+def letter_sign(
+    *, request: HttpRequest, by: User, letter: ResponsibilityLetter, password: str
+) -> ResponsibilityLetter:
+    """The holder or the issuer signs, re-entering their password. The password goes through the
+    sign-in lockout first, outside the transaction, so that a failure stays counted."""
+    try:
+        password_confirm(request=request, user=by, password=password)
+    except PasswordRefused as exc:
+        raise ValidationError(str(exc)) from None
+    return _letter_sign(by=by, letter=letter)
+
+
 @transaction.atomic
-def letter_sign(*, by: User, letter: ResponsibilityLetter, password: str) -> ResponsibilityLetter:
-    """The holder or the issuer signs, re-entering their password."""
+def _letter_sign(*, by: User, letter: ResponsibilityLetter) -> ResponsibilityLetter:
     letter = ResponsibilityLetter.objects.select_for_update().get(pk=letter.pk)
-    if not by.check_password(password):
-        raise ValidationError(_("The password is not correct."))
     now = timezone.now()
     if by.pk == letter.holder_id and not letter.holder_signed_at:
         letter.holder_signed_at = now

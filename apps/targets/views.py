@@ -50,8 +50,9 @@ def _month_param(request) -> dt.date:
 
 
 @login_required
-@perm_required("targets.view")
 def plan_list(request):
+    if not selectors.may_see_plans(request.user):
+        raise PermissionDenied
     filterset = PlanFilter(request.GET, queryset=selectors.plan_list_for(user=request.user))
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     return render(
@@ -61,7 +62,7 @@ def plan_list(request):
             "filter": filterset,
             "page": page,
             "can_edit": can(request.user, "targets.edit"),
-            "year_book_form": YearBookForm(user=request.user),
+            "year_book_form": YearBookForm(user=request.user) if can(request.user, "targets.view") else None,
         },
     )
 
@@ -81,11 +82,6 @@ def plan_create(request):
 @login_required
 def plan_detail(request, pk):
     plan = selectors.plan_get_for(user=request.user, pk=pk)
-    if (
-        not can(request.user, "targets.view", plan.store)
-        and not plan.steps.filter(owner=request.user).exists()
-    ):
-        raise PermissionDenied
     return render(
         request,
         "targets/plan_detail.html",
@@ -267,7 +263,9 @@ def letter_sign(request, pk):
     form = SignForm(request.POST)
     if form.is_valid():
         try:
-            services.letter_sign(by=request.user, letter=letter, password=form.cleaned_data["password"])
+            services.letter_sign(
+                request=request, by=request.user, letter=letter, password=form.cleaned_data["password"]
+            )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:

@@ -143,8 +143,9 @@ class TicketEvent(models.Model):
         DELAY = "delay", _("Customer-caused delay")
         SETTLED = "settled", _("Settled")
 
+    # A ticket with events is never deleted: it is closed.
     ticket = models.ForeignKey(
-        Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket")
+        Ticket, on_delete=models.PROTECT, related_name="events", verbose_name=_("ticket")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     at = models.DateTimeField(_("at"), auto_now_add=True)
@@ -160,6 +161,8 @@ class TicketEvent(models.Model):
     data = models.JSONField(_("data"), default=dict, blank=True)
     # Idempotency of beat jobs (e.g. "escalate:2"): one event per key and ticket.
     key = models.CharField(_("key"), max_length=60, blank=True)
+
+    never_deleted = True
 
     class Meta:
         verbose_name = _("ticket event")

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from apps.customers.selectors import customer_get_for
 from apps.customers.spreadsheets import EXPORT_MAX_ROWS, xlsx_response
 from apps.org.access import can, perm_required, require, stores_for
+from apps.uploads import file_response
 
 from . import forms, services
 from .documents import order_pdf, settlement_pdf
@@ -248,9 +249,11 @@ def ticket_action(request, pk, action):
 
 @login_required
 def ticket_attachment(request, pk, attachment_pk):
+    """A file on a ticket, only for those who may see the ticket (another store: 404)."""
     ticket = ticket_get_for(user=request.user, pk=pk)
+    require(request.user, "tickets.view", ticket.store)
     attachment = get_object_or_404(TicketAttachment, ticket=ticket, pk=attachment_pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return file_response(attachment.file, filename=attachment.name)
 
 
 @login_required

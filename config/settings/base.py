@@ -3,10 +3,14 @@
 `local`, `production` and `test` only override what differs.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+
+from config.sentry import sentry_init
+from config.storage import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 APPS_DIR = BASE_DIR / "apps"
@@ -46,6 +50,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# Behind PgBouncer in transaction mode (PGBOUNCER=true): a transaction may run on any server
+# connection, so no server-side cursors (QuerySet.iterator) and no prepared statements.
+PGBOUNCER = env.bool("PGBOUNCER", default=False)
+if PGBOUNCER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 DJANGO_APPS = [
@@ -58,12 +68,17 @@ DJANGO_APPS = [
     "django.contrib.admin",
 ]
 THIRD_PARTY_APPS = [
+    "django_prometheus",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
     "django_filters",
     "django_tables2",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 LOCAL_APPS = [
     "apps.org",
@@ -84,7 +99,46 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in lockout (django-axes). The user name and the address lock independently: 5 failures on
+# one user name from any addresses lock that user name; 5 failures from one address, whatever the
+# user names, lock that address. Every password typed into a page goes through the same count
+# (apps/org/passwords.py). A success does not reset the count: a reset would also clear the
+# failures the same address made against other user names.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "apps.org.passwords.lockout_response"
+# Behind a reverse proxy every request comes from the proxy: say how many proxies append to
+# X-Forwarded-For, so that the lockout counts the client's address and not the proxy's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "apps.org.passwords.client_address"
+# Never stored in clear in axes' records of failed attempts.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "password",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "password1",
+    "password2",
+    "confirmer_password",
+]
+# Sessions end after SESSION_IDLE_TIMEOUT seconds without activity (background polling does not
+# count) and SESSION_ABSOLUTE_TIMEOUT seconds after sign-in at most (apps/org/session_limits.py).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "apps.org.logs.RequestContextMiddleware",
+    "apps.health.metrics.QueryCountMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,9 +147,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An expired session ends before anything else looks at the user (two-factor included).
+    "apps.org.session_limits.SessionLimitMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "apps.org.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # Last, as axes' documentation asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,9 +180,22 @@ TEMPLATES = [
     }
 ]
 
+# Two-factor sign-in (django-otp: TOTP apps, recovery codes): required for these role tiers
+# (superusers and staff count as admin), available to everyone; apps/org/two_factor.py.
+MFA_REQUIRED_TIERS = env.list("MFA_REQUIRED_TIERS", default=["admin", "manager"])
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="DutyDesk")
+# Wrong codes wait factor × 2^(n-1) seconds before the next try, per device.
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
+# The admin may remove a lost device (the owner then sets up again) but never reads its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -131,12 +205,31 @@ STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Uploaded files: MEDIA_ROOT, or S3-compatible storage shared by every replica (config/storage.py).
+MEDIA_STORAGE_URL = env.str("MEDIA_STORAGE_URL", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(MEDIA_STORAGE_URL),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploaded files are served only through views that check who may see them (no MEDIA_URL route).
+# Imports: an .xlsx / .docx is refused before it is opened when its members unpack to more than
+# UPLOADS_ARCHIVE_MAX_BYTES, a large member is packed tighter than MAX_RATIO : 1, or it has more
+# than MAX_MEMBERS parts (apps/uploads.py).
+UPLOADS_ARCHIVE_MAX_BYTES = env.int("UPLOADS_ARCHIVE_MAX_BYTES", default=60 * 1024 * 1024)
+UPLOADS_ARCHIVE_MAX_RATIO = env.int("UPLOADS_ARCHIVE_MAX_RATIO", default=100)
+UPLOADS_ARCHIVE_MAX_MEMBERS = env.int("UPLOADS_ARCHIVE_MAX_MEMBERS", default=1000)
+# The customer import: at most MAX_ROWS rows per sheet; above BACKGROUND_ROWS the dry run and the
+# import run as a background job with a progress bar (the printing app's jobs).
+CUSTOMERS_IMPORT_MAX_ROWS = env.int("CUSTOMERS_IMPORT_MAX_ROWS", default=20_000)
+CUSTOMERS_IMPORT_BACKGROUND_ROWS = env.int("CUSTOMERS_IMPORT_BACKGROUND_ROWS", default=2_000)
+# Positions: rows of the Excel import; characters and lines of a role description (.docx / .txt /
+# pasted), whose .docx may also unpack to at most ROLES_IMPORT_MAX_DOCX_BYTES.
+ROLES_IMPORT_MAX_ROWS = env.int("ROLES_IMPORT_MAX_ROWS", default=2_000)
+ROLES_IMPORT_MAX_CHARS = env.int("ROLES_IMPORT_MAX_CHARS", default=50_000)
+ROLES_IMPORT_MAX_LINES = env.int("ROLES_IMPORT_MAX_LINES", default=2_000)
+ROLES_IMPORT_MAX_DOCX_BYTES = env.int("ROLES_IMPORT_MAX_DOCX_BYTES", default=10 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -144,6 +237,9 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 # E-mail: EMAIL_URL (smtp://, consolemail://, ...); the console by default.
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821 (set just above)
+    # One INFO line per message instead of the whole message printed (at WARNING in the worker).
+    EMAIL_BACKEND = "apps.notifications.mail.LogEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="DutyDesk <noreply@dutydesk.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -194,11 +290,26 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# LOG_FORMAT=json: one JSON object a line with time, level, logger, request id, user id and store.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "context": {"()": "apps.org.logs.ContextFilter"},
+        "quiet_forbidden": {"()": "apps.org.logs.QuietForbidden"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "apps.org.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context", "quiet_forbidden"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -206,10 +317,29 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+# The worker logs through the configuration above (JSON too), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
+
+# Operations: /metrics for a bearer token or from these addresses; /healthz answers 503 past these.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_ADDRESSES = env.list("METRICS_ALLOWED_ADDRESSES", default=["127.0.0.1", "::1"])
+HEALTH_MAX_REMINDER_LAG = env.int("HEALTH_MAX_REMINDER_LAG", default=15 * 60)  # seconds
+HEALTH_MAX_OUTBOX = env.int("HEALTH_MAX_OUTBOX", default=1000)
+HEALTH_MAX_BEAT_AGE = env.int("HEALTH_MAX_BEAT_AGE", default=None)  # seconds; unset: reported only
 
 # Where the run command serves DutyDesk; used in messages such as seed_demo's sign-in hints.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo1234")
+
+# Errors to Sentry (web and worker) when SENTRY_DSN is set; nothing is sent otherwise.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENABLED = sentry_init(
+    dsn=SENTRY_DSN,
+    environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+    release=env.str("SENTRY_RELEASE", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)
 
 # Response headers (#10). Both middlewares sit right after WhiteNoise (static files are answered
 # before them), so they also mark the responses that later middleware returns early.

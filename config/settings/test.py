@@ -16,3 +16,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Two-factor sign-in is off for every tier in tests that sign in with force_login; the tests of
+# two-factor itself turn it on with settings.MFA_REQUIRED_TIERS.
+MFA_REQUIRED_TIERS: list[str] = []

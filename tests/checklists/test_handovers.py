@@ -23,7 +23,7 @@ from apps.checklists.models import (
 )
 from apps.org.models import RoleTier
 from tests.factories.checklists import counter, item, stock_items
-from tests.factories.org import member
+from tests.factories.org import member, web_request
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +51,8 @@ def balances(store, desk, items, manager):
 def accepted(store, desk, clerk, clerk2, password, **kwargs):
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     count_all(h, clerk, **kwargs)
-    services.handover_sign(handover=h, user=clerk, password=password)
-    return services.handover_accept(handover_id=h.pk, user=clerk2, password=password)
+    services.handover_sign(request=web_request(), handover=h, user=clerk, password=password)
+    return services.handover_accept(request=web_request(), handover_id=h.pk, user=clerk2, password=password)
 
 
 def test_expected_is_the_opening_balance_plus_receipts_minus_issues(store, desk, balances, clerk, clerk2):
@@ -98,12 +98,12 @@ def test_a_difference_needs_an_explanation_before_signing(store, desk, balances,
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     count_all(h, clerk, sim=48)
     with pytest.raises(services.HandoverError, match="SIM"):
-        services.handover_sign(handover=h, user=clerk, password=settings.DEMO_PASSWORD)
+        services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
     line = h.lines.get(item__code="sim")
     services.handover_line_save(
         line=line, user=clerk, counted=Decimal(48), explanation="两张卡售出未登记，已补登"
     )
-    h = services.handover_sign(handover=h, user=clerk, password=settings.DEMO_PASSWORD)
+    h = services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
     assert h.state == HandoverState.SIGNED
     assert h.lines.get(item__code="sim").difference == -2
 
@@ -113,10 +113,10 @@ def test_signing_needs_every_line_counted_and_the_right_password(
 ):
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     with pytest.raises(services.HandoverError):
-        services.handover_sign(handover=h, user=clerk, password=settings.DEMO_PASSWORD)
+        services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
     count_all(h, clerk)
     with pytest.raises(services.ServiceError):
-        services.handover_sign(handover=h, user=clerk, password="wrong")
+        services.handover_sign(request=web_request(), handover=h, user=clerk, password="wrong")
 
 
 def test_a_blocking_failed_item_keeps_the_shift_from_closing(
@@ -133,9 +133,9 @@ def test_a_blocking_failed_item_keeps_the_shift_from_closing(
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     count_all(h, clerk)
     with pytest.raises(services.HandoverError, match="自助设备"):
-        services.handover_sign(handover=h, user=clerk, password=settings.DEMO_PASSWORD)
+        services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
     services.failure_resolve(failure=run.failures.get(), user=manager, resolution="已报修，厂家明早上门")
-    h = services.handover_sign(handover=h, user=clerk, password=settings.DEMO_PASSWORD)
+    h = services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
     assert h.state == HandoverState.SIGNED
 
 
@@ -145,7 +145,7 @@ def test_open_matters_are_carried_forward_when_signing(
     services.item_answer(run=run, item=item(template, ItemKind.TICK), user=clerk, ok=False, note="发票不足")
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     count_all(h, clerk)
-    h = services.handover_sign(handover=h, user=clerk, password=settings.DEMO_PASSWORD)
+    h = services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
     assert [m["kind"] for m in h.open_matters] == ["checklist_item"]
     assert "发票不足" in h.open_matters[0]["label"]
 
@@ -163,14 +163,20 @@ def test_the_outgoing_shift_closes_only_when_the_incoming_clerk_accepts(
 ):
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     count_all(h, clerk)
-    h = services.handover_sign(handover=h, user=clerk, password=settings.DEMO_PASSWORD)
+    h = services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
     assert h.accepted_at is None
     with pytest.raises(services.HandoverError):
-        services.handover_accept(handover_id=h.pk, user=clerk, password=settings.DEMO_PASSWORD)
-    h = services.handover_accept(handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD)
+        services.handover_accept(
+            request=web_request(), handover_id=h.pk, user=clerk, password=settings.DEMO_PASSWORD
+        )
+    h = services.handover_accept(
+        request=web_request(), handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD
+    )
     assert h.state == HandoverState.ACCEPTED
     with pytest.raises(services.HandoverError, match="刘洋"):
-        services.handover_accept(handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD)
+        services.handover_accept(
+            request=web_request(), handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD
+        )
     assert HandoverSignature.objects.filter(handover=h, role=SignatureRole.INCOMING).count() == 1
 
 
@@ -179,13 +185,21 @@ def test_a_witness_signs_where_the_store_requires_it(store, desk, balances, cler
     store.save()
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     count_all(h, clerk)
-    services.handover_sign(handover=h, user=clerk, password=settings.DEMO_PASSWORD)
+    services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
     with pytest.raises(services.HandoverError, match="监交人"):
-        services.handover_accept(handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD)
+        services.handover_accept(
+            request=web_request(), handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD
+        )
     with pytest.raises(services.HandoverError):
-        services.handover_witness(handover=h, username="clerk2", password=settings.DEMO_PASSWORD)
-    services.handover_witness(handover=h, username="manager", password=settings.DEMO_PASSWORD)
-    h = services.handover_accept(handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD)
+        services.handover_witness(
+            request=web_request(), handover=h, witness_id=clerk2.pk, password=settings.DEMO_PASSWORD
+        )
+    services.handover_witness(
+        request=web_request(), handover=h, witness_id=manager.pk, password=settings.DEMO_PASSWORD
+    )
+    h = services.handover_accept(
+        request=web_request(), handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD
+    )
     assert h.witness == manager
 
 
@@ -234,14 +248,26 @@ def test_a_correction_is_an_amendment_with_its_own_signatures_and_feeds_the_next
     sim = h.lines.get(item__code="sim")
     with pytest.raises(services.HandoverError):
         services.amendment_propose(
-            handover=h, line=sim, user=clerk2, counted=Decimal(47), reason="", password=pw
+            request=web_request(),
+            handover=h,
+            line=sim,
+            user=clerk2,
+            counted=Decimal(47),
+            reason="",
+            password=pw,
         )
     a = services.amendment_propose(
-        handover=h, line=sim, user=clerk2, counted=Decimal(47), reason="复点少三张", password=pw
+        request=web_request(),
+        handover=h,
+        line=sim,
+        user=clerk2,
+        counted=Decimal(47),
+        reason="复点少三张",
+        password=pw,
     )
     with pytest.raises(services.HandoverError):
-        services.amendment_confirm(amendment=a, user=clerk2, password=pw)
-    a = services.amendment_confirm(amendment=a, user=manager, password=pw)
+        services.amendment_confirm(request=web_request(), amendment=a, user=clerk2, password=pw)
+    a = services.amendment_confirm(request=web_request(), amendment=a, user=manager, password=pw)
     assert a.state == AmendmentState.CONFIRMED
     assert a.signatures.count() == 2
     sim.refresh_from_db()
@@ -250,10 +276,16 @@ def test_a_correction_is_an_amendment_with_its_own_signatures_and_feeds_the_next
     with pytest.raises(ImmutableError):
         a.save()
     b = services.amendment_propose(
-        handover=h, line=sim, user=clerk, counted=Decimal(46), reason="再次复点", password=pw
+        request=web_request(),
+        handover=h,
+        line=sim,
+        user=clerk,
+        counted=Decimal(46),
+        reason="再次复点",
+        password=pw,
     )
     assert b.number == 2
-    services.amendment_confirm(amendment=b, user=clerk2, password=pw)
+    services.amendment_confirm(request=web_request(), amendment=b, user=clerk2, password=pw)
     h2 = services.handover_start(store=store, counter=desk, outgoing=clerk2, incoming=clerk)
     assert h2.lines.get(item__code="sim").expected == 46
 
@@ -269,7 +301,7 @@ def test_twenty_concurrent_accepts_produce_exactly_one_acceptance(organisation, 
     stock_items(organisation)
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     count_all(h, clerk)
-    services.handover_sign(handover=h, user=clerk, password=settings.DEMO_PASSWORD)
+    services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
     barrier = threading.Barrier(20)
     outcomes: list[str] = []
     lock = threading.Lock()
@@ -279,7 +311,9 @@ def test_twenty_concurrent_accepts_produce_exactly_one_acceptance(organisation, 
 
         try:
             barrier.wait()
-            services.handover_accept(handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD)
+            services.handover_accept(
+                request=web_request(), handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD
+            )
             result = "ok"
         except services.HandoverError as exc:
             result = f"error: {exc}"

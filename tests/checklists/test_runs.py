@@ -17,6 +17,7 @@ from apps.checklists.models import (
 from apps.checklists.open_matters import open_matters_for
 from apps.notifications.models import Notification
 from tests.factories.checklists import item, opening_template
+from tests.factories.org import web_request
 
 from .conftest import at
 
@@ -109,7 +110,13 @@ def test_second_person_confirms_with_their_own_password(run, template, clerk, cl
     seal = item(template, ItemKind.SECOND_PERSON)
     with pytest.raises(services.ServiceError):
         services.item_answer(
-            run=run, item=seal, user=clerk, ok=True, confirmer_username="clerk2", confirmer_password="wrong"
+            request=web_request(),
+            run=run,
+            item=seal,
+            user=clerk,
+            ok=True,
+            confirmer_id=clerk2.pk,
+            confirmer_password="wrong",
         )
     with pytest.raises(services.ServiceError):
         services.item_answer(
@@ -117,7 +124,8 @@ def test_second_person_confirms_with_their_own_password(run, template, clerk, cl
             item=seal,
             user=clerk,
             ok=True,
-            confirmer_username="clerk",
+            request=web_request(),
+            confirmer_id=clerk.pk,
             confirmer_password=settings.DEMO_PASSWORD,
         )
     result = services.item_answer(
@@ -125,7 +133,8 @@ def test_second_person_confirms_with_their_own_password(run, template, clerk, cl
         item=seal,
         user=clerk,
         ok=True,
-        confirmer_username="clerk2",
+        request=web_request(),
+        confirmer_id=clerk2.pk,
         confirmer_password=settings.DEMO_PASSWORD,
     )
     assert result.confirmed_by == clerk2 and result.confirmed_at

@@ -1,6 +1,7 @@
 """Views: who may open what, htmx saving, the board and lists with constant query counts, PDFs."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 from apps.checklists import services
 from apps.checklists.models import ChecklistRun, HandoverState, ItemKind, ItemResult
 from tests.factories.checklists import item, opening_template
+from tests.factories.org import web_request
 from tests.pdf_checks import assert_cjk_font_embedded, pdf_text
 
 from .conftest import at
@@ -50,29 +52,84 @@ def test_the_manager_sees_the_run_but_cannot_answer_it(client_for, manager, run,
     assert client.post(url, {"outcome": "ok"}).status_code == 403
 
 
-def test_each_answer_is_saved_by_one_htmx_post_returning_the_item(client_for, clerk, run, template):
+FIELD = re.compile(r"<(input|textarea|select)\b")
+
+
+def test_each_answer_is_saved_by_one_htmx_post_that_swaps_the_state_and_the_run_header_not_a_field(
+    client_for, clerk, run, template
+):
     client = client_for(clerk)
     number = item(template, ItemKind.NUMBER)
     url = reverse("checklists:answer", args=[run.pk, number.pk])
     response = client.post(url, {"value": "2000", "outcome": ""}, **HTMX)
+    body = response.content.decode()
     assert response.status_code == 200
-    assert 'data-testid="saved"' in response.content.decode()
+    assert 'data-testid="saved"' in body
     assert ItemResult.objects.get(run=run, item=number).ok is True
-    assert "run-progress" in response["HX-Trigger"]
+    assert f'id="item-{number.pk}-state" data-testid="item-state" data-result="ok" hx-swap-oob="true"' in body
+    header = re.search(
+        r'<div class="text-end" id="run-header" hx-swap-oob="true">.*?</div>\s*</div>', body, re.S
+    )
+    assert header, "the run header is swapped out of band"
+    assert 'data-answered="1"' in header.group() and 'data-failed="0"' in header.group()
+    assert 'data-state="in_progress"' in header.group()
+    assert not FIELD.search(body), "a save never replaces a field the person may be typing in"
 
 
-def test_an_out_of_range_number_without_a_note_is_refused_and_keeps_what_was_typed(
+def test_the_run_page_shows_the_header_count_the_answers_left_it_at(client_for, clerk, run, template):
+    client = client_for(clerk)
+    for kind, value in [(ItemKind.NUMBER, "2000"), (ItemKind.COUNT, "11")]:
+        url = reverse("checklists:answer", args=[run.pk, item(template, kind).pk])
+        client.post(url, {"value": value, "outcome": "", "note": "1 台在维修"}, **HTMX)
+    body = client.get(run.get_absolute_url()).content.decode()
+    assert 'data-answered="2" data-failed="1"' in body
+
+
+def test_an_out_of_range_number_without_a_note_is_refused_and_leaves_the_typed_field_alone(
     client_for, clerk, run, template
 ):
     client = client_for(clerk)
     url = reverse("checklists:answer", args=[run.pk, item(template, ItemKind.NUMBER).pk])
     response = client.post(url, {"value": "1500", "outcome": ""}, **HTMX)
     body = response.content.decode()
-    assert response.status_code == 200 and 'data-testid="item-error"' in body and 'value="1500"' in body
+    assert response.status_code == 200 and 'data-testid="item-error"' in body
+    assert not FIELD.search(body)  # what was typed stays in the page's own field
     assert not ItemResult.objects.exists()
     response = client.post(url, {"value": "1500", "outcome": "", "note": "少了 500 元，已报经理"}, **HTMX)
     result = ItemResult.objects.get()
     assert result.ok is False and result.value_number == 1500
+
+
+def test_leaving_a_field_saves_the_answer_but_an_empty_one_saves_nothing_and_shows_no_error(
+    client_for, clerk, run, template
+):
+    client = client_for(clerk)
+    url = reverse("checklists:answer", args=[run.pk, item(template, ItemKind.NUMBER).pk])
+    response = client.post(url, {"value": "", "note": "先写备注"}, **HTMX)  # no outcome: a field was left
+    assert response.status_code == 200 and "item-error" not in response.content.decode()
+    assert not ItemResult.objects.exists()
+    client.post(url, {"value": "2000", "note": ""}, **HTMX)
+    assert ItemResult.objects.get().ok is True
+
+
+def test_changing_only_the_note_keeps_an_item_marked_not_ok_and_a_new_figure_is_judged_again(
+    client_for, clerk, run, template
+):
+    client = client_for(clerk)
+    url = reverse("checklists:answer", args=[run.pk, item(template, ItemKind.NUMBER).pk])
+    client.post(url, {"value": "2000", "outcome": "fail", "note": "有残币"}, **HTMX)
+    client.post(url, {"value": "2,000", "note": "有残币 2 张"}, **HTMX)
+    result = ItemResult.objects.get()
+    assert (result.ok, result.note) == (False, "有残币 2 张")
+    client.post(url, {"value": "1950", "note": "有残币 2 张"}, **HTMX)
+    result.refresh_from_db()
+    assert (result.ok, result.value_number) == (True, 1950)
+
+
+def test_a_tick_item_is_not_saved_by_leaving_its_note(client_for, clerk, run, template):
+    url = reverse("checklists:answer", args=[run.pk, item(template, ItemKind.TICK).pk])
+    body = client_for(clerk).post(url, {"note": "备注"}, **HTMX).content.decode()
+    assert "item-error" in body and not ItemResult.objects.exists()
 
 
 def test_a_failed_item_with_a_photo_is_saved(client_for, clerk, run, template):
@@ -202,28 +259,82 @@ def test_only_managers_set_opening_balances(client_for, clerk, manager):
     assert client_for(manager).get(reverse("handovers:balances")).status_code == 200
 
 
-def test_a_counted_line_is_saved_by_htmx_and_shows_its_difference(client_for, clerk, handover):
+def test_a_counted_line_is_saved_by_htmx_and_swaps_only_its_difference_and_the_totals(
+    client_for, clerk, handover
+):
     line = handover.lines.get(item__code="sim")
     response = client_for(clerk).post(
         reverse("handovers:line", args=[handover.pk, line.pk]), {"counted": "3", "explanation": ""}, **HTMX
     )
+    body = response.content.decode()
     assert response.status_code == 200
-    assert "needs an explanation" in response.content.decode() or "说明" in response.content.decode()
+    assert f'id="line-{line.pk}-difference"' in body and 'data-state="unexplained"' in body
+    assert 'id="handover-totals"' in body and 'data-testid="totals-counted">1 / 4<' in body
+    assert body.count('hx-swap-oob="true"') == 3  # difference, error, totals
+    assert not FIELD.search(body) and "<form" not in body, "a save never replaces an input"
     line.refresh_from_db()
     assert line.counted == 3
 
 
-def test_bad_counts_answer_with_an_error_not_a_500(client_for, clerk, handover):
-    line = handover.lines.get(item__code="sim")
-    response = client_for(clerk).post(
-        reverse("handovers:line", args=[handover.pk, line.pk]), {"counted": "abc"}, **HTMX
+def test_a_cash_line_answers_with_its_sum_and_saving_it_never_touches_another_line(
+    client_for, clerk, handover
+):
+    client = client_for(clerk)
+    sim = handover.lines.get(item__code="sim")
+    client.post(reverse("handovers:line", args=[handover.pk, sim.pk]), {"counted": "28", "explanation": "x"})
+    cash = handover.lines.get(item__code="float")
+    response = client.post(
+        reverse("handovers:line", args=[handover.pk, cash.pk]),
+        {"d_100": "15", "d_50": "8", "d_20": "", "d_10": "1,2", "explanation": ""},
+        **HTMX,
     )
+    assert "line-error" in response.content.decode()  # 1,2 is not a whole number: nothing saved
+    cash.refresh_from_db()
+    assert cash.counted is None
+    response = client.post(
+        reverse("handovers:line", args=[handover.pk, cash.pk]),
+        {"d_100": "15", "d_50": "8", "d_20": "", "d_10": "12", "explanation": ""},
+        **HTMX,
+    )
+    assert f'<strong id="line-{cash.pk}-sum" data-testid="line-sum" hx-swap-oob="true">2020<' in (
+        response.content.decode()
+    )
+    cash.refresh_from_db()
+    sim.refresh_from_db()
+    assert cash.breakdown == {"100": 15, "50": 8, "10": 12} and cash.counted == 2020
+    assert (sim.counted, sim.explanation) == (28, "x")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"counted": "NaN"},
+        {"counted": "Infinity"},
+        {"counted": "1e400"},
+        {"counted": "-1"},
+        {"counted": "12345678901234"},
+        {"counted": "abc"},
+        {"explanation": "说" * 2001},
+    ],
+)
+def test_bad_counts_answer_with_an_error_not_a_500(client_for, clerk, handover, data):
+    line = handover.lines.get(item__code="sim")
+    response = client_for(clerk).post(reverse("handovers:line", args=[handover.pk, line.pk]), data, **HTMX)
     assert response.status_code == 200 and "line-error" in response.content.decode()
+    line.refresh_from_db()
+    assert line.counted is None
+
+
+@pytest.mark.parametrize("quantity", ["x", "-3", "1.5", "99999999999"])
+def test_bad_denomination_quantities_answer_with_an_error_not_a_500(client_for, clerk, handover, quantity):
     cash = handover.lines.get(item__code="float")
     response = client_for(clerk).post(
-        reverse("handovers:line", args=[handover.pk, cash.pk]), {"d_100": "x"}, **HTMX
+        reverse("handovers:line", args=[handover.pk, cash.pk]), {"d_100": quantity}, **HTMX
     )
-    assert response.status_code == 200 and "line-error" in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 200 and "line-error" in body and "¥100" in body
+    cash.refresh_from_db()
+    assert cash.counted is None
 
 
 def test_sign_and_accept_through_the_browser_views(client, clerk, clerk2, handover, settings):
@@ -280,7 +391,9 @@ def test_handover_list_query_count_is_constant_as_rows_grow(
 
 def test_handover_sheet_pdf_has_chinese_text_and_font(client_for, clerk, handover, settings):
     count_all(handover, clerk)
-    services.handover_sign(handover=handover, user=clerk, password=settings.DEMO_PASSWORD)
+    services.handover_sign(
+        request=web_request(), handover=handover, user=clerk, password=settings.DEMO_PASSWORD
+    )
     response = client_for(clerk).get(reverse("handovers:pdf", args=[handover.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content).replace(" ", "")
@@ -312,3 +425,13 @@ def test_template_pages_are_for_admins(client_for, clerk, manager, admin, templa
     assert client.get(reverse("checklists:templates")).status_code == 200
     assert client.get(reverse("checklists:template_edit", args=[template.pk])).status_code == 200
     assert client.get(reverse("checklists:template_new")).status_code == 200
+
+
+def test_after_sales_staff_of_the_store_cannot_open_a_handover_or_its_pdf(client_for, aftersales, handover):
+    """The handover list refuses after-sales staff (no handovers.sign), so does every handover view."""
+    client = client_for(aftersales)
+    assert client.get(reverse("handovers:list")).status_code == 403
+    assert client.get(handover.get_absolute_url()).status_code == 403
+    assert client.get(reverse("handovers:pdf", args=[handover.pk])).status_code == 403
+    for name in ("sign", "accept", "witness", "amend"):
+        assert client.post(reverse(f"handovers:{name}", args=[handover.pk]), {}).status_code == 403, name

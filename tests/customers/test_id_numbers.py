@@ -158,3 +158,21 @@ def test_show_in_full_answers_a_stored_script_as_text(client_for, manager, clerk
     assert PiiAccessLog.objects.filter(user=manager, customer=customer, field="id_number").count() == 1
     # The clerk who saved it may not reveal it at all.
     assert client_for(clerk).post(f"/customers/{customer.pk}/reveal/id_number/").status_code == 403
+
+
+def test_an_invalid_id_number_saved_before_the_check_is_refused_masked_and_never_shown_whole(
+    client_for, clerk, store
+):
+    """Sent back masked and unchanged, a stored number that is not a resident ID is a form error
+    that does not print the number (the clerk may only see it masked)."""
+    from tests.customers.test_pii_masking import form_data
+
+    customer = f.customer(store, owner=clerk)
+    Customer.objects.filter(pk=customer.pk).update(id_number="110101199001011234")
+    client = client_for(clerk)
+    response = client.post(f"/customers/{customer.pk}/edit/", form_data(client, customer))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "110***********1234" in html and "110101199001011234" not in html
+    customer.refresh_from_db()
+    assert customer.id_number == "110101199001011234"

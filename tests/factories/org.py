@@ -63,3 +63,11 @@ def member(store, tier, username=None, **kwargs) -> User:
     user = UserFactory(**({"username": username} if username else {}), **kwargs)
     MembershipFactory(user=user, store=store, tier=tier)
     return user
+
+
+def web_request(address: str = "10.0.0.1"):
+    """A request from `address`, as a service that checks a typed password needs (the lockout
+    counts failures per user name and per address)."""
+    from django.test import RequestFactory
+
+    return RequestFactory().post("/", REMOTE_ADDR=address)

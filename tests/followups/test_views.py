@@ -394,3 +394,24 @@ def test_campaigns_are_for_managers(client_for, aftersales, manager2, rules, sto
         store=store, name="联谊会", event_date=timezone.localdate(), created_by=manager
     )
     assert client_for(manager2).get(campaign.get_absolute_url()).status_code == 404
+
+
+def test_the_call_page_shows_phones_masked_and_reveals_them_only_through_the_logged_action(
+    client_for, aftersales, fu
+):
+    """Even after-sales staff (customers.view_pii) see the number masked until they use "Show in
+    full", which writes the personal-data access log."""
+    from apps.customers.models import PiiAccessLog
+    from apps.customers.phones import mask_digits
+
+    phone = fu.customer.phones.first()
+    client = client_for(aftersales)
+    html = client.get(fu.get_absolute_url()).content.decode()
+    assert mask_digits(phone.digits) in html and phone.digits not in html
+    assert 'data-testid="reveal-phone"' in html
+    assert not PiiAccessLog.objects.exists()
+    revealed = client.post(
+        reverse("customers:reveal", args=[fu.customer_id, "phone"]), {"phone": phone.pk}
+    ).content.decode()
+    assert phone.number in revealed
+    assert PiiAccessLog.objects.filter(user=aftersales, customer=fu.customer, field="phone").count() == 1

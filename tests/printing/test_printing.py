@@ -66,3 +66,31 @@ def test_job_status_partial_polls_while_running(client_for, clerk):
         client_for(clerk).get(reverse("printing:job", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     )
     assert 'hx-trigger="every 1s"' in body and "25%" in body
+
+
+@register_builder("tests.count_lines", report_template="customers/_import_report.html")
+def count_lines(*, job, params, progress):
+    lines = bytes(job.upload).decode().splitlines()
+    progress(len(lines), len(lines))
+    return {"rows": len(lines), "errors": [], "ok": True, "committed": False}
+
+
+def test_a_job_may_read_an_upload_and_end_in_a_report_shown_on_its_page(
+    client_for, clerk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = print_job_start(owner=clerk, builder="tests.count_lines", title="数行", upload=b"a\nb\nc")
+    job.refresh_from_db()
+    assert job.state == PrintJob.State.DONE and job.report["rows"] == 3
+    assert job.upload is None and not job.pdf  # the uploaded file is dropped once read
+    client = client_for(clerk)
+    body = client.get(reverse("printing:job", args=[job.pk])).content.decode()
+    assert 'data-testid="job-report"' in body and "print-download" not in body
+    assert client.get(reverse("printing:download", args=[job.pk])).status_code == 404
+
+
+def test_an_anonymous_user_cannot_see_or_download_a_print_job(client, clerk):
+    job = print_job_start(owner=clerk, builder="tests.two_pages", title="测试打印")
+    for name in ("printing:job", "printing:download"):
+        response = client.get(reverse(name, args=[job.pk]))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

@@ -43,6 +43,31 @@ def test_saving_without_a_change_makes_no_revision(organisation):
     assert position.revisions.count() == 1
 
 
+def test_a_revision_keeps_what_it_is_told_to_keep_whatever_was_passed_for_it(organisation):
+    dept = DepartmentFactory(organisation=organisation, code="sec", name="安保部")
+    boss = make_position(organisation, "营业厅经理")
+    peer = make_position(organisation, "大堂经理")
+    position = make_position(organisation, "营业厅保安", department=dept, superiors=[boss])
+    position.parallels.set([peer])
+    revision = position_revise(
+        position=position,
+        content=content("营业厅保安", {"岗位职责": ["安全巡查"]}),
+        department=None,
+        store_kind="",
+        superiors=[],
+        parallels=[],
+        approver="",
+        keep=("department", "superiors", "parallels", "approver"),
+    )
+    position.refresh_from_db()
+    assert revision.number == 2 and revision.approver == "李行政"
+    assert position.department == dept
+    assert list(position.superiors.all()) == [boss] and list(position.parallels.all()) == [peer]
+    assert revision.relations["superiors"][0]["title"] == "营业厅经理"
+    with pytest.raises(ValueError):
+        position_revise(position=position, content=content("营业厅保安"), keep=("code",))
+
+
 @override_settings(ROLES_DOCUMENT_NUMBER_PATTERN="DOC/{dept}/{seq:02d}")
 def test_document_numbers_follow_the_configured_pattern(organisation):
     dept = DepartmentFactory(organisation=organisation, code="hall-ops", name="营业部")

@@ -5,13 +5,14 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from apps.org.models import RoleTier
+from apps.org.models import RoleTier, StoreKind
 from apps.printing.models import PrintJob
 from apps.roles.chart import BOX_H, chart_svg
 from apps.roles.models import Position
 from tests.factories.org import DepartmentFactory, OrganisationFactory, StoreFactory, member
 from tests.factories.roles import hold, make_position
 from tests.pdf_checks import assert_cjk_font_embedded, pdf_text
+from tests.walks.crawl import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -262,6 +263,110 @@ def test_import_a_pasted_description_then_save_it_as_a_new_position(client_for, 
     assert response.status_code == 302
     chef = Position.objects.get(title="厨师")
     assert chef.current_revision.notes == "这行没有编号"
+
+
+GUARD_TEXT = "营业厅保安岗位职责\n1、负责营业厅安全巡查\n2、负责开门与关门\n3、负责监控设备的日常检查"
+
+
+@pytest.fixture
+def guard(organisation, dept, store, clerk, admin):
+    """营业厅保安 with everything a position holds besides its text: department, store kind, superiors,
+    a parallel relation, a subordinate, a holder and an approver."""
+    boss = make_position(organisation, "营业厅经理", department=dept)
+    peer = make_position(organisation, "大堂经理", department=dept)
+    guard = make_position(organisation, "营业厅保安", department=dept, superiors=[boss], author=admin)
+    guard.store_kind = StoreKind.BUSINESS_HALL
+    guard.save(update_fields=["store_kind"])
+    guard.parallels.set([peer])
+    make_position(organisation, "保安队员", department=dept, superiors=[guard])
+    hold(guard, clerk, store)
+    return guard
+
+
+def import_review(client, text) -> tuple[str, dict]:
+    """Read a description; return the review page and what a browser sends when it is saved untouched."""
+    response = client.post(reverse("roles:import"), {"text": text})
+    assert response.status_code == 200
+    body = response.content.decode()
+    form = next(f for f in parse("/roles/import/", 200, "text/html", body).forms if "step" in f.data())
+    return body, form.data()
+
+
+def relations(position):
+    position.refresh_from_db()
+    return {
+        "department": position.department_id,
+        "store_kind": position.store_kind,
+        "superiors": sorted(p.title for p in position.superiors.all()),
+        "parallels": sorted(p.title for p in position.parallels.all()),
+        "subordinates": sorted(p.title for p in position.subordinates.all()),
+        "holders": [h.user.username for h in position.holders.all()],
+        "approver": position.current_revision.approver,
+        "code": position.code,
+        "is_active": position.is_active,
+    }
+
+
+def test_an_import_saved_as_the_suggested_new_revision_keeps_every_relation_of_the_position(
+    client_for, admin, guard
+):
+    before = relations(guard)
+    client = client_for(admin)
+    body, data = import_review(client, GUARD_TEXT)
+    assert data["target"] == [str(guard.pk)], "the matching title suggests a new revision of it"
+    response = client.post(reverse("roles:import"), data)
+    assert response.status_code == 302
+    assert relations(guard) == before
+    revision = guard.current_revision
+    assert revision.number == 2
+    assert [t.text for a in revision.areas.all() for t in a.tasks.all()] == [
+        "负责营业厅安全巡查",
+        "负责开门与关门",
+        "负责监控设备的日常检查",
+    ]
+    assert revision.relations["superiors"][0]["title"] == "营业厅经理"
+
+
+def test_a_new_revision_chosen_by_hand_keeps_the_relations_of_the_position_it_revises(
+    client_for, admin, guard
+):
+    before = relations(guard)
+    client = client_for(admin)
+    body, data = import_review(client, GUARD_TEXT.replace("营业厅保安", "门卫"))
+    assert data.get("target", [""]) == [""]  # no title matches: a new position is suggested
+    data["target"] = [str(guard.pk)]
+    data["title"] = ["营业厅保安"]
+    assert client.post(reverse("roles:import"), data).status_code == 302
+    assert relations(guard) == before
+    assert guard.current_revision.number == 2
+
+
+def test_a_relation_the_reviewer_changes_on_the_import_review_is_changed_and_the_rest_kept(
+    client_for, admin, organisation, guard
+):
+    before = relations(guard)
+    chief = make_position(organisation, "安保主管")
+    client = client_for(admin)
+    body, data = import_review(client, GUARD_TEXT)
+    data["superiors"] = [str(chief.pk)]
+    data["department"] = [""]
+    data["approver"] = ["王总"]
+    assert client.post(reverse("roles:import"), data).status_code == 302
+    after = relations(guard)
+    assert after["superiors"] == ["安保主管"]
+    assert after["department"] is None
+    assert after["approver"] == "王总"
+    for kept in ("store_kind", "parallels", "subordinates", "holders", "code", "is_active"):
+        assert after[kept] == before[kept], kept
+
+
+def test_an_import_cannot_revise_a_position_of_another_organisation(client_for, outsider, guard):
+    client = client_for(outsider)
+    body, data = import_review(client, GUARD_TEXT)
+    assert f'value="{guard.pk}"' not in body
+    data["target"] = [str(guard.pk)]
+    assert client.post(reverse("roles:import"), data).status_code == 404
+    assert guard.revisions.count() == 1
 
 
 def test_import_rejects_an_empty_paste_and_a_wrong_file(client_for, admin):

@@ -11,6 +11,7 @@ from apps.printing.models import PrintJob
 from apps.printing.services import print_job_start
 from apps.targets import services
 from apps.targets.models import BudgetLine, HeadcountLine, PlanObjective
+from tests.factories.org import web_request
 from tests.factories.targets import hold, position, scheme
 from tests.pdf_checks import assert_cjk_font_embedded, page_count, pdf_text
 
@@ -55,8 +56,8 @@ def letter(organisation, store2, manager2, clerk_b):
         period_start=dt.date(2026, 1, 1),
         period_end=dt.date(2026, 12, 31),
     )
-    services.letter_sign(by=clerk_b, letter=letter, password=settings.DEMO_PASSWORD)
-    services.letter_sign(by=manager2, letter=letter, password=settings.DEMO_PASSWORD)
+    services.letter_sign(request=web_request(), by=clerk_b, letter=letter, password=settings.DEMO_PASSWORD)
+    services.letter_sign(request=web_request(), by=manager2, letter=letter, password=settings.DEMO_PASSWORD)
     scheme(pos, store2)
     services.pay_sheets_compute_month(by=manager2, store=store2, month=dt.date(2026, 3, 1))
     return letter

@@ -19,6 +19,7 @@ from apps.targets.models import (
     StepStatus,
     TargetPlan,
 )
+from tests.factories.org import web_request
 from tests.factories.targets import at, hold, position, scheme, ticket
 
 pytestmark = pytest.mark.django_db
@@ -147,13 +148,13 @@ def test_a_letter_is_prefilled_from_the_position(letter):
 
 def test_signing_needs_the_password_and_a_signed_letter_is_immutable(letter, clerk, manager):
     with pytest.raises(ValidationError):
-        services.letter_sign(by=clerk, letter=letter, password="wrong")
-    services.letter_sign(by=clerk, letter=letter, password=settings.DEMO_PASSWORD)
+        services.letter_sign(request=web_request(), by=clerk, letter=letter, password="wrong")
+    services.letter_sign(request=web_request(), by=clerk, letter=letter, password=settings.DEMO_PASSWORD)
     letter.refresh_from_db()
     assert letter.holder_signed_at and not letter.is_signed
     with pytest.raises(Locked):
         services.letter_set_kpis(by=manager, letter=letter, rows=[])
-    services.letter_sign(by=manager, letter=letter, password=settings.DEMO_PASSWORD)
+    services.letter_sign(request=web_request(), by=manager, letter=letter, password=settings.DEMO_PASSWORD)
     letter.refresh_from_db()
     assert letter.is_signed
     letter.near_term_tasks = "改写"
@@ -171,7 +172,9 @@ def test_signing_needs_the_password_and_a_signed_letter_is_immutable(letter, cle
 
 def test_someone_else_cannot_sign(letter, aftersales):
     with pytest.raises(PermissionDenied):
-        services.letter_sign(by=aftersales, letter=letter, password=settings.DEMO_PASSWORD)
+        services.letter_sign(
+            request=web_request(), by=aftersales, letter=letter, password=settings.DEMO_PASSWORD
+        )
 
 
 @pytest.mark.parametrize(
@@ -216,8 +219,8 @@ def test_pay_sheet_uses_the_letters_weighted_attainment(letter, clerk, manager, 
             },
         ],
     )
-    services.letter_sign(by=clerk, letter=letter, password=settings.DEMO_PASSWORD)
-    services.letter_sign(by=manager, letter=letter, password=settings.DEMO_PASSWORD)
+    services.letter_sign(request=web_request(), by=clerk, letter=letter, password=settings.DEMO_PASSWORD)
+    services.letter_sign(request=web_request(), by=manager, letter=letter, password=settings.DEMO_PASSWORD)
     # March: 2 settled, 1 on time (50 %); output 5000 against 120000 / 12 = 10000 a month.
     ticket(store, settled=at(2026, 3, 3), on_time=True, amount=4000, assignee=clerk)
     ticket(store, settled=at(2026, 3, 9), on_time=False, amount=1000, assignee=clerk)

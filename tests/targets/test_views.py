@@ -71,7 +71,7 @@ def test_a_clerk_may_not_see_targets_or_create_plans(client_for, clerk, manager,
     assert client.get(reverse("targets:list")).status_code == 403
     assert client.get(reverse("targets:dashboard")).status_code == 403
     assert client.get(reverse("targets:kpis")).status_code == 403
-    assert client.get(reverse("targets:plan", args=[plan.pk])).status_code == 403
+    assert client.get(reverse("targets:plan", args=[plan.pk])).status_code in (403, 404)
     assert client_for(manager).get(reverse("targets:plan_create")).status_code == 403
 
 
@@ -258,3 +258,53 @@ def test_list_pages_keep_their_query_count_as_rows_grow(
             client.get(reverse("targets:list"))
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+def test_five_wrong_letter_signing_passwords_lock_the_signer_out_of_sign_in(
+    client, client_for, organisation, manager, clerk, store
+):
+    """The letter's password goes through the sign-in lockout, with the one answer for every cause."""
+    from django.test import Client
+
+    from apps.org.passwords import PASSWORD_REFUSED
+
+    pos = position(organisation, "服务顾问", kpis=[("准时交车率", "96", "%")])
+    hold(pos, clerk, store)
+    letter = services.letter_create(
+        by=manager,
+        position=pos,
+        holder=clerk,
+        store=store,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+    )
+    signer = client_for(clerk)
+    url = reverse("targets:letter_sign", args=[letter.pk])
+    for _ in range(5):
+        response = signer.post(url, {"password": "wrong"}, REMOTE_ADDR="10.4.4.4", follow=True)
+        assert response.status_code == 200
+        assert [str(m) for m in response.context["messages"]] == [str(PASSWORD_REFUSED)]
+    response = signer.post(url, {"password": settings.DEMO_PASSWORD}, REMOTE_ADDR="10.4.4.5", follow=True)
+    assert [str(m) for m in response.context["messages"]] == [str(PASSWORD_REFUSED)]
+    letter.refresh_from_db()
+    assert letter.holder_signed_at is None
+    answer = Client().post(reverse("login"), {"username": "clerk", "password": settings.DEMO_PASSWORD})
+    assert answer.status_code == 429
+
+
+def test_the_owner_of_an_action_step_finds_the_plan_in_the_list_and_nobody_else_without_targets_does(
+    client_for, clerk, aftersales, plan
+):
+    """The plan list and each plan answer to one rule: targets.view in the plan's store, or owning
+    one of its action steps."""
+    from apps.targets.models import ActionStep
+
+    ActionStep.objects.create(plan=plan, quarter=1, text="建立服务热线", owner=clerk)
+    owner = client_for(clerk)
+    listing = owner.get(reverse("targets:list"))
+    assert listing.status_code == 200 and plan.get_absolute_url() in listing.content.decode()
+    assert owner.get(plan.get_absolute_url()).status_code == 200
+    assert owner.get(reverse("targets:plan_pdf", args=[plan.pk])).status_code == 403
+    other = client_for(aftersales)
+    assert other.get(reverse("targets:list")).status_code == 403
+    assert other.get(plan.get_absolute_url()).status_code in (403, 404)

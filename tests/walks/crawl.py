@@ -42,6 +42,8 @@ class Form:
     method: str  # "get" / "post"
     fields: list[Field] = field(default_factory=list)
     htmx: bool = False  # submitted by htmx (hx-post on the form)
+    trigger: str = ""  # its hx-trigger ("" = htmx's default, submit)
+    swap: str = ""  # its hx-swap ("" = htmx's default, innerHTML of its target)
 
     def data(self) -> dict[str, list[str]]:
         """What a browser sends when the form is submitted untouched."""
@@ -102,7 +104,12 @@ class _Parser(HTMLParser):
             action = a.get("hx-post") or a.get("action") or self.url
             method = "post" if a.get("hx-post") else (a.get("method") or "get").lower()
             self._form = Form(
-                page=self.url, action=self._abs(action), method=method, htmx=bool(a.get("hx-post"))
+                page=self.url,
+                action=self._abs(action),
+                method=method,
+                htmx=bool(a.get("hx-post")),
+                trigger=a.get("hx-trigger", ""),
+                swap=a.get("hx-swap", ""),
             )
             self.forms.append(self._form)
         elif self._form is None:

@@ -42,3 +42,9 @@ class Command(BaseCommand):
                 f"{m.store.name} {m.get_tier_display()}" for m in user.memberships.select_related("store")
             )
             self.stdout.write(f"  {username:<11} {user}  ({roles})")
+        if settings.MFA_REQUIRED_TIERS:
+            tiers = " and ".join(f"{t}s" for t in settings.MFA_REQUIRED_TIERS)
+            self.stdout.write(
+                f"Two-factor sign-in: {tiers} are asked to set it up with an authenticator app "
+                "on their first sign-in (MFA_REQUIRED_TIERS)."
+            )

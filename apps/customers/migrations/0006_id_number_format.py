@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0004_search_upper_trigram_indexes'),
+        ('customers', '0005_pii_access_log_protected_and_append_only'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0001_initial'),
+        ('targets', '0002_pay_sheet_letter_protected'),
     ]
 
     operations = [
