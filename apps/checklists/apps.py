@@ -32,3 +32,9 @@ class ChecklistsConfig(AppConfig):
         register_home_panel(panels.shift_panel)
         register_home_panel(panels.manager_panel)
         register_provider("checklists", panels.failed_items_of)
+
+        from apps.roles.checklist_proposals import register_template_maker
+
+        from .services import template_from_proposal
+
+        register_template_maker(template_from_proposal)

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from apps.org.formfields import ModelMultipleChoiceField
 from apps.org.models import RoleTier, User
 from apps.org.passwords import PASSWORD_REFUSED
 from apps.roles.models import Position
@@ -15,6 +16,8 @@ from apps.roles.models import Position
 from .models import ChecklistTemplate, ItemKind, MovementKind, TemplateItem
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+# An answered number fits ItemResult.value_number (12 digits, 2 of them decimals).
+ANSWER_LIMIT = Decimal(10) ** 10
 PHOTO_TYPES = {"jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff", "png": b"\x89PNG\r\n\x1a\n", "webp": b"RIFF"}
 
 
@@ -78,6 +81,9 @@ class ItemAnswerForm(forms.Form):
                 number = Decimal(raw.replace(",", ""))
             except InvalidOperation:
                 self.add_error("value", _("Enter a number."))
+                return data
+            if not number.is_finite() or abs(number) >= ANSWER_LIMIT:
+                self.add_error("value", _("Enter a number of at most 10 digits."))
                 return data
             if item.kind == ItemKind.COUNT and number != number.to_integral_value():
                 self.add_error("value", _("A count is a whole number."))
@@ -147,6 +153,7 @@ class TemplateForm(forms.ModelForm):
             "due_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "stores": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"stores": ModelMultipleChoiceField}
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,6 +198,9 @@ ItemFormSet = inlineformset_factory(
     ],
     extra=2,
     can_delete=False,
+    # A posted TOTAL_FORMS beyond this is refused, not rendered as thousands of rows.
+    max_num=200,
+    absolute_max=200,
     widgets={"text": forms.TextInput(attrs={"size": 40})},
 )
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,7 @@ from .models import (
     ItemResult,
     MovementKind,
     OpeningBalance,
+    Phase,
     RunState,
     Shift,
     SignatureRole,
@@ -93,6 +95,39 @@ def _confirm(
 
 
 # ---------------------------------------------------------------- templates
+
+
+PROPOSAL_DUE = {Phase.OPENING: dt.time(9, 0), Phase.DURING: dt.time(14, 0), Phase.CLOSING: dt.time(18, 0)}
+
+
+@transaction.atomic
+def template_from_proposal(*, position, phase: str, items: list[str], user: User) -> str:
+    """A checklist template for a position from the items a SOP lists for one part of the shift.
+
+    Registered with roles (apps/roles/checklist_proposals.py) so the import review can accept it.
+    It applies to no store until the manager picks the stores; returns the template's URL.
+    """
+    phase = Phase(phase)
+    base = f"{position.title} · {phase.label}"
+    name, n = base, 1
+    while ChecklistTemplate.objects.filter(organisation=position.organisation, name=name).exists():
+        n += 1
+        name = f"{base} ({n})"
+    template = ChecklistTemplate.objects.create(
+        organisation=position.organisation,
+        name=name[:120],
+        position=position,
+        phase=phase,
+        due_time=PROPOSAL_DUE[phase],
+    )
+    tasks = {t.text: t for t in duty_tasks_for(position=position, frequencies=None)}
+    TemplateItem.objects.bulk_create(
+        [
+            TemplateItem(template=template, order=(i + 1) * 10, text=text[:300], duty_task=tasks.get(text))
+            for i, text in enumerate(items)
+        ]
+    )
+    return reverse("checklists:template_edit", args=[template.pk])
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.org.access import can, perm_required, stores_where
+from apps.org.redirects import safe_next
 from apps.printing.documents import pdf_response, render_pdf
 from apps.uploads import file_response
 
@@ -136,7 +137,9 @@ def item_answer(request, pk, item_pk):
     )
     saved = False
     if on_leaving and not data.get("value", "").strip():
-        form = None
+        # Nothing to save yet; only what is wrong in the other fields (a NUL in the note) is said.
+        if form.is_valid() or not set(form.errors) - {"value", "__all__"}:
+            form = None
     elif form.is_valid():
         confirmer = form.cleaned_data.get("confirmer")
         try:
@@ -224,7 +227,7 @@ def failure_resolve(request, pk):
             messages.error(request, str(exc))
     else:
         messages.error(request, _("Say how it was resolved."))
-    return redirect(request.POST.get("next") or "checklists:board")
+    return redirect(safe_next(request, "checklists:board"))
 
 
 @login_required

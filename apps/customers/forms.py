@@ -118,7 +118,8 @@ class BasePhoneFormSet(forms.BaseFormSet):
         ]
 
 
-PhoneFormSet = forms.formset_factory(PhoneForm, formset=BasePhoneFormSet, extra=2, max_num=6)
+# absolute_max: a posted TOTAL_FORMS beyond it is refused, not rendered as a thousand rows.
+PhoneFormSet = forms.formset_factory(PhoneForm, formset=BasePhoneFormSet, extra=2, max_num=6, absolute_max=6)
 
 
 def phones_for_edit(customer: Customer) -> tuple[list[CustomerPhone], list[dict]]:
@@ -164,7 +165,7 @@ class VisitForm(forms.Form):
     work_done = forms.CharField(
         label=_("Work done"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    mileage_km = forms.IntegerField(label=_("Mileage (km)"), min_value=0, required=False)
+    mileage_km = forms.IntegerField(label=_("Mileage (km)"), min_value=0, max_value=9_999_999, required=False)
     staff = forms.ModelChoiceField(label=_("Staff"), queryset=User.objects.none(), required=False)
     attachment = forms.FileField(label=_("Attachment"), required=False)
 
@@ -191,7 +192,17 @@ class VisitItemForm(forms.Form):
     )
 
 
-VisitItemFormSet = forms.formset_factory(VisitItemForm, extra=4, max_num=30)
+VisitItemFormSet = forms.formset_factory(VisitItemForm, extra=4, max_num=30, absolute_max=30)
+
+
+class RevealPhoneForm(forms.Form):
+    """Which of the customer's numbers to show in full."""
+
+    phone = forms.ModelChoiceField(queryset=CustomerPhone.objects.none())
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].queryset = customer.phones.all()
 
 
 class NoteForm(forms.Form):

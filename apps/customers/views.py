@@ -25,11 +25,12 @@ from .forms import (
     ImportForm,
     NoteForm,
     PhoneFormSet,
+    RevealPhoneForm,
     VisitForm,
     VisitItemFormSet,
     phones_for_edit,
 )
-from .models import Attachment, CustomerPhone
+from .models import Attachment
 from .phones import mask_digits
 from .selectors import asset_get_for, customer_get_for, customer_list_for, may_view_pii, visit_get_for
 from .spreadsheets import EXPORT_MAX_ROWS, customers_import_submit, import_template, xlsx_response
@@ -164,7 +165,10 @@ def customer_reveal(request, pk, field):
         raise PermissionDenied
     phone = None
     if field == "phone":
-        phone = get_object_or_404(CustomerPhone, customer=customer, pk=request.POST.get("phone"))
+        form = RevealPhoneForm(request.POST, customer=customer)
+        if not form.is_valid():
+            raise Http404
+        phone = form.cleaned_data["phone"]
     elif field != "id_number":
         raise Http404
     value = services.customer_reveal_pii(user=request.user, customer=customer, field=field, phone=phone)

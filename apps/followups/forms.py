@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.customers.models import Customer
+from apps.org.formfields import ModelMultipleChoiceField
 from apps.tickets.models import Ticket
 
 from .models import Attempt, Campaign, FollowUpRule, Trigger
@@ -80,6 +81,42 @@ class AssignForm(forms.Form):
     def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = users
+
+
+class BulkAssignForm(forms.Form):
+    """The follow-ups ticked in the queue and the person to take them, all within what the user may
+    assign; the person must work in the store of every ticked follow-up."""
+
+    MAX = 500
+
+    ids = ModelMultipleChoiceField(queryset=None)
+    assignee = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, followups, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].queryset = followups
+        self.fields["assignee"].queryset = users
+
+    def clean_ids(self):
+        followups = list(self.cleaned_data["ids"])
+        if len(followups) > self.MAX:
+            raise forms.ValidationError(_("At most %(n)d follow-ups at a time.") % {"n": self.MAX})
+        return followups
+
+    def clean(self):
+        data = super().clean()
+        followups, assignee = data.get("ids"), data.get("assignee")
+        if followups and assignee:
+            from .selectors import assignable_users
+
+            one_per_store = {f.store_id: f for f in followups}.values()
+            if not all(
+                assignable_users(store=f.store).filter(pk=assignee.pk).exists() for f in one_per_store
+            ):
+                raise forms.ValidationError(
+                    _("That person does not work in the store of every ticked follow-up.")
+                )
+        return data
 
 
 class RuleForm(forms.ModelForm):

@@ -245,6 +245,23 @@ def assignable_users(*, store):
     ).distinct()
 
 
+def assign_users_for(*, user):
+    """Everyone the user may hand follow-ups to: after-sales staff and managers of the stores where
+    the user assigns."""
+    from apps.org.models import RoleTier, User
+
+    return (
+        User.objects.filter(
+            memberships__store__in=stores_where(user, "followups.assign"),
+            memberships__is_active=True,
+            memberships__tier__in=[RoleTier.AFTERSALES, RoleTier.MANAGER],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 def assign_stores(*, user):
     return stores_where(user, "followups.assign")
 

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from apps.customers.filters import CustomerFilter
 from apps.org.access import can, perm_required, require, stores_where
+from apps.org.redirects import safe_next
 from apps.printing.services import print_job_start
 
 from . import selectors, services
-from .forms import AssignForm, AttemptForm, CampaignForm, RuleForm, SnoozeForm
+from .forms import AssignForm, AttemptForm, BulkAssignForm, CampaignForm, RuleForm, SnoozeForm
 from .models import Campaign, FollowUp, FollowUpRule
 
 SECTIONS = ("today", "overdue", "upcoming")
@@ -37,21 +38,7 @@ def queue(request):
         qs = qs.filter(Q(customer__name__icontains=q) | Q(rule__name__icontains=q))
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     counts = selectors.queue_counts(user=request.user, mine=mine)
-    assign_users = None
-    if can_assign:
-        from apps.org.models import RoleTier, User
-
-        stores = stores_where(request.user, "followups.assign")
-        assign_users = (
-            User.objects.filter(
-                memberships__store__in=stores,
-                memberships__is_active=True,
-                memberships__tier__in=[RoleTier.AFTERSALES, RoleTier.MANAGER],
-                is_active=True,
-            )
-            .distinct()
-            .order_by("username")
-        )
+    assign_users = selectors.assign_users_for(user=request.user) if can_assign else None
     return render(
         request,
         "followups/queue.html",
@@ -182,25 +169,21 @@ def assign(request, pk):
 @require_POST
 @perm_required("followups.assign")
 def bulk_assign(request):
-    ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()][:500]
-    followups = list(FollowUp.objects.for_perm(request.user, "followups.assign").filter(pk__in=ids))
-    assignee_id = request.POST.get("assignee", "")
-    if not followups or not assignee_id.isdigit():
-        messages.error(request, _("Tick some follow-ups and choose whom to assign them to."))
-        return redirect(request.POST.get("next") or "followups:list")
-    from apps.org.models import User
-
-    assignee = User.objects.filter(pk=int(assignee_id)).first()
-    one_per_store = {f.store_id: f for f in followups}.values()
-    allowed = assignee and all(
-        selectors.assignable_users(store=f.store).filter(pk=assignee.pk).exists() for f in one_per_store
+    form = BulkAssignForm(
+        request.POST,
+        followups=FollowUp.objects.for_perm(request.user, "followups.assign"),
+        users=selectors.assign_users_for(user=request.user),
     )
-    if not allowed:
-        messages.error(request, _("That person does not work in the store of every ticked follow-up."))
-        return redirect("followups:list")
-    n = services.followup_bulk_assign(followups=followups, assignee=assignee, by=request.user)
+    if not form.is_valid():
+        if form.non_field_errors():
+            messages.error(request, " ".join(form.non_field_errors()))
+        else:
+            messages.error(request, _("Tick some follow-ups and choose whom to assign them to."))
+        return redirect(safe_next(request, "followups:list"))
+    assignee = form.cleaned_data["assignee"]
+    n = services.followup_bulk_assign(followups=form.cleaned_data["ids"], assignee=assignee, by=request.user)
     messages.success(request, _("%(n)s follow-up(s) assigned to %(user)s.") % {"n": n, "user": assignee})
-    return redirect(request.POST.get("next") or "followups:list")
+    return redirect(safe_next(request, "followups:list"))
 
 
 # --- rules -------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -39,6 +39,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import RoleTier
 from .passwords import PasswordRefused, password_confirm
+from .redirects import is_safe_next
 
 RECOVERY_CODE_COUNT = 10
 # Shown once on the two-factor page after they were made, then gone from the session.
@@ -179,10 +180,15 @@ def password_confirms(request, user, password: str) -> bool:
 # --- writes -------------------------------------------------------------------------------------
 
 
+def totp_device_pending(user) -> TOTPDevice | None:
+    """The authenticator being set up, if the setup page was shown."""
+    return TOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
+
+
 def totp_device_pending_for(*, user) -> TOTPDevice:
     """The authenticator being set up: unconfirmed until its first code is checked, and kept
     across reloads of the setup page so that the QR code does not change under the person."""
-    pending = TOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
+    pending = totp_device_pending(user)
     return pending or TOTPDevice.objects.create(user=user, name=PENDING_NAME, confirmed=False)
 
 
@@ -241,9 +247,7 @@ def _set_enabled(user, value: bool) -> None:
 def safe_next(request, *, default: bool = True) -> str:
     """`next` from the request when it stays on this site; else LOGIN_REDIRECT_URL (or "")."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if is_safe_next(request, target):
         return target
     return resolve_url(settings.LOGIN_REDIRECT_URL) if default else ""
 

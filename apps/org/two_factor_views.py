@@ -20,6 +20,7 @@ from .two_factor import (
     safe_next,
     secret_for_display,
     totp_device_for,
+    totp_device_pending,
     totp_device_pending_for,
     two_factor_disable,
     two_factor_enable,
@@ -61,7 +62,14 @@ def two_factor_setup(request):
     if user.two_factor_enabled and not user.is_verified():
         # Replacing the authenticator takes the current one first (the gate sends there too).
         return redirect("two_factor_verify")
-    device = totp_device_pending_for(user=user)
+    if request.method == "POST":
+        device = totp_device_pending(user)
+        if device is None:
+            # A code posted for a key this page never showed (or one already used): show a key first.
+            messages.error(request, _("Scan the code on this page, then enter the code your app shows."))
+            return redirect(request.get_full_path())
+    else:
+        device = totp_device_pending_for(user=user)
     form = TwoFactorSetupForm(
         request.POST if request.method == "POST" else None, request=request, device=device
     )

@@ -304,3 +304,13 @@ def position_set_active(*, position: Position, active: bool) -> Position:
     position.is_active = active
     position.save(update_fields=["is_active"])
     return position
+
+
+@transaction.atomic
+def position_subordinates_add(*, position: Position, subordinates) -> None:
+    """Makes `position` a direct superior of each of `subordinates` (a description naming 直接下属)."""
+    for subordinate in subordinates:
+        if subordinate.pk == position.pk or subordinate.superiors.filter(pk=position.pk).exists():
+            continue
+        check_reporting_lines(position=subordinate, superiors=[*subordinate.superiors.all(), position])
+        subordinate.superiors.add(position)

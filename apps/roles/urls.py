@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import views, views_import
 
 app_name = "roles"
 urlpatterns = [
     path("", views.position_list, name="list"),
     path("new/", views.position_create, name="create"),
-    path("import/", views.position_import, name="import"),
+    path("import/", views_import.position_import, name="import"),
     path("editor/duties/", views.duties_op, name="duties_op"),
     path("chart/", views.org_chart, name="chart"),
     path("chart.svg", views.org_chart_svg, name="chart_svg"),

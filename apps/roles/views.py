@@ -20,8 +20,7 @@ from .chart import chart_svg
 from .documents import position_pdf_response
 from .excel import export_workbook, import_workbook
 from .filters import PositionFilter
-from .forms import DutiesEditor, ExcelImportForm, ImportForm, PositionForm
-from .parsing import ParsedDescription, parse_text, read_upload
+from .forms import DepartmentBookForm, DutiesEditor, ExcelImportForm, PositionForm
 
 PAGE_SIZE = 50
 
@@ -264,7 +263,7 @@ def position_edit(request, pk):
 @require_POST
 def duties_op(request):
     """htmx: add, remove or move an area, a task or a KPI and return the duties block, as typed."""
-    editor = DutiesEditor.from_post(request.POST)
+    editor = DutiesEditor.from_post(request.POST, prefix=request.POST.get("prefix", ""))
     editor.apply(request.POST.get("op", ""))
     return render(request, "roles/_duties.html", {"editor": editor})
 
@@ -277,94 +276,6 @@ def position_toggle_active(request, pk):
     services.position_set_active(position=position, active=not position.is_active)
     messages.success(request, _("Position archived.") if not position.is_active else _("Position restored."))
     return redirect(position)
-
-
-# --- Import of a description --------------------------------------------------------------------
-
-
-def _content_from_parsed(parsed: ParsedDescription) -> dict:
-    content = {name: parsed.fields.get(name, "") for name in services.CONTENT_FIELDS}
-    content["title"] = parsed.title
-    content["notes"] = "\n".join(parsed.notes)
-    content["areas"] = [
-        {"name": a.name, "tasks": [{"text": t.text, "frequency": t.frequency} for t in a.tasks]}
-        for a in parsed.areas
-    ]
-    content["kpis"] = [
-        {"name": k.name, "definition": k.definition, "target": k.target, "unit": k.unit} for k in parsed.kpis
-    ]
-    return content
-
-
-@login_required
-@perm_required("roles.edit")
-def position_import(request):
-    organisation = _editable_organisation(request.user)
-    org_ids = [organisation.pk]
-    targets = selectors.position_list_for(user=request.user).filter(organisation=organisation)
-    if request.method == "POST" and request.POST.get("step") == "save":
-        form = PositionForm(request.POST, organisation_ids=org_ids)
-        form.remember_shown(services.KEEPABLE)
-        editor = DutiesEditor.from_post(request.POST)
-        target = None
-        if request.POST.get("target"):
-            target = targets.filter(pk=request.POST["target"]).first()
-            if target is None:
-                raise Http404
-            form.position = target
-        if form.is_valid() & editor.is_valid():
-            # A new revision of an existing position keeps every relation the reviewer did not change.
-            keep = form.left_as_shown(services.KEEPABLE) if target else ()
-            position = _save(
-                request, form=form, editor=editor, position=target, organisation=organisation, keep=keep
-            )
-            if position:
-                return redirect(position)
-        return _editor_response(
-            request,
-            form=form,
-            editor=editor,
-            mode="import",
-            extra={"targets": targets, "target_id": request.POST.get("target", "")},
-        )
-    if request.method == "POST":
-        upload_form = ImportForm(request.POST, request.FILES)
-        if upload_form.is_valid():
-            try:
-                text = (
-                    read_upload(upload_form.cleaned_data["file"])
-                    if upload_form.cleaned_data.get("file")
-                    else upload_form.cleaned_data["text"]
-                )
-            except ValidationError as exc:
-                upload_form.add_error("file", exc)
-            else:
-                parsed = parse_text(text)
-                content = _content_from_parsed(parsed)
-                titles = {p.title: p for p in targets}
-                match = titles.get(parsed.title)
-                # A title that matches suggests a new revision of that position: the form shows (and
-                # saving keeps) its department, store kind, reporting lines and approver.
-                initial = _form_initial(match, content)
-                initial["change_summary"] = _("Imported from a role description")
-                initial["effective_date"] = timezone.localdate()
-                if match is None:
-                    initial["superiors"] = [
-                        p for t, p in titles.items() if t and t in parsed.relations.get("superiors", "")
-                    ]
-                form = PositionForm(initial=initial, organisation_ids=org_ids)
-                form.remember_shown(services.KEEPABLE)
-                editor = DutiesEditor.from_content(content)
-                return _editor_response(
-                    request,
-                    form=form,
-                    editor=editor,
-                    mode="import",
-                    extra={"targets": targets, "target_id": str(match.pk) if match else "", "parsed": parsed},
-                )
-    else:
-        upload_form = ImportForm()
-    return render(request, "roles/position_import.html", {"form": upload_form})
 
 
 # --- Org chart ----------------------------------------------------------------------------------
@@ -428,12 +339,10 @@ def excel_import(request):
 @perm_required("roles.view")
 @require_POST
 def department_book(request):
-    org_ids = selectors.organisation_ids_for(request.user)
-    department = Department.objects.filter(
-        organisation_id__in=org_ids, pk=request.POST.get("department") or 0
-    ).first()
-    if department is None:
+    form = DepartmentBookForm(request.POST, organisation_ids=selectors.organisation_ids_for(request.user))
+    if not form.is_valid():  # none, or one of another organisation
         raise Http404
+    department = form.cleaned_data["department"]
     job = print_job_start(
         owner=request.user,
         builder="roles.department_book",

@@ -21,6 +21,7 @@ from .models import (
     LetterKpi,
     PlanObjective,
     ResponsibilityLetter,
+    StepStatus,
     TargetPlan,
 )
 
@@ -87,24 +88,31 @@ class PlanForm(forms.ModelForm):
         return year
 
 
+# Rows a plan or letter table may have: a posted TOTAL_FORMS beyond it is refused, not rendered as
+# thousands of rows.
+MAX_ROWS = {"max_num": 100, "absolute_max": 100}
+
 ObjectiveFormSet = inlineformset_factory(
     TargetPlan,
     PlanObjective,
     fields=["category", "text", "owner", "quarter", "status"],
     extra=2,
     widgets={"text": forms.Textarea(attrs={"rows": 1})},
+    **MAX_ROWS,
 )
 HeadcountFormSet = inlineformset_factory(
     TargetPlan,
     HeadcountLine,
     fields=["post", "current", "planned", "note"],
     extra=1,
+    **MAX_ROWS,
 )
 BudgetFormSet = inlineformset_factory(
     TargetPlan,
     BudgetLine,
     fields=["item", "is_operating", "q1", "q2", "q3", "q4"],
     extra=1,
+    **MAX_ROWS,
 )
 
 
@@ -116,7 +124,7 @@ class StepForm(forms.ModelForm):
 
 
 def step_formset(plan, data=None):
-    formset_class = inlineformset_factory(TargetPlan, ActionStep, form=StepForm, extra=2)
+    formset_class = inlineformset_factory(TargetPlan, ActionStep, form=StepForm, extra=2, **MAX_ROWS)
     formset = formset_class(data, instance=plan, prefix="steps")
     owners = _staff_of([plan.store])
     for form in formset.forms:
@@ -210,8 +218,12 @@ class BaseLetterKpiFormSet(forms.BaseInlineFormSet):
 
 
 LetterKpiFormSet = inlineformset_factory(
-    ResponsibilityLetter, LetterKpi, form=LetterKpiForm, formset=BaseLetterKpiFormSet, extra=1
+    ResponsibilityLetter, LetterKpi, form=LetterKpiForm, formset=BaseLetterKpiFormSet, extra=1, **MAX_ROWS
 )
+
+
+class StepStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=StepStatus.choices)
 
 
 class SignForm(forms.Form):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from apps.org.access import can, perm_required, require, stores_where
 from apps.org.models import Store, User
+from apps.org.redirects import safe_next
 from apps.printing.services import print_job_start
 from apps.spreadsheets import xlsx_response
 
@@ -28,6 +29,7 @@ from .forms import (
     PayComputeForm,
     PlanForm,
     SignForm,
+    StepStatusForm,
     YearBookForm,
     plan_formsets,
 )
@@ -160,13 +162,17 @@ def step_status(request, pk):
         ),
         pk=pk,
     )
+    form = StepStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status from the list."))
+        return redirect(safe_next(request, step.plan))
     try:
-        services.action_step_set_status(by=request.user, step=step, status=request.POST.get("status", ""))
+        services.action_step_set_status(by=request.user, step=step, status=form.cleaned_data["status"])
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("Action step updated."))
-    return redirect(request.POST.get("next") or step.plan.get_absolute_url())
+    return redirect(safe_next(request, step.plan))
 
 
 @login_required
@@ -270,6 +276,8 @@ def letter_sign(request, pk):
             messages.error(request, _error_text(exc))
         else:
             messages.success(request, _("Letter signed."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(letter)
 
 

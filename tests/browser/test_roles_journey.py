@@ -22,8 +22,8 @@ def test_admin_imports_corrects_saves_and_prints_a_description(page):
     page.fill("textarea[name=text]", TEXT)
     page.click("[data-testid=parse-description]")
     page.wait_for_selector("[data-testid=duties-editor]")
-    assert page.input_value("input[name=title]") == "厨师"
-    assert "这一行没有编号" in page.input_value("textarea[name=notes]")
+    assert page.input_value("input[name=p0-title]") == "厨师"
+    assert "这一行没有编号" in page.input_value("textarea[name=p0-notes]")
     first = page.locator("[data-testid=task-text]").first
     assert first.input_value() == "负责公司员工工作午餐"
     first.fill("负责公司员工工作午餐（12:00 开餐）")
@@ -31,7 +31,7 @@ def test_admin_imports_corrects_saves_and_prints_a_description(page):
     expect(page.locator("[data-testid=task-text]")).to_have_count(4)  # no eval under the CSP
     assert page.locator("[data-testid=task-text]").first.input_value() == "负责公司员工工作午餐（12:00 开餐）"
     screenshot(page, "roles-import-review")
-    page.click("[data-testid=save-position]")
+    page.click("[data-testid=save-positions]")
     page.wait_for_selector("[data-testid=position-document]")
     assert "负责公司员工工作午餐（12:00 开餐）" in page.text_content("[data-testid=duties]")
     position = Position.objects.get(title="厨师")

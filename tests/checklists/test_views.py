@@ -132,6 +132,14 @@ def test_a_tick_item_is_not_saved_by_leaving_its_note(client_for, clerk, run, te
     assert "item-error" in body and not ItemResult.objects.exists()
 
 
+@pytest.mark.parametrize("value", ["12345678901234567890", "1e309", "NaN", "-Infinity"])
+def test_a_number_that_does_not_fit_is_refused_not_a_500(client_for, clerk, run, template, value):
+    url = reverse("checklists:answer", args=[run.pk, item(template, ItemKind.NUMBER).pk])
+    response = client_for(clerk).post(url, {"value": value, "outcome": "", "note": "x"}, **HTMX)
+    assert response.status_code == 200 and 'data-testid="item-error"' in response.content.decode()
+    assert not ItemResult.objects.exists()
+
+
 def test_a_failed_item_with_a_photo_is_saved(client_for, clerk, run, template):
     url = reverse("checklists:answer", args=[run.pk, item(template, ItemKind.TICK).pk])
     photo = SimpleUploadedFile("bad.png", PNG, content_type="image/png")
@@ -335,6 +343,28 @@ def test_bad_denomination_quantities_answer_with_an_error_not_a_500(client_for, 
     assert response.status_code == 200 and "line-error" in body and "¥100" in body
     cash.refresh_from_db()
     assert cash.counted is None
+
+
+@pytest.mark.parametrize(
+    ("item", "data"),
+    [
+        ("sim", {"counted": "12345678901234567890"}),
+        ("sim", {"counted": "1e309"}),
+        ("sim", {"counted": "NaN"}),
+        ("sim", {"counted": "3", "explanation": "a\x00b"}),
+        ("float", {"d_100": "12345678901234567890"}),
+        ("float", {"d_100": "-1"}),
+    ],
+)
+def test_huge_counts_and_nul_characters_are_refused_and_nothing_is_saved(
+    client_for, clerk, handover, item, data
+):
+    line = handover.lines.get(item__code=item)
+    before = (line.counted, line.breakdown, line.explanation)
+    response = client_for(clerk).post(reverse("handovers:line", args=[handover.pk, line.pk]), data, **HTMX)
+    assert response.status_code == 200 and "line-error" in response.content.decode()
+    line.refresh_from_db()
+    assert (line.counted, line.breakdown, line.explanation) == before
 
 
 def test_sign_and_accept_through_the_browser_views(client, clerk, clerk2, handover, settings):

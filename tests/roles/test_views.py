@@ -251,13 +251,15 @@ def test_import_a_pasted_description_then_save_it_as_a_new_position(client_for, 
     assert "负责员工工作午餐" in html and "这行没有编号" in html
     data = {
         "step": "save",
-        "target": "",
-        "title": "厨师",
-        "effective_date": "2025-07-01",
-        "notes": "这行没有编号",
-        "areas-0-name": "岗位职责",
-        "areas-0-tasks-0-text": "负责员工工作午餐（修改）",
-        "areas-0-tasks-0-frequency": "daily",
+        "count": "1",
+        "p0-include": "on",
+        "p0-target": "",
+        "p0-title": "厨师",
+        "p0-effective_date": "2025-07-01",
+        "p0-notes": "这行没有编号",
+        "p0-areas-0-name": "岗位职责",
+        "p0-areas-0-tasks-0-text": "负责员工工作午餐（修改）",
+        "p0-areas-0-tasks-0-frequency": "daily",
     }
     response = client.post(reverse("roles:import"), data)
     assert response.status_code == 302
@@ -313,7 +315,7 @@ def test_an_import_saved_as_the_suggested_new_revision_keeps_every_relation_of_t
     before = relations(guard)
     client = client_for(admin)
     body, data = import_review(client, GUARD_TEXT)
-    assert data["target"] == [str(guard.pk)], "the matching title suggests a new revision of it"
+    assert data["p0-target"] == [str(guard.pk)], "the matching title suggests a new revision of it"
     response = client.post(reverse("roles:import"), data)
     assert response.status_code == 302
     assert relations(guard) == before
@@ -333,9 +335,9 @@ def test_a_new_revision_chosen_by_hand_keeps_the_relations_of_the_position_it_re
     before = relations(guard)
     client = client_for(admin)
     body, data = import_review(client, GUARD_TEXT.replace("营业厅保安", "门卫"))
-    assert data.get("target", [""]) == [""]  # no title matches: a new position is suggested
-    data["target"] = [str(guard.pk)]
-    data["title"] = ["营业厅保安"]
+    assert data.get("p0-target", [""]) == [""]  # no title matches: a new position is suggested
+    data["p0-target"] = [str(guard.pk)]
+    data["p0-title"] = ["营业厅保安"]
     assert client.post(reverse("roles:import"), data).status_code == 302
     assert relations(guard) == before
     assert guard.current_revision.number == 2
@@ -348,9 +350,9 @@ def test_a_relation_the_reviewer_changes_on_the_import_review_is_changed_and_the
     chief = make_position(organisation, "安保主管")
     client = client_for(admin)
     body, data = import_review(client, GUARD_TEXT)
-    data["superiors"] = [str(chief.pk)]
-    data["department"] = [""]
-    data["approver"] = ["王总"]
+    data["p0-superiors"] = [str(chief.pk)]
+    data["p0-department"] = [""]
+    data["p0-approver"] = ["王总"]
     assert client.post(reverse("roles:import"), data).status_code == 302
     after = relations(guard)
     assert after["superiors"] == ["安保主管"]
@@ -364,9 +366,22 @@ def test_an_import_cannot_revise_a_position_of_another_organisation(client_for, 
     client = client_for(outsider)
     body, data = import_review(client, GUARD_TEXT)
     assert f'value="{guard.pk}"' not in body
-    data["target"] = [str(guard.pk)]
+    data["p0-target"] = [str(guard.pk)]
     assert client.post(reverse("roles:import"), data).status_code == 404
     assert guard.revisions.count() == 1
+
+
+@pytest.mark.parametrize("target", ["x\x00", "-1", "12345678901234567890"])
+def test_saving_an_import_over_a_position_that_is_not_there_answers_404_not_500(client_for, admin, target):
+    data = {
+        "step": "save",
+        "count": "1",
+        "p0-target": target,
+        "p0-title": "厨师",
+        "p0-effective_date": "2025-07-01",
+    }
+    assert client_for(admin).post(reverse("roles:import"), data).status_code == 404
+    assert not Position.objects.filter(title="厨师").exists()
 
 
 def test_import_rejects_an_empty_paste_and_a_wrong_file(client_for, admin):

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.test import Client
 
 from apps.org.models import Store, User
+from tests.walks.crawl import Site, crawl
 
 # Every demo user, by tier and store kind; "anonymous" is added by the walks that need it.
 DEMO_USERNAMES = [
@@ -53,3 +54,15 @@ def demo(django_db_setup, django_db_blocker):
             stores={s.code: s for s in Store.objects.all()},
         )
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="package")
+def demo_sites(demo, django_db_blocker) -> dict[str | None, Site]:
+    """What every demo role, and an anonymous visitor (None), reaches from `/`: one page per URL
+    pattern, crawled once for the walks that post to every form. The crawl's own writes are rolled
+    back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        roles: list[str | None] = [None, *DEMO_USERNAMES]
+        sites = {username: crawl(demo.client(username), per_route=1) for username in roles}
+        transaction.set_rollback(True)
+    return sites

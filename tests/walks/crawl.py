@@ -5,13 +5,16 @@ itself offers, so a page added tomorrow is covered without anyone listing it. To
 cheap, a crawl keeps a few instances per URL pattern (`per_route`), not one per object.
 
 - `crawl(client)` -> `Site`: pages by URL, each with its links, fragments (hx-get / hx-post / hx-put
-  / hx-delete targets) and forms (`Form` with its fields as a browser would send them).
+  / hx-delete targets), forms (`Form` with its fields as a browser would send them, each field's
+  type, options, default, `required` and `inputmode`) and actions (hx-post buttons outside a form,
+  as one-off forms of their hx-vals; `Site.actions`).
 - `route_of(url)` -> the resolver's route for a URL ("customers/<int:pk>/edit/"), or None.
 - `all_routes()` -> every URL pattern of the project as (route, namespaced name, pattern).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -33,6 +36,8 @@ class Field:
     options: list[str] = field(default_factory=list)
     checked: bool = False
     multiple: bool = False
+    required: bool = False
+    inputmode: str = ""  # "decimal" / "numeric" on a text input that takes a number
 
 
 @dataclass
@@ -75,6 +80,8 @@ class Page:
     links: list[str] = field(default_factory=list)
     fragments: list[tuple[str, str]] = field(default_factory=list)  # (method, url)
     forms: list[Form] = field(default_factory=list)
+    # POST-only actions outside a form: an element with hx-post, its hx-vals as hidden fields.
+    actions: list[Form] = field(default_factory=list)
 
 
 class _Parser(HTMLParser):
@@ -84,6 +91,7 @@ class _Parser(HTMLParser):
         self.links: list[str] = []
         self.fragments: list[tuple[str, str]] = []
         self.forms: list[Form] = []
+        self.actions: list[Form] = []
         self._form: Form | None = None
         self._textarea: Field | None = None
         self._select: Field | None = None
@@ -98,6 +106,8 @@ class _Parser(HTMLParser):
         for verb in ("get", "post", "put", "patch", "delete"):
             if a.get(f"hx-{verb}"):
                 self.fragments.append((verb, self._abs(a[f"hx-{verb}"])))
+        if tag != "form" and a.get("hx-post"):
+            self.actions.append(_action(self.url, self._abs(a["hx-post"]), a.get("hx-vals", "")))
         if tag == "a" and a.get("href"):
             self.links.append(self._abs(a["href"]))
         elif tag == "form":
@@ -117,14 +127,19 @@ class _Parser(HTMLParser):
         elif tag == "input" and a.get("name"):
             self._form.fields.append(
                 Field(
-                    a["name"], (a.get("type") or "text").lower(), a.get("value", ""), checked="checked" in a
+                    a["name"],
+                    (a.get("type") or "text").lower(),
+                    a.get("value", ""),
+                    checked="checked" in a,
+                    required="required" in a,
+                    inputmode=a.get("inputmode", ""),
                 )
             )
         elif tag == "textarea" and a.get("name"):
-            self._textarea = Field(a["name"], "textarea")
+            self._textarea = Field(a["name"], "textarea", required="required" in a)
             self._form.fields.append(self._textarea)
         elif tag == "select" and a.get("name"):
-            self._select = Field(a["name"], "select", multiple="multiple" in a)
+            self._select = Field(a["name"], "select", multiple="multiple" in a, required="required" in a)
             self._form.fields.append(self._select)
         elif tag == "option" and self._select is not None:
             self._option = (a.get("value"), "selected" in a)
@@ -162,12 +177,22 @@ class _Parser(HTMLParser):
             self._form = None
 
 
+def _action(page: str, url: str, hx_vals: str) -> Form:
+    try:
+        values = json.loads(hx_vals) if hx_vals and not hx_vals.startswith(("js:", "javascript:")) else {}
+    except ValueError:
+        values = {}
+    fields = [Field(str(k), "hidden", str(v)) for k, v in values.items()] if isinstance(values, dict) else []
+    return Form(page=page, action=url, method="post", fields=fields, htmx=True)
+
+
 def parse(url: str, status: int, content_type: str, body: str) -> Page:
     page = Page(url, status, content_type, body)
     if "html" in content_type:
         p = _Parser(url)
         p.feed(body)
         page.links, page.fragments, page.forms = p.links, p.fragments, p.forms
+        page.actions = p.actions
     return page
 
 
@@ -191,6 +216,11 @@ class Site:
     @property
     def forms(self) -> list[Form]:
         return [f for p in self.pages.values() for f in p.forms]
+
+    @property
+    def actions(self) -> list[Form]:
+        """hx-post buttons and links outside any form, as one-off forms of their hx-vals."""
+        return [a for p in self.pages.values() for a in p.actions]
 
     def routes(self) -> set[str]:
         return {r for r in map(route_of, self.pages) if r is not None}

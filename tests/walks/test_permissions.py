@@ -37,6 +37,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.test import Client
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 
@@ -47,6 +48,8 @@ from tests.walks.crawl import all_routes, crawl, route_of
 
 # Pages that answer without signing in.
 PUBLIC = {"accounts/login/", "accounts/logout/", "healthz", "i18n/setlang/"}
+# Answered to a token or an allowed address only, and to everyone else as if it did not exist.
+HIDDEN = {"metrics"}
 REFUSED = {403, 404}
 
 
@@ -214,6 +217,22 @@ def _demo_extras(demo) -> list[str]:
             filename="walk.pdf", finished_at=timezone.now(),
         )  # fmt: skip
     starts.append(reverse("notifications:inbox"))
+
+    # A person locked out of sign-in, so that the staff page offers "Unlock".
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    AccessAttempt.objects.create(
+        username=users["clerk"].username,
+        ip_address="10.9.9.9",
+        user_agent="walk",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/accounts/login/",
+    )
+    starts.append(reverse("org:staff"))
     return starts
 
 
@@ -312,11 +331,14 @@ def test_every_route_answers_only_to_those_who_may_see_its_list_and_store(demo, 
     problems: list[str] = []
     pii = _full_pii()
     login = reverse(settings.LOGIN_URL)
-    anonymous = demo.client(None)
+    anonymous = Client(raise_request_exception=False, REMOTE_ADDR="203.0.113.9")  # from outside
     for inst in instances.values():
         status, how, location, _body = _request(anonymous, inst.url, follow=True)
         if status >= 500:
             problems.append(f"anonymous {how} {inst.url}: {status}")
+        elif inst.route in HIDDEN:
+            if status != 404:
+                problems.append(f"anonymous {how} {inst.url}: {status} (hidden from outside expected)")
         elif inst.route not in PUBLIC and not (
             status in (401, 403) or (status == 302 and location.startswith(login))
         ):

@@ -1,0 +1,40 @@
+"""Form fields every app's forms may use instead of Django's, where Django's trusts the input too far."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import connection
+
+_INTEGER_IDS = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+}
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, except that an id beyond the range of the id column is an invalid choice instead of
+    a server error: SQLite cannot even compare an integer wider than 64 bits (`pk__in`)."""
+
+    def _check_values(self, value):
+        model = self.queryset.model
+        key = self.to_field_name
+        field = model._meta.get_field(key) if key else model._meta.pk
+        if field.get_internal_type() in _INTEGER_IDS and isinstance(value, (list, tuple)):
+            low, high = connection.ops.integer_field_range(field.get_internal_type())
+            for pk in value:
+                try:
+                    number = int(str(pk).strip())
+                except (TypeError, ValueError):
+                    continue  # not a number at all: Django's own check says so
+                if (low is not None and number < low) or (high is not None and number > high):
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                    )
+        return super()._check_values(value)
