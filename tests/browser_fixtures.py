@@ -69,3 +69,18 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def watch_csp(page) -> list[str]:
+    """From now on, collect the page's Content-Security-Policy violations, across navigations:
+    Chromium's console reports ("Refused to ... Content Security Policy ...") and the
+    `securitypolicyviolation` events the page fires; also its complaints about the
+    Permissions-Policy header (an unknown feature)."""
+    found: list[str] = []
+    noted = ("Content Security Policy", "Permissions-Policy")
+    page.on("console", lambda m: found.append(m.text) if any(n in m.text for n in noted) else None)
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'Content Security Policy violation: ' + e.effectiveDirective + ' ' + e.blockedURI));"
+    )
+    return found

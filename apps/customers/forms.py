@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.org.models import Store, User
 from apps.uploads import archive_check
 
+from .id_numbers import id_number_normalise, validate_id_number
 from .models import Asset, Customer, CustomerPhone
 from .phones import mask_digits, mask_id_number, phone_normalise
 from .services import ASSET_FIELDS, attachment_validate
@@ -52,8 +53,15 @@ class CustomerForm(forms.ModelForm):
         self.helper.form_tag = False
 
     def clean_id_number(self):
-        value = self.cleaned_data["id_number"]
+        value = id_number_normalise(self.cleaned_data["id_number"])
         if self.stored_id_number and value == mask_id_number(self.stored_id_number):
+            try:
+                validate_id_number(self.stored_id_number)
+            except ValidationError:
+                # Saved before ID numbers were checked: say so without showing the whole number.
+                raise ValidationError(
+                    _("The saved ID number is not a valid resident ID number; type it again in full.")
+                ) from None
             return self.stored_id_number
         if "*" in value:
             raise ValidationError(_("Type the full ID number, or leave the masked one as it is."))

@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 from apps.org.access import ScopedQuerySet
 from apps.org.models import Store
 
+from .id_numbers import validate_id_number
+
 
 class CustomerQuerySet(ScopedQuerySet):
     store_lookup = "store"
@@ -39,7 +41,7 @@ class Customer(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INDIVIDUAL)
     name = models.CharField(_("name"), max_length=120, db_index=True)
     contact_person = models.CharField(_("contact person"), max_length=60, blank=True)
-    id_number = models.CharField(_("ID number"), max_length=40, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=40, blank=True, validators=[validate_id_number])
     address = models.CharField(_("address"), max_length=250, blank=True)
     tier = models.CharField(
         _("tier"), max_length=10, choices=Tier.choices, default=Tier.NORMAL, db_index=True

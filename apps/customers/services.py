@@ -17,6 +17,7 @@ from apps.notifications.services import notifications_send_many
 from apps.org.models import Store, User
 from apps.org.selectors import managers_of
 
+from .id_numbers import id_number_normalise
 from .models import (
     Asset,
     Attachment,
@@ -84,6 +85,8 @@ def customer_create(
     if unknown:
         raise TypeError(f"unknown customer fields {sorted(unknown)}")
     fields.setdefault("owner", by)
+    if "id_number" in fields:
+        fields["id_number"] = id_number_normalise(fields["id_number"])
     customer = Customer(store=store, name=name, **fields)
     customer.full_clean(exclude=["owner"])
     customer.save()
@@ -98,6 +101,8 @@ def customer_update(
     unknown = set(fields) - set(CUSTOMER_FIELDS)
     if unknown:
         raise TypeError(f"unknown customer fields {sorted(unknown)}")
+    if "id_number" in fields:
+        fields["id_number"] = id_number_normalise(fields["id_number"])
     for name, value in fields.items():
         setattr(customer, name, value)
     customer.full_clean(exclude=["owner"])

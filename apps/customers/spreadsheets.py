@@ -21,6 +21,7 @@ from apps.spreadsheets import cell_date, cell_text, safe_cell
 from apps.spreadsheets import xlsx_response as workbook_response
 from apps.uploads import archive_check
 
+from .id_numbers import id_number_normalise, validate_id_number
 from .models import Asset, Customer, CustomerPhone
 from .phones import phone_normalise
 from .services import asset_create, customer_create
@@ -59,7 +60,11 @@ COLUMNS = [
     ("交付日期", "delivery_date", False),
     ("保养周期(月)", "maintenance_months", False),
     ("保养周期(公里)", "maintenance_km", False),
+    ("身份证号", "id_number", False),
 ]
+# Columns added after the first template went out come last and may be missing, so a sheet made
+# from an older template still imports.
+FIRST_TEMPLATE_COLUMNS = 16
 KINDS = {"": Customer.Kind.INDIVIDUAL, "个人": Customer.Kind.INDIVIDUAL, "单位": Customer.Kind.COMPANY}
 TIERS = {
     "": Customer.Tier.NORMAL,
@@ -69,7 +74,7 @@ TIERS = {
 }
 ASSET_KINDS = {"车辆": Asset.Kind.VEHICLE, "产品": Asset.Kind.PRODUCT}
 EXAMPLE = ["王建国", "个人", "", "13800138000;0571-88001234", "滨江市东环路 18 号", "VIP", "车辆", "帕萨特 1.8T",
-           "浙A12345", "LSVAB23C4DE567890", "轿车", 35000, "", "2024-05-01", 6, 5000]  # fmt: skip
+           "浙A12345", "LSVAB23C4DE567890", "轿车", 35000, "", "2024-05-01", 6, 5000, "110101199001011237"]  # fmt: skip
 
 
 def import_template() -> HttpResponse:
@@ -168,7 +173,8 @@ def _read_rows(upload, *, limit: int, progress=None) -> list[tuple[int, dict]]:
         rows = ws.iter_rows(values_only=True)
         header = [_text(h) for h in next(rows, [])]
         expected = [h for h, _k, _r in COLUMNS]
-        if header[: len(expected)] != expected:
+        present = max(FIRST_TEMPLATE_COLUMNS, min(len(expected), len([h for h in header if h])))
+        if header[:present] != expected[:present]:
             raise ValidationError(
                 _("The header row does not match the template; download the template again.")
             )
@@ -235,6 +241,11 @@ def _import_rows(rows, *, store: Store, by: User, commit: bool, progress=None) -
         kind = KINDS.get(_text(raw["kind"]))
         if kind is None:
             errors.append(_("Unknown customer kind %(v)s.") % {"v": _text(raw["kind"])})
+        id_number = id_number_normalise(_text(raw["id_number"]))
+        try:
+            validate_id_number(id_number)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
         tier = TIERS.get(_text(raw["tier"]))
         if tier is None:
             errors.append(_("Unknown tier %(v)s.") % {"v": _text(raw["tier"])})
@@ -298,6 +309,7 @@ def _import_rows(rows, *, store: Store, by: User, commit: bool, progress=None) -
                     "tier": tier,
                     "contact_person": _text(raw["contact_person"])[:60],
                     "address": _text(raw["address"])[:250],
+                    "id_number": id_number,
                 },
                 phones,
                 asset,

@@ -172,7 +172,7 @@ def customer_reveal(request, pk, field):
     elif field != "id_number":
         raise Http404
     value = services.customer_reveal_pii(user=request.user, customer=customer, field=field, phone=phone)
-    return HttpResponse(f'<span class="font-monospace" data-testid="revealed">{value}</span>')
+    return render(request, "customers/_revealed.html", {"value": value})
 
 
 @login_required

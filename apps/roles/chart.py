@@ -4,8 +4,8 @@ a connector from every superior to every subordinate (a position with two superi
 from __future__ import annotations
 
 from collections import defaultdict
-from xml.sax.saxutils import escape
 
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from apps.printing.documents import CJK_FONT_STACK
@@ -72,25 +72,7 @@ def chart_svg(positions, *, standalone: bool = False) -> str:
     total_w = x - DEPT_GAP + MARGIN
     total_h = MARGIN + HEADER + 2 * DEPT_PAD + (max_level + 1) * (BOX_H + V_GAP) - V_GAP + MARGIN
 
-    out = []
-    ns = ' xmlns="http://www.w3.org/2000/svg"'
-    out.append(
-        f'<svg{ns} viewBox="0 0 {total_w:.0f} {total_h:.0f}" width="{total_w:.0f}" height="{total_h:.0f}" '
-        f'class="org-chart" role="img" aria-label="{escape(_("Org chart"))}" font-family=\'{CJK_FONT_STACK}\'>'
-    )
-    out.append(
-        "<style>.dept{fill:#f4f6fa;stroke:#c5ccd8}.dept-name{font-size:14px;font-weight:bold;fill:#1f3b63}"
-        ".box{fill:#fff;stroke:#2f5d9b;stroke-width:1.2}.two{stroke:#b45309;stroke-width:1.8}"
-        ".title{font-size:12.5px;fill:#111}.code{font-size:9.5px;fill:#666}"
-        ".line{fill:none;stroke:#6b7a90;stroke-width:1.2}.line2{stroke:#b45309;stroke-dasharray:4 3}"
-        ".org-chart a{text-decoration:none}</style>"
-    )
-    for name, dx, width in dept_rects:
-        out.append(
-            f'<rect class="dept" x="{dx:.0f}" y="{MARGIN}" width="{width:.0f}" '
-            f'height="{total_h - 2 * MARGIN:.0f}" rx="8"/>'
-            f'<text class="dept-name" x="{dx + DEPT_PAD:.0f}" y="{MARGIN + 22}">{escape(name)}</text>'
-        )
+    lines = []
     ids = set(boxes)
     for p in positions:
         sups = [s for s in p.superiors.all() if s.pk in ids]
@@ -107,30 +89,55 @@ def chart_svg(positions, *, standalone: bool = False) -> str:
             if skips:
                 x1 += SKIP_OFFSET
             mid = y2 - V_GAP / 2 + (SKIP_OFFSET if skips else 0)
-            cls = "line line2" if len(sups) > 1 else "line"
-            out.append(
-                f'<path class="{cls}" data-from="{s.pk}" data-to="{p.pk}" '
-                f'd="M{x1:.0f},{y1:.0f} V{mid:.0f} H{x2:.0f} V{y2:.0f}"/>'
+            lines.append(
+                {
+                    "two": len(sups) > 1,
+                    "from": s.pk,
+                    "to": p.pk,
+                    "d": f"M{x1:.0f},{y1:.0f} V{mid:.0f} H{x2:.0f} V{y2:.0f}",
+                }
             )
+    nodes = []
     for p in positions:
         bx, by = boxes[p.pk]
-        two = len([s for s in p.superiors.all() if s.pk in ids]) > 1
-        lines = _wrap(p.title)
-        out.append(f'<a href="{escape(p.get_absolute_url())}"><g data-position="{p.pk}">')
-        out.append(
-            f'<rect class="box{" two" if two else ""}" x="{bx:.0f}" y="{by:.0f}" width="{BOX_W}" height="{BOX_H}" rx="5"/>'
+        titles = _wrap(p.title)
+        top = by + (17 if len(titles) == 1 else 14)
+        nodes.append(
+            {
+                "position": p,
+                "two": len([s for s in p.superiors.all() if s.pk in ids]) > 1,
+                "x": f"{bx:.0f}",
+                "y": f"{by:.0f}",
+                "centre": f"{bx + BOX_W / 2:.0f}",
+                "titles": [(line, f"{top + i * 14:.0f}") for i, line in enumerate(titles)],
+                "code_y": f"{by + BOX_H - 6:.0f}",
+            }
         )
-        top = by + (17 if len(lines) == 1 else 14)
-        for i, line in enumerate(lines):
-            out.append(
-                f'<text class="title" x="{bx + BOX_W / 2:.0f}" y="{top + i * 14:.0f}" text-anchor="middle">{escape(line)}</text>'
-            )
-        out.append(
-            f'<text class="code" x="{bx + BOX_W / 2:.0f}" y="{by + BOX_H - 6:.0f}" text-anchor="middle">{escape(p.code)}</text>'
-        )
-        out.append("</g></a>")
-    out.append("</svg>")
-    svg = "".join(out)
+    # The markup is a template, so every title, code and department name is escaped by Django.
+    svg = render_to_string(
+        "roles/_org_chart.svg",
+        {
+            "width": f"{total_w:.0f}",
+            "height": f"{total_h:.0f}",
+            "font_stack": CJK_FONT_STACK,
+            "departments": [
+                {
+                    "name": name,
+                    "x": f"{dx:.0f}",
+                    "width": f"{width:.0f}",
+                    "label_x": f"{dx + DEPT_PAD:.0f}",
+                }
+                for name, dx, width in dept_rects
+            ],
+            "top": MARGIN,
+            "label_y": MARGIN + 22,
+            "dept_height": f"{total_h - 2 * MARGIN:.0f}",
+            "box_w": BOX_W,
+            "box_h": BOX_H,
+            "lines": lines,
+            "nodes": nodes,
+        },
+    )
     if standalone:
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg
     return svg

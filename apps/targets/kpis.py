@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +99,14 @@ def catalogue() -> list[KpiEntry]:
 
 def get_kpi(key: str) -> KpiEntry | None:
     return _catalogue.get(key)
+
+
+def validate_kpi_key(value: str) -> None:
+    """A stored KPI key names a KPI of the catalogue (links and figures are looked up by it)."""
+    if value and value not in _catalogue:
+        raise ValidationError(
+            _("%(value)s is not a KPI of the catalogue."), code="kpi_key", params={"value": value}
+        )
 
 
 def format_value(value: Decimal | None, unit: str = "") -> str:

@@ -19,6 +19,8 @@ from simple_history.models import HistoricalRecords
 from apps.org.access import ScopedQuerySet
 from apps.org.models import Department, Store
 
+from .kpis import validate_kpi_key
+
 
 class Locked(ValidationError):
     """Raised when something tries to change an approved plan or a signed letter."""
@@ -442,7 +444,7 @@ class LetterKpi(models.Model):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     name = models.CharField(_("KPI"), max_length=120)
-    kpi_key = models.CharField(_("catalogue KPI"), max_length=60, blank=True)
+    kpi_key = models.CharField(_("catalogue KPI"), max_length=60, blank=True, validators=[validate_kpi_key])
     definition = models.TextField(_("definition"), blank=True)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     base = models.DecimalField(_("base target"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -479,7 +481,7 @@ class LetterKpi(models.Model):
 class ManualKpiValue(models.Model):
     """A KPI value typed in (e.g. the manufacturer's CSI score), with who entered it and when."""
 
-    kpi_key = models.CharField(_("KPI"), max_length=60)
+    kpi_key = models.CharField(_("KPI"), max_length=60, validators=[validate_kpi_key])
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("store"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -513,7 +515,7 @@ class ManualKpiValue(models.Model):
 class KpiSnapshot(models.Model):
     """A store's KPI value for a month, refreshed by the beat job so the dashboard reads one table."""
 
-    kpi_key = models.CharField(_("KPI"), max_length=60)
+    kpi_key = models.CharField(_("KPI"), max_length=60, validators=[validate_kpi_key])
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("store"))
     month = models.DateField(_("month"))
     numerator = models.DecimalField(_("numerator"), max_digits=16, decimal_places=2, null=True)

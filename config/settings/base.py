@@ -340,3 +340,51 @@ SENTRY_ENABLED = sentry_init(
     release=env.str("SENTRY_RELEASE", default=""),
     traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
 )
+
+# Response headers (#10). Both middlewares sit right after WhiteNoise (static files are answered
+# before them), so they also mark the responses that later middleware returns early.
+# - Content-Security-Policy (django-csp 4), in every environment so that the tests and the browser
+#   suite run under it: scripts only from DutyDesk's own static files (no inline script, no eval,
+#   no CDN); inline styles stay allowed for style="" attributes and the org chart's SVG <style>;
+#   images also from data: (Bootstrap's icons in CSS) and blob: (the org chart's PNG download).
+# - Permissions-Policy and no-store for signed-in pages: apps/org/response_headers.py.
+INSTALLED_APPS += ["csp"]
+_after_static = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
+MIDDLEWARE[_after_static:_after_static] = [
+    "csp.middleware.CSPMiddleware",
+    "apps.org.response_headers.ResponseHeadersMiddleware",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page of DutyDesk uses: switched off for every page (an empty list). Only
+# features Chromium knows: an unknown one is an error in the browser's console.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}

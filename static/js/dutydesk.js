@@ -30,3 +30,7 @@ document.addEventListener("submit", function (event) {
   };
   window.setTimeout(retry, 50);
 });
+// Print buttons: <button data-print>.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) { window.print(); }
+});

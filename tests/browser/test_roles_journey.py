@@ -1,6 +1,7 @@
 """An admin imports a pasted role description, corrects one task, saves it and prints it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from apps.org.models import Organisation, RoleTier
 from apps.roles.models import Position
@@ -27,7 +28,7 @@ def test_admin_imports_corrects_saves_and_prints_a_description(page):
     assert first.input_value() == "负责公司员工工作午餐"
     first.fill("负责公司员工工作午餐（12:00 开餐）")
     page.click("[data-testid=add-task]")  # htmx round trip keeps what was typed
-    page.wait_for_function("document.querySelectorAll('[data-testid=task-text]').length === 4")
+    expect(page.locator("[data-testid=task-text]")).to_have_count(4)  # no eval under the CSP
     assert page.locator("[data-testid=task-text]").first.input_value() == "负责公司员工工作午餐（12:00 开餐）"
     screenshot(page, "roles-import-review")
     page.click("[data-testid=save-positions]")
@@ -35,7 +36,11 @@ def test_admin_imports_corrects_saves_and_prints_a_description(page):
     assert "负责公司员工工作午餐（12:00 开餐）" in page.text_content("[data-testid=duties]")
     position = Position.objects.get(title="厨师")
     with page.expect_response(lambda r: r.url.endswith(f"/roles/{position.pk}/pdf/")) as info:
-        page.evaluate("url => fetch(url)", f"/roles/{position.pk}/pdf/")
+        # The page reads the body: a signed-in response is no-store, and Chromium hands an unread
+        # no-store body to no one (not even the DevTools that Playwright reads it through).
+        page.evaluate(
+            "url => fetch(url).then(r => r.arrayBuffer()).then(() => null)", f"/roles/{position.pk}/pdf/"
+        )
     response = info.value
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body()[:5] == b"%PDF-"

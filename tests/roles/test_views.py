@@ -214,6 +214,24 @@ def test_the_org_chart_connects_a_two_superior_position_to_both(client_for, cler
     assert svg["Content-Type"].startswith("image/svg+xml") and b"<svg" in svg.content
 
 
+def test_the_org_chart_shows_titles_and_department_names_as_text(client_for, clerk, manager2, organisation):
+    """The chart is markup built from titles an admin typed: on the page and in the SVG download a
+    title or department name with markup in it stays text (and the download stays well-formed XML)."""
+    from xml.etree import ElementTree
+
+    hostile = DepartmentFactory(organisation=organisation, code="x", name='"><img src=x onerror=alert(1)>')
+    make_position(organisation, "<script>alert(1)</script>", department=hostile)
+    for user in (clerk, manager2):
+        html = client_for(user).get(reverse("roles:chart")).content.decode()
+        assert "<script>a" not in html and "<img src=x" not in html
+        # A box shows a long title on two lines of nine characters.
+        assert "&gt;&lt;img src=x onerror=alert(1)&gt;</text>" in html and ">&lt;script&gt;a</text>" in html
+    svg = client_for(clerk).get(reverse("roles:chart_svg")).content.decode()
+    assert "<script>a" not in svg and "<img src=x" not in svg
+    texts = list(ElementTree.fromstring(svg.split("\n", 1)[1]).itertext())
+    assert '"><img src=x onerror=alert(1)>' in texts and "<script>a" in texts
+
+
 def test_a_line_that_skips_a_level_runs_below_the_rows_in_between(organisation, dept):
     vp = make_position(organisation, "分管副总经理")
     make_position(organisation, "营业厅经理", superiors=[vp])  # a box in the row in between
