@@ -21,9 +21,12 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 # Members smaller than this cannot hurt, however tightly they are packed (styles.xml of an empty
 # .docx is packed about 30 : 1).
@@ -92,3 +95,24 @@ def file_response(fieldfile, *, filename: str | None = None) -> FileResponse:
     # Whatever a browser makes of the file, it runs nothing in DutyDesk's origin.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+class StoredFileAdmin(admin.ModelAdmin):
+    """The Django admin of a model with an uploaded file: the file is linked through the download
+    view that checks who may see it (`download_url`), never by its storage URL, and files are
+    attached on the owning object's page, not here."""
+
+    exclude = ["file"]
+    readonly_fields = ["download", "size", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def download_url(self, obj) -> str:
+        raise NotImplementedError
+
+    @admin.display(description=_lazy("file"))
+    def download(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', self.download_url(obj), obj.name)

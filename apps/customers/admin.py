@@ -1,10 +1,9 @@
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.org.retention import KeptRecordAdmin
+from apps.uploads import StoredFileAdmin
 
 from .models import Asset, Attachment, Customer, CustomerNote, CustomerPhone, PiiAccessLog, Visit, VisitItem
 
@@ -57,20 +56,9 @@ admin.site.register(CustomerNote)
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
-    # The file is linked through the download view that checks who may see it, never by its
-    # storage URL (there is no media route); files are attached on the customer's page.
+class AttachmentAdmin(StoredFileAdmin):
     list_display = ["name", "customer", "size", "uploaded_by", "uploaded_at"]
-    exclude = ["file"]
-    readonly_fields = ["download", "size", "content_type"]
     raw_id_fields = ["customer", "asset", "visit", "uploaded_by"]
 
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description=_("file"))
-    def download(self, obj):
-        if not obj.pk:
-            return "—"
-        url = reverse("customers:attachment", args=[obj.customer_id, obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.name)
+    def download_url(self, obj):
+        return reverse("customers:attachment", args=[obj.customer_id, obj.pk])

@@ -1,10 +1,9 @@
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.org.retention import KeptRecordInline
+from apps.uploads import StoredFileAdmin
 
 from .models import AddedItem, AnswerPolicy, CustomerDelay, Holiday, Ticket, TicketAttachment, TicketEvent
 
@@ -41,20 +40,9 @@ admin.site.register(CustomerDelay)
 
 
 @admin.register(TicketAttachment)
-class TicketAttachmentAdmin(admin.ModelAdmin):
-    # The file is linked through the download view that checks who may see it, never by its
-    # storage URL (there is no media route); files are attached on the ticket's page.
+class TicketAttachmentAdmin(StoredFileAdmin):
     list_display = ["name", "ticket", "size", "uploaded_by", "uploaded_at"]
-    exclude = ["file"]
-    readonly_fields = ["download", "size", "content_type"]
     raw_id_fields = ["ticket", "uploaded_by"]
 
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description=_("file"))
-    def download(self, obj):
-        if not obj.pk:
-            return "—"
-        url = reverse("tickets:attachment", args=[obj.ticket_id, obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.name)
+    def download_url(self, obj):
+        return reverse("tickets:attachment", args=[obj.ticket_id, obj.pk])

@@ -149,11 +149,12 @@ def test_show_in_full_answers_a_stored_script_as_text(client_for, manager, clerk
     """An ID number saved before the format was checked (or straight into the database) reaches the
     manager who clicks 显示完整 as text, never as markup."""
     customer = f.customer(store, owner=clerk)
-    Customer.objects.filter(pk=customer.pk).update(id_number=HOSTILE + "<script>alert(1)</script>")
+    stored = (HOSTILE + "<script>")[:40]  # the column holds 40 characters (PostgreSQL enforces it)
+    Customer.objects.filter(pk=customer.pk).update(id_number=stored)
     response = client_for(manager).post(f"/customers/{customer.pk}/reveal/id_number/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<img" not in html and "<script" not in html
     assert PiiAccessLog.objects.filter(user=manager, customer=customer, field="id_number").count() == 1
     # The clerk who saved it may not reveal it at all.
