@@ -289,6 +289,27 @@ class FollowUp(models.Model):
             models.Index(fields=["store", "state", "window_end"]),
             models.Index(fields=["assignee", "state", "window_end"]),
             models.Index(fields=["store", "window_end"]),
+            # The queue's tabs, in their order, over the active follow-ups only.
+            models.Index(
+                fields=["store", "priority", "window_end", "id"],
+                condition=models.Q(state__in=["scheduled", "open"]),
+                name="followup_queue_store_idx",
+            ),
+            models.Index(
+                fields=["store", "window_start", "id"],
+                condition=models.Q(state__in=["scheduled", "open"]),
+                name="followup_upcoming_store_idx",
+            ),
+            models.Index(
+                fields=["assignee", "priority", "window_end", "id"],
+                condition=models.Q(state__in=["scheduled", "open"]),
+                name="followup_queue_own_idx",
+            ),
+            models.Index(
+                fields=["assignee", "window_start", "id"],
+                condition=models.Q(state__in=["scheduled", "open"]),
+                name="followup_upcoming_own_idx",
+            ),
         ]
 
     def __str__(self):
