@@ -291,7 +291,7 @@ class FollowUp(models.Model):
             models.Index(fields=["store", "window_end"]),
             # The queue's tabs, in their order, over the active follow-ups only.
             models.Index(
-                fields=["store", "priority", "window_end", "id"],
+                fields=["store", "state", "priority", "window_end", "id"],
                 condition=models.Q(state__in=["scheduled", "open"]),
                 name="followup_queue_store_idx",
             ),
@@ -301,9 +301,21 @@ class FollowUp(models.Model):
                 name="followup_upcoming_store_idx",
             ),
             models.Index(
-                fields=["assignee", "priority", "window_end", "id"],
+                fields=["assignee", "state", "priority", "window_end", "id"],
                 condition=models.Q(state__in=["scheduled", "open"]),
                 name="followup_queue_own_idx",
+            ),
+            # The month's KPIs (home panel, dashboard) read from the index alone.
+            models.Index(
+                fields=["store", "completed_at"],
+                include=["window_start", "window_end", "satisfaction"],
+                condition=models.Q(state="done"),
+                name="followup_kpi_done_idx",
+            ),
+            models.Index(
+                fields=["store", "window_end"],
+                include=["state", "window_start", "completed_at", "satisfaction"],
+                name="followup_kpi_due_idx",
             ),
             models.Index(
                 fields=["assignee", "window_start", "id"],
