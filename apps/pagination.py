@@ -55,9 +55,9 @@ class BoundedPage(Page):
 class BoundedPaginator(Paginator):
     """A Paginator whose count is exact up to `exact_up_to` rows and estimated above (see module)."""
 
-    def __init__(self, object_list, per_page, *, exact_up_to: int = EXACT_UP_TO, **kwargs):
+    def __init__(self, object_list, per_page, *, exact_up_to: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.exact_up_to = exact_up_to
+        self.exact_up_to = exact_up_to or EXACT_UP_TO
 
     @cached_property
     def _bounded(self) -> tuple[int, bool]:

@@ -308,13 +308,13 @@ class FollowUp(models.Model):
             # The month's KPIs (home panel, dashboard) read from the index alone.
             models.Index(
                 fields=["store", "completed_at"],
-                include=["window_start", "window_end", "satisfaction"],
+                include=["id", "window_start", "window_end", "satisfaction"],
                 condition=models.Q(state="done"),
                 name="followup_kpi_done_idx",
             ),
             models.Index(
                 fields=["store", "window_end"],
-                include=["state", "window_start", "completed_at", "satisfaction"],
+                include=["id", "state", "window_start", "completed_at", "satisfaction"],
                 name="followup_kpi_due_idx",
             ),
             models.Index(
