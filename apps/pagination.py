@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -26,7 +27,10 @@ def estimated_rows(queryset: QuerySet) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    sql, params = queryset.order_by().query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:  # e.g. no store to look in: nothing to ask
+        return 0
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
@@ -61,14 +65,16 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def _bounded(self) -> tuple[int, bool]:
-        """(count, exact): the exact count when small, else the estimate (at least the bound)."""
+        """(count, exact): the exact count when small, else the estimate (at least the bound).
+        The estimate is asked for whatever the count, so that the page makes as many queries with
+        ten rows as with a million."""
         if not isinstance(self.object_list, QuerySet):
             return len(self.object_list), True
         capped = self.object_list.order_by()[: self.exact_up_to + 1].count()
+        estimate = estimated_rows(self.object_list)
         if capped <= self.exact_up_to:
             return capped, True
-        estimate = estimated_rows(self.object_list) or 0
-        return max(estimate, self.exact_up_to + 1), False
+        return max(estimate or 0, self.exact_up_to + 1), False
 
     @cached_property
     def count(self):

@@ -77,3 +77,15 @@ def test_the_customer_list_shows_an_exact_count_when_small_and_more_than_the_bou
     # An estimate needs PostgreSQL's planner (and one above the bound); otherwise "more than 4".
     assert bounded or (estimated and connection.vendor == "postgresql"), figure
     assert "33" not in figure and "41" not in figure
+
+
+def test_the_paginator_makes_as_many_queries_below_the_bound_as_above(store):
+    """Constant query count: the count (and, on PostgreSQL, the estimate) whatever the size."""
+
+    def queries(qs):
+        with CaptureQueriesContext(connection) as ctx:
+            list(BoundedPaginator(qs, 5, exact_up_to=10).get_page(1))
+        return len(ctx.captured_queries)
+
+    small = queries(_customers(store, 3))
+    assert queries(_customers(store, 30)) == small
