@@ -9,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # gettext: compile translations; Pango + Noto CJK: WeasyPrint PDFs with Chinese text.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 curl \
+ && apt-get install -y --no-install-recommends gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core curl \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

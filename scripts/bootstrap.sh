@@ -8,10 +8,11 @@ need_apt=()
 have() { command -v "$1" >/dev/null 2>&1; }
 pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
-# What every mode needs: gettext (compile translations), Pango and the CJK font (WeasyPrint PDFs),
+# What every mode needs: gettext (compile translations), Pango, HarfBuzz subsetting and the CJK and
+# Latin fonts (WeasyPrint PDFs),
 # and python3-venv where the interpreter cannot make a virtual environment (a minimal Debian).
 PYTHON=${PYTHON:-python3}
-wanted=(gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 "$@")
+wanted=(gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core "$@")
 if [ ! -x .venv/bin/python ] && ! "$PYTHON" -c "import ensurepip, venv" >/dev/null 2>&1; then
   wanted+=("python3-venv")
 fi

@@ -71,7 +71,11 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["store", "-created_at"]), models.Index(fields=["store", "tier"])]
+        indexes = [
+            # The list's scope and order: an index scan that stops at the page size.
+            models.Index(fields=["store", "-created_at", "-id"], name="customer_store_newest_idx"),
+            models.Index(fields=["store", "tier"]),
+        ]
 
     def __str__(self):
         return self.name

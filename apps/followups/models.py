@@ -289,6 +289,39 @@ class FollowUp(models.Model):
             models.Index(fields=["store", "state", "window_end"]),
             models.Index(fields=["assignee", "state", "window_end"]),
             models.Index(fields=["store", "window_end"]),
+            # The queue's tabs, in their order, over the active follow-ups only.
+            models.Index(
+                fields=["store", "state", "priority", "window_end", "id"],
+                condition=models.Q(state__in=["scheduled", "open"]),
+                name="followup_queue_store_idx",
+            ),
+            models.Index(
+                fields=["store", "window_start", "id"],
+                condition=models.Q(state__in=["scheduled", "open"]),
+                name="followup_upcoming_store_idx",
+            ),
+            models.Index(
+                fields=["assignee", "state", "priority", "window_end", "id"],
+                condition=models.Q(state__in=["scheduled", "open"]),
+                name="followup_queue_own_idx",
+            ),
+            # The month's KPIs (home panel, dashboard) read from the index alone.
+            models.Index(
+                fields=["store", "completed_at"],
+                include=["id", "window_start", "window_end", "satisfaction"],
+                condition=models.Q(state="done"),
+                name="followup_kpi_done_idx",
+            ),
+            models.Index(
+                fields=["store", "window_end"],
+                include=["id", "state", "window_start", "completed_at", "satisfaction"],
+                name="followup_kpi_due_idx",
+            ),
+            models.Index(
+                fields=["assignee", "window_start", "id"],
+                condition=models.Q(state__in=["scheduled", "open"]),
+                name="followup_upcoming_own_idx",
+            ),
         ]
 
     def __str__(self):

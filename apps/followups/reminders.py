@@ -19,9 +19,11 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.bulk_inserts import rows_insert
 from apps.notifications.services import notifications_send_batch
 
 from .engine import has_open_order, managers_of, today_local
@@ -84,15 +86,20 @@ def _close(fu: FollowUp, state: str, outcome: str) -> None:
     ).update(cancelled_at=timezone.now())
 
 
-def _message(reminder: Reminder) -> tuple[str, str]:
-    fu = reminder.followup
-    title = {
+def _titles() -> dict[str, str]:
+    """Each reminder kind's title, in the active language, with a %(customer)s placeholder."""
+    return {
         Reminder.Kind.OPENED: _("Follow-up due: %(customer)s"),
         Reminder.Kind.EXPIRING: _("Last day for the follow-up of %(customer)s"),
         Reminder.Kind.OVERDUE: _("Overdue follow-up: %(customer)s"),
         Reminder.Kind.CALLBACK: _("Call %(customer)s again now"),
         Reminder.Kind.ALERT: _("Alert from a follow-up call: %(customer)s"),
-    }[reminder.kind] % {"customer": fu.customer.name}
+    }
+
+
+def _message(reminder: Reminder) -> tuple[str, str]:
+    fu = reminder.followup
+    title = _titles()[reminder.kind] % {"customer": fu.customer.name}
     body = reminder.text or f"{fu.rule.name} · {fu.reason}"
     return title, body
 
@@ -106,6 +113,31 @@ def _hook_for_send(index: int) -> None:
     """Called after each reminder is written inside the batch transaction (tests break in here)."""
 
 
+# What a batch reads of each claimed reminder: plain values, no model objects.
+CLAIM_FIELDS = (
+    "pk",
+    "key",
+    "kind",
+    "text",
+    "followup_id",
+    "followup__store_id",
+    "followup__state",
+    "followup__customer_id",
+    "followup__asset_id",
+    "followup__next_attempt_at",
+    "followup__reason",
+    "followup__customer__name",
+    "followup__rule__name",
+    "followup__rule__skip_if_open_order",
+    "followup__assignee_id",
+    "followup__assignee__email",
+)
+SENDLOG_COLUMNS = (
+    "reminder_id", "user_id", "webhook_id", "channel", "key", "status", "tries", "error", "created_at", "sent_at"
+)  # fmt: skip
+_URL_SENTINEL = 987654321
+
+
 def reminders_dispatch(*, now: dt.datetime | None = None, batch: int = BATCH, max_batches: int = 1000) -> int:
     """Send every due reminder once. Returns how many reminders were sent."""
     now = now or timezone.now()
@@ -115,8 +147,8 @@ def reminders_dispatch(*, now: dt.datetime | None = None, batch: int = BATCH, ma
             claimed = list(
                 Reminder.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(sent_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now)
-                .select_related("followup", "followup__customer", "followup__rule", "followup__assignee")
-                .order_by("due_at", "pk")[:batch]
+                .order_by("due_at", "pk")
+                .values(*CLAIM_FIELDS)[:batch]
             )
             if not claimed:
                 break
@@ -124,91 +156,87 @@ def reminders_dispatch(*, now: dt.datetime | None = None, batch: int = BATCH, ma
     return sent
 
 
-def _send_batch(claimed: list[Reminder], now: dt.datetime) -> int:
-    store_ids = {r.followup.store_id for r in claimed}
-    managers: dict[int, list] = {}
-    hooks: dict[int, list] = defaultdict(list)
-    if any(r.kind in MANAGER_KINDS for r in claimed):
+def followup_url_template() -> str:
+    """The follow-up page's address with `{}` for its id: one `reverse()` per batch, not per row."""
+    url = reverse("followups:detail", args=[_URL_SENTINEL])
+    return url.replace(str(_URL_SENTINEL), "{}")
+
+
+def _send_batch(claimed: list[dict], now: dt.datetime) -> int:
+    store_ids = {r["followup__store_id"] for r in claimed}
+    managers: dict[int, list[tuple[int, str]]] = {}
+    hooks: dict[int, list[int]] = defaultdict(list)
+    if any(r["kind"] in MANAGER_KINDS for r in claimed):
         from apps.org.models import Store
 
         for store in Store.objects.filter(pk__in=store_ids):
-            managers[store.pk] = managers_of(store)
-    for hook in StoreWebhook.objects.filter(store_id__in=store_ids, is_active=True):
-        hooks[hook.store_id].append(hook)
+            managers[store.pk] = [(u.pk, u.email) for u in managers_of(store)]
+    for hook_id, store_id in StoreWebhook.objects.filter(store_id__in=store_ids, is_active=True).values_list(
+        "pk", "store_id"
+    ):
+        hooks[store_id].append(hook_id)
+    titles = _titles()
+    url_template = followup_url_template()
     notifications: list[dict] = []
-    logs: list[SendLog] = []
+    logs: list[tuple] = []
     sent_ids: list[int] = []
     cancelled_ids: list[int] = []
-    for index, reminder in enumerate(claimed):
-        fu = reminder.followup
-        if reminder.kind != Reminder.Kind.ALERT and fu.state not in FollowUp.ACTIVE:
-            cancelled_ids.append(reminder.pk)
+    for index, r in enumerate(claimed):
+        kind, key, store_id = r["kind"], r["key"], r["followup__store_id"]
+        if kind != Reminder.Kind.ALERT and r["followup__state"] not in FollowUp.ACTIVE:
+            cancelled_ids.append(r["pk"])
             continue
         if (
-            reminder.kind != Reminder.Kind.ALERT
-            and fu.rule.skip_if_open_order
-            and has_open_order(customer_id=fu.customer_id, asset_id=fu.asset_id)
+            kind != Reminder.Kind.ALERT
+            and r["followup__rule__skip_if_open_order"]
+            and has_open_order(customer_id=r["followup__customer_id"], asset_id=r["followup__asset_id"])
         ):
+            fu = FollowUp.objects.get(pk=r["followup_id"])
             _close(fu, FollowUp.State.SKIPPED, _("Skipped: the asset has an open order."))
-            cancelled_ids.append(reminder.pk)
+            cancelled_ids.append(r["pk"])
             continue
-        if reminder.kind == Reminder.Kind.CALLBACK and fu.next_attempt_at and fu.next_attempt_at > now:
-            cancelled_ids.append(reminder.pk)  # superseded by a later call-back
+        next_attempt = r["followup__next_attempt_at"]
+        if kind == Reminder.Kind.CALLBACK and next_attempt and next_attempt > now:
+            cancelled_ids.append(r["pk"])  # superseded by a later call-back
             continue
-        if reminder.kind in MANAGER_KINDS:
-            people = managers.get(fu.store_id, [])
+        manager_kind = kind in MANAGER_KINDS
+        if manager_kind:
+            people = managers.get(store_id, [])
+        elif r["followup__assignee_id"]:
+            people = [(r["followup__assignee_id"], r["followup__assignee__email"])]
         else:
-            people = [fu.assignee] if fu.assignee else []
-        title, body = _message(reminder)
-        url = fu.get_absolute_url()
-        for person in people:
+            people = []
+        title = titles[kind] % {"customer": r["followup__customer__name"]}
+        body = r["text"] or f"{r['followup__rule__name']} · {r['followup__reason']}"
+        url = url_template.format(r["followup_id"])
+        level = "warning" if manager_kind else "info"
+        for person_id, email in people:
             notifications.append(
                 {
-                    "recipient": person,
-                    "key": inbox_key(reminder.key, person.pk),
+                    "recipient_id": person_id,
+                    "key": inbox_key(key, person_id),
                     "title": title,
                     "body": body,
                     "url": url,
-                    "store_id": fu.store_id,
-                    "level": "warning" if reminder.kind in MANAGER_KINDS else "info",
+                    "store_id": store_id,
+                    "level": level,
                     "source": "followups",
                 }
             )
-            logs.append(
-                SendLog(
-                    reminder=reminder,
-                    user=person,
-                    channel=SendLog.ChannelKind.INAPP,
-                    key=f"{reminder.key}:u{person.pk}:inapp",
-                    status=SendLog.Status.SENT,
-                    sent_at=now,
-                )
-            )
-            if person.email:
-                logs.append(
-                    SendLog(
-                        reminder=reminder,
-                        user=person,
-                        channel=SendLog.ChannelKind.EMAIL,
-                        key=f"{reminder.key}:u{person.pk}:email",
-                        status=SendLog.Status.QUEUED,
-                    )
-                )
-        if reminder.kind in MANAGER_KINDS:
-            for hook in hooks.get(fu.store_id, []):
-                logs.append(
-                    SendLog(
-                        reminder=reminder,
-                        webhook=hook,
-                        channel=SendLog.ChannelKind.WEBHOOK,
-                        key=f"{reminder.key}:h{hook.pk}:webhook",
-                        status=SendLog.Status.QUEUED,
-                    )
-                )
-        sent_ids.append(reminder.pk)
+            logs.append((r["pk"], person_id, None, SendLog.ChannelKind.INAPP, f"{key}:u{person_id}:inapp",
+                         SendLog.Status.SENT, 0, "", now, now))  # fmt: skip
+            if email:  # the e-mail channel sends only to people with an address
+                logs.append((r["pk"], person_id, None, SendLog.ChannelKind.EMAIL, f"{key}:u{person_id}:email",
+                             SendLog.Status.QUEUED, 0, "", now, None))  # fmt: skip
+        if manager_kind:
+            for hook_id in hooks.get(store_id, []):
+                logs.append((r["pk"], None, hook_id, SendLog.ChannelKind.WEBHOOK, f"{key}:h{hook_id}:webhook",
+                             SendLog.Status.QUEUED, 0, "", now, None))  # fmt: skip
+        sent_ids.append(r["pk"])
         _hook_for_send(index)
     # SendLog first: its unique key refuses a second send and rolls the whole batch back.
-    SendLog.objects.bulk_create(logs, batch_size=1000)
+    for start in range(0, len(logs), 1000):
+        rows_insert(SendLog, SENDLOG_COLUMNS, logs[start : start + 1000])
     notifications_send_batch(notifications)
     if sent_ids:
         Reminder.objects.filter(pk__in=sent_ids).update(sent_at=now)

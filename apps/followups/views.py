@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.customers.filters import CustomerFilter
 from apps.org.access import can, perm_required, require, stores_where
 from apps.org.redirects import safe_next
+from apps.pagination import BoundedPaginator
 from apps.printing.services import print_job_start
 
 from . import selectors, services
@@ -36,7 +37,7 @@ def queue(request):
     q = request.GET.get("q", "").strip()[:60]
     if q:
         qs = qs.filter(Q(customer__name__icontains=q) | Q(rule__name__icontains=q))
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = BoundedPaginator(qs, 25).get_page(request.GET.get("page"))
     counts = selectors.queue_counts(user=request.user, mine=mine)
     assign_users = selectors.assign_users_for(user=request.user) if can_assign else None
     return render(

@@ -169,6 +169,20 @@ def perm_required(perm: str):
     return decorator
 
 
+def store_ids_for(user, perm: str | None = None) -> list[int]:
+    """The ids of `stores_for(user)` (or `stores_where(user, perm)`), read once per user object
+    (one request) and kept on it. Scoping by a list of ids (`store_id IN (1, 2)`, `= 1` for one
+    store) lets PostgreSQL walk a `(store, <order>)` index and stop at the page size, where a
+    subquery makes it read and sort every row of the table."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cache = user.__dict__.setdefault("_store_ids_cache", {})
+    if perm not in cache:
+        stores = stores_for(user) if perm is None else stores_where(user, perm)
+        cache[perm] = sorted(stores.values_list("pk", flat=True))
+    return cache[perm]
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset whose rows belong to a store; `for_user` keeps the ones the user may see."""
 
@@ -177,13 +191,13 @@ class ScopedQuerySet(models.QuerySet):
     def for_user(self, user):
         if getattr(user, "is_superuser", False) and user.is_active:
             return self
-        return self.filter(**{f"{self.store_lookup}__in": stores_for(user)})
+        return self.filter(**{f"{self.store_lookup}__in": store_ids_for(user)})
 
     def for_perm(self, user, perm: str):
         """Rows in the stores where the user may do `perm`."""
         if getattr(user, "is_superuser", False) and user.is_active:
             return self
-        return self.filter(**{f"{self.store_lookup}__in": stores_where(user, perm)})
+        return self.filter(**{f"{self.store_lookup}__in": store_ids_for(user, perm)})
 
 
 def tiers_label(tiers: Iterable[str]) -> str:

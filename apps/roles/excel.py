@@ -16,8 +16,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from apps.org.models import Department, StoreKind
 from apps.spreadsheets import cell_date, cell_text, safe_cell
@@ -121,6 +119,11 @@ def kpis_from_cell(text: str) -> list[dict]:
 
 
 def export_workbook(positions) -> bytes:
+    # openpyxl loads in the function, not with the URL modules: a process that only resolves URLs
+    # (the reminder batches) does not pay for it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     wb = Workbook()
     ws = wb.active
     ws.title = "岗位"
@@ -208,6 +211,8 @@ def _date(value) -> dt.date | None:
 
 
 def import_workbook(file, *, organisation, author, dry_run: bool = True) -> ImportReport:
+    from openpyxl import load_workbook
+
     report = ImportReport(dry_run=dry_run)
     try:
         archive_check(file)

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from apps.months import next_month
-from apps.org.access import can, stores_where
+from apps.org.access import can, store_ids_for, stores_where
 
 from . import kpis
 from .models import ActionStep, KpiSnapshot, LetterKpi, PaySheet, ResponsibilityLetter, StepStatus, TargetPlan
@@ -192,7 +192,10 @@ def dashboard_for(*, user, today: dt.date | None = None) -> dict:
         "at"
     ]
     escalated = (
-        Ticket.objects.filter(store__in=stores, kind=Ticket.Kind.COMPLAINT, escalation_level__gt=0)
+        # Store ids, not a subquery: the plan walks the partial index of escalated complaints.
+        Ticket.objects.filter(
+            store__in=store_ids_for(user, "targets.view"), kind=Ticket.Kind.COMPLAINT, escalation_level__gt=0
+        )
         .exclude(state__in=[Ticket.State.RESOLVED, Ticket.State.CLOSED])
         .select_related("store", "assignee")
         .order_by("answer_due_at", "pk")

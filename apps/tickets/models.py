@@ -117,6 +117,20 @@ class Ticket(models.Model):
             models.Index(fields=["store", "state"]),
             models.Index(fields=["store", "kind", "-created_at"]),
             models.Index(fields=["assignee", "state"]),
+            # The list's scope and order: an index scan that stops at the page size.
+            models.Index(fields=["store", "-created_at", "-id"], name="ticket_store_newest_idx"),
+            # "My tickets" on the home page: the open ones assigned to a person, soonest due first.
+            models.Index(
+                fields=["assignee", "answer_due_at", "promised_at", "created_at", "id"],
+                condition=~models.Q(state__in=["resolved", "closed"]),
+                name="ticket_open_by_assignee_idx",
+            ),
+            # The dashboard's escalated complaints: a few rows out of every complaint.
+            models.Index(
+                fields=["store", "answer_due_at", "id"],
+                condition=models.Q(kind="complaint", escalation_level__gt=0),
+                name="ticket_escalated_complaint_idx",
+            ),
         ]
 
     def __str__(self):

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 from apps.customers.selectors import customer_get_for
 from apps.customers.spreadsheets import EXPORT_MAX_ROWS, xlsx_response
 from apps.org.access import can, perm_required, require, stores_for
+from apps.pagination import BoundedPaginator
 from apps.uploads import file_response
 
 from . import forms, services
@@ -34,7 +34,7 @@ def _filtered(request):
 @perm_required("tickets.view")
 def ticket_list(request):
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tickets/ticket_list.html", {"filter": filterset, "page": page})
 
 
