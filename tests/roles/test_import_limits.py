@@ -19,7 +19,8 @@ def _refuse(*args, **kwargs):
 
 @pytest.fixture
 def no_opening(monkeypatch):
-    """Neither python-docx nor openpyxl may open the file (patched where DutyDesk looks them up)."""
+    """Neither python-docx nor openpyxl may open the file (patched where DutyDesk looks them up: in
+    the library, and in a module that imported the name at import time)."""
     import docx
     import openpyxl
 
@@ -31,7 +32,8 @@ def no_opening(monkeypatch):
         (openpyxl, "load_workbook"),
         (excel, "load_workbook"),
     ):
-        monkeypatch.setattr(module, name, _refuse)
+        if module in (docx, openpyxl) or hasattr(module, name):
+            monkeypatch.setattr(module, name, _refuse)
 
 
 def _zip_bomb_refused(html: str) -> bool:
