@@ -340,3 +340,10 @@ class HandoverLineForm(forms.Form):
                 return _("%(field)s: %(error)s") % {"field": self.fields[name].label, "error": errors[0]}
             return str(errors[0])
         return ""
+
+
+class ClosingReportForm(forms.Form):
+    """Which store and day the 日清日结 report prints (from the address: anything may be typed there)."""
+
+    store = forms.IntegerField(label=_("Store"), min_value=1, max_value=2**63 - 1)
+    date = forms.DateField(label=_("Date"), required=False)

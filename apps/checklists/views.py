@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +23,7 @@ from .filters import BoardFilter, HandoverFilter
 from .forms import (
     AmendmentForm,
     BalanceForm,
+    ClosingReportForm,
     HandoverLineForm,
     HandoverStartForm,
     ItemAnswerForm,
@@ -234,8 +234,12 @@ def failure_resolve(request, pk):
 @perm_required("checklists.board")
 def closing_report(request):
     """日清日结: the day's runs, failures and handovers of one store, as PDF."""
-    store = get_object_or_404(selectors.board_stores_for(user=request.user), pk=request.GET.get("store") or 0)
-    day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    form = ClosingReportForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("checklists:board")
+    store = get_object_or_404(selectors.board_stores_for(user=request.user), pk=form.cleaned_data["store"])
+    day = form.cleaned_data["date"] or timezone.localdate()
     data = selectors.closing_report_data(store=store, day=day)
     pdf = render_pdf("checklists/pdf/closing_report.html", {**data, "printed_at": timezone.now()})
     return pdf_response(pdf, f"日清日结-{store.code}-{day:%Y%m%d}.pdf")

@@ -465,3 +465,24 @@ def test_after_sales_staff_of_the_store_cannot_open_a_handover_or_its_pdf(client
     assert client.get(reverse("handovers:pdf", args=[handover.pk])).status_code == 403
     for name in ("sign", "accept", "witness", "amend"):
         assert client.post(reverse(f"handovers:{name}", args=[handover.pk]), {}).status_code == 403, name
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"store": "abc"},
+        {"store": "12345678901234567890"},
+        {"store": "-1"},
+        {"date": "2026-02-30"},
+        {"date": "x\x00"},
+        {},
+    ],
+)
+def test_a_closing_report_address_with_a_bad_store_or_date_is_a_message_not_a_500(
+    client_for, manager, store, query
+):
+    """The store and the day come from the address, where anything may be typed."""
+    params = {"store": store.pk, **query} if "store" not in query and query else query
+    response = client_for(manager).get(reverse("checklists:closing_report"), params)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("checklists:board")
