@@ -84,12 +84,10 @@ def copy_followups(*, start_index, count, store, workers, rule, customers, today
         cursor.execute("ANALYZE followups_followup")
 
 
-def bench_dispatch(due=10_000):
+def reminders_due_within_a_minute(due: int, now):
+    """`due` reminders of open follow-ups falling due within the minute before `now`; their ids."""
     from apps.followups.models import FollowUp, Reminder
-    from apps.followups.reminders import reminders_dispatch
-    from apps.notifications.models import Notification
 
-    now = timezone.now()
     ids = list(FollowUp.objects.filter(state="open").order_by("pk").values_list("pk", flat=True)[:due])
     Reminder.objects.bulk_create(
         [
@@ -103,6 +101,15 @@ def bench_dispatch(due=10_000):
         ],
         batch_size=5000,
     )
+    return ids
+
+
+def bench_dispatch(due=10_000):
+    from apps.followups.reminders import reminders_dispatch
+    from apps.notifications.models import Notification
+
+    now = timezone.now()
+    ids = reminders_due_within_a_minute(due, now)
     with CaptureQueriesContext(connection) as ctx:
         started = time.perf_counter()
         sent = reminders_dispatch(now=now)

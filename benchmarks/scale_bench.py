@@ -11,7 +11,6 @@ then the worst ratio and the reminders sent per second at the largest size.
 """
 
 import argparse
-import datetime as dt
 import os
 import statistics
 import sys
@@ -99,24 +98,11 @@ def measure(client, url, runs=RUNS):
 
 def dispatch_rate(due=DUE):
     """`due` reminders falling due within a minute, on open follow-ups of the measured store."""
-    from apps.followups.models import FollowUp, Reminder
     from apps.followups.reminders import reminders_dispatch
     from apps.notifications.models import Notification
 
     now = timezone.now()
-    ids = list(FollowUp.objects.filter(state="open").order_by("pk").values_list("pk", flat=True)[:due])
-    Reminder.objects.bulk_create(
-        [
-            Reminder(
-                followup_id=pk,
-                kind="opened",
-                key=f"bench:{pk}:opened",
-                due_at=now - dt.timedelta(seconds=i % 60),
-            )
-            for i, pk in enumerate(ids)
-        ],
-        batch_size=5000,
-    )
+    ids = followups_bench.reminders_due_within_a_minute(due, now)
     sql("ANALYZE followups_reminder")
     with CaptureQueriesContext(connection) as ctx:
         t0 = time.perf_counter()
