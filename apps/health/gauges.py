@@ -35,3 +35,14 @@ def register_gauge(
 
 def gauges() -> list[GaugeSpec]:
     return sorted(_GAUGES.values(), key=lambda g: g.name)
+
+
+def read_gauges() -> list[tuple[GaugeSpec, float | Exception]]:
+    """Every gauge read now: its value, or the exception that reading it raised."""
+    out: list[tuple[GaugeSpec, float | Exception]] = []
+    for spec in gauges():
+        try:
+            out.append((spec, float(spec.read())))
+        except Exception as exc:
+            out.append((spec, exc))
+    return out

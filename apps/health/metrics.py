@@ -24,7 +24,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
-from .gauges import gauges
+from .gauges import read_gauges
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +46,9 @@ class GaugeCollector:
         return []
 
     def collect(self):
-        for spec in gauges():
-            try:
-                value = float(spec.read())
-            except Exception:
-                log.exception("gauge %s could not be read", spec.name)
+        for spec, value in read_gauges():
+            if isinstance(value, Exception):
+                log.error("gauge %s could not be read", spec.name, exc_info=value)
                 continue
             family = GaugeMetricFamily(f"dutydesk_{spec.name}", spec.help)
             family.add_metric([], value)

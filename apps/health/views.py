@@ -2,7 +2,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .gauges import gauges
+from .gauges import read_gauges
 from .models import Heartbeat
 from .services import broker_reachable, database_reachable
 
@@ -10,11 +10,9 @@ from .services import broker_reachable, database_reachable
 def _lag() -> tuple[dict, list[str]]:
     """Every registered gauge's value, and the names of those past their limit."""
     values, behind = {}, []
-    for spec in gauges():
-        try:
-            value = float(spec.read())
-        except Exception as exc:
-            values[spec.name] = exc.__class__.__name__
+    for spec, value in read_gauges():
+        if isinstance(value, Exception):
+            values[spec.name] = value.__class__.__name__
             continue
         values[spec.name] = value
         limit = spec.unhealthy_above() if spec.unhealthy_above else None
