@@ -73,7 +73,6 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_filters",
-    "django_tables2",
     "simple_history",
     "axes",
     "django_otp",
@@ -233,7 +232,6 @@ ROLES_IMPORT_MAX_DOCX_BYTES = env.int("ROLES_IMPORT_MAX_DOCX_BYTES", default=10 
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 # E-mail: EMAIL_URL (smtp://, consolemail://, ...); the console by default.
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
