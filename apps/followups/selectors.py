@@ -8,11 +8,15 @@ KPI contract (the targets app calls this; keep it stable)::
 any day of the month measured. Returns::
 
     {
-      "return_visit": {"num": done in window, "den": due, "rate": num/den or None},
-      "timeliness":   {"num": done before the window closed, "den": done, "rate": ... or None},
-      "satisfaction": {"num": rated 4 or 5, "den": rated, "rate": ... or None},
+      "return_visit": {"num": done in window, "den": due, "rate": num/den or None, "percent": ...},
+      "timeliness":   {"num": done before the window closed, "den": done, "rate": ..., "percent": ...},
+      "satisfaction": {"num": rated 4 or 5, "den": rated, "rate": ..., "percent": ...},
       "avg_score": mean satisfaction (1–5) or None,
     }
+
+`percent` is 100 × num / den as a Decimal rounded to 0.01 (None when den is 0). It is the one
+source of these three figures: the after-sales panel shows it live, and the KPI catalogue's
+formulas (`targets.kpis`, hence the dashboard's snapshot) compute through this same function.
 
 - due: follow-ups whose window closes in the month (skipped ones do not count);
 - done: follow-ups completed with the customer reached (state done) in the month;
@@ -25,6 +29,7 @@ The rows behind them: `followups_due` (with `DONE_IN_WINDOW`) and `followups_don
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -48,7 +53,8 @@ SATISFIED = 4
 
 
 def _rate(num: int, den: int) -> dict:
-    return {"num": num, "den": den, "rate": (num / den) if den else None}
+    percent = (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.01"), ROUND_HALF_UP) if den else None
+    return {"num": num, "den": den, "rate": (num / den) if den else None, "percent": percent}
 
 
 # The populations behind each KPI, as querysets: `targets` drills down into the same rows it counts.
@@ -190,6 +196,7 @@ def followup_timeline_source(*, customer, asset=None) -> list[TimelineEntry]:
             title=f"{fu.rule.name} · {fu.get_state_display()}",
             text=fu.outcome or fu.reason,
             url=fu.get_absolute_url(),
+            perm="followups.view",
             icon="bi-telephone",
             by=str(fu.assignee) if fu.assignee else "",
         )

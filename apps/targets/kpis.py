@@ -276,17 +276,19 @@ def _followup_rows(qs):
     return qs.select_related("customer", "rule", "store", "assignee").order_by("window_end", "pk")
 
 
-def _followup_ratio(population: str, numerator: str, *, rated_only: bool = False):
-    """A follow-up KPI: rows of `followups.selectors.<population>` meeting `<numerator>` ÷ all of them."""
+def _followup_ratio(population: str, part: str, *, rated_only: bool = False):
+    """A follow-up KPI: `part` of `followups.selectors.followup_kpis` (the function the after-sales
+    panel shows live, so the snapshot and the panel agree), drilling down to the rows of
+    `followups.selectors.<population>`."""
 
     def compute(stores, user, month):
         from apps.followups import selectors
 
+        k = selectors.followup_kpis(stores=stores, user=user, month=month)[part]
+        result = KpiValue(numerator=Decimal(k["num"]), denominator=Decimal(k["den"]), value=k["percent"])
         qs = getattr(selectors, population)(stores=stores, month=month, user=user)
         if rated_only:
             qs = qs.filter(satisfaction__isnull=False)
-        agg = qs.aggregate(den=Count("pk"), num=Count("pk", filter=getattr(selectors, numerator)))
-        result = ratio(agg["num"], agg["den"])
         result.records = _followup_rows(qs)
         return result
 
@@ -300,7 +302,7 @@ kpi_formula(
     target=100,
     description=_("Follow-ups done within their window ÷ follow-ups whose window closes in the month."),
     columns=FOLLOWUP_COLUMNS,
-)(_followup_ratio("followups_due", "DONE_IN_WINDOW"))
+)(_followup_ratio("followups_due", "return_visit"))
 kpi_formula(
     "followups.timeliness_rate",
     name=_("Follow-up timeliness rate"),
@@ -308,7 +310,7 @@ kpi_formula(
     target=98,
     description=_("Follow-ups done before their window closed ÷ follow-ups done in the month."),
     columns=FOLLOWUP_COLUMNS,
-)(_followup_ratio("followups_done", "DONE_ON_TIME"))
+)(_followup_ratio("followups_done", "timeliness"))
 kpi_formula(
     "followups.satisfaction_rate",
     name=_("Satisfaction rate"),
@@ -316,7 +318,7 @@ kpi_formula(
     target=98,
     description=_("Customers rating 4 or 5 ÷ customers who gave a rating in the month."),
     columns=FOLLOWUP_COLUMNS,
-)(_followup_ratio("followups_done", "SATISFIED_Q", rated_only=True))
+)(_followup_ratio("followups_done", "satisfaction", rated_only=True))
 
 
 # ---- checklists ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """KPIs: return-visit rate, timeliness, satisfaction, per person, store and month."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -38,9 +39,14 @@ def test_rates_with_numerators_and_denominators(rules, store, store2, aftersales
     _done(c, on=dt.date(2031, 5, 24), score=4, by=aftersales)  # in window
     _done(other, on=dt.date(2031, 5, 5), score=1, by=manager2)
     k = followup_kpis(stores=[store], month=month)
-    assert k["return_visit"] == {"num": 2, "den": 4, "rate": 0.5}
-    assert k["timeliness"] == {"num": 2, "den": 3, "rate": pytest.approx(2 / 3)}
-    assert k["satisfaction"] == {"num": 2, "den": 3, "rate": pytest.approx(2 / 3)}
+    assert k["return_visit"] == {"num": 2, "den": 4, "rate": 0.5, "percent": Decimal("50.00")}
+    assert k["timeliness"] == {"num": 2, "den": 3, "rate": pytest.approx(2 / 3), "percent": Decimal("66.67")}
+    assert k["satisfaction"] == {
+        "num": 2,
+        "den": 3,
+        "rate": pytest.approx(2 / 3),
+        "percent": Decimal("66.67"),
+    }
     assert k["avg_score"] == pytest.approx(4)
     assert followup_kpis(stores=[store2], month=month)["satisfaction"]["rate"] == 0
     assert followup_kpis(stores=[store], user=manager2, month=month)["return_visit"]["den"] == 0
@@ -49,4 +55,4 @@ def test_rates_with_numerators_and_denominators(rules, store, store2, aftersales
 def test_a_rate_is_none_when_nothing_was_due(store):
     k = followup_kpis(stores=[store], month=dt.date(2031, 1, 1))
     assert k["return_visit"]["rate"] is None and k["timeliness"]["rate"] is None
-    assert k["satisfaction"] == {"num": 0, "den": 0, "rate": None}
+    assert k["satisfaction"] == {"num": 0, "den": 0, "rate": None, "percent": None}

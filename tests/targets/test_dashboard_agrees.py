@@ -1,0 +1,69 @@
+"""The manager's home shows the follow-up KPIs twice: the dashboard (from the KPI snapshot) and the
+follow-up panel (live). Both compute through `followups.selectors.followup_kpis` and show the same
+figure, and the panel says what each rate counts."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from apps.followups.models import FollowUp
+from apps.followups.seeds import rules_seed
+from apps.targets import services
+from tests.factories.followups import make_customer, make_followup
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def one_of_three_called(organisation, store, aftersales):
+    """Three follow-ups whose window closes this month; one of them done in its window, rated 5."""
+    rule = rules_seed(organisation)["first-call-pickup"]  # window: trigger +3 … +7
+    first = timezone.localdate().replace(day=1)
+    made = [
+        make_followup(rule, make_customer(store, owner=aftersales), trigger_date=first, today=first)
+        for _ in range(3)
+    ]
+    FollowUp.objects.filter(pk=made[0].pk).update(
+        state=FollowUp.State.DONE,
+        completed_at=timezone.make_aware(dt.datetime.combine(first + dt.timedelta(days=4), dt.time(10))),
+        satisfaction=5,
+        completed_by=aftersales,
+    )
+    services.snapshot_refresh(stores=[store], months=[first])
+    return made
+
+
+def _cell(body: str, row: str, cell: str) -> str:
+    match = re.search(rf'data-testid="{row}".*?data-testid="{cell}"[^>]*>([^<]*)<', body, re.S)
+    assert match, row
+    return match.group(1).strip()
+
+
+def test_the_dashboard_snapshot_and_the_live_follow_up_panel_show_the_same_figures(
+    client_for, manager, one_of_three_called
+):
+    body = client_for(manager).get("/").content.decode()
+    for key, part in [
+        ("followups.return_visit_rate", "return_visit"),
+        ("followups.timeliness_rate", "timeliness"),
+        ("followups.satisfaction_rate", "satisfaction"),
+    ]:
+        assert _cell(body, f"kpi-{key}", "kpi-value") == _cell(body, f"kpi-{part}", "rate-value"), key
+    assert _cell(body, "kpi-return_visit", "rate-value") == "33.3%"
+
+
+def test_the_follow_up_panel_says_what_each_rate_counts(client_for, aftersales, manager, one_of_three_called):
+    """3% next to 100% looked broken: the card names numerator and denominator in words."""
+    for user in (aftersales, manager):
+        body = client_for(user).get("/").content.decode()
+        why = re.search(r'data-testid="why-return_visit"[^>]*>([^<]*)<', body).group(1)
+        assert "1" in why and "3" in why
+        assert re.search(r'data-testid="why-timeliness"[^>]*>[^<]*1[^<]*1', body)
+
+
+def test_a_clerk_sees_neither_the_dashboard_nor_the_follow_up_panel(client_for, clerk, one_of_three_called):
+    body = client_for(clerk).get("/").content.decode()
+    assert 'data-testid="targets-dashboard"' not in body
+    assert 'data-testid="followups-panel"' not in body
