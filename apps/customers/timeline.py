@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
+
+from apps.org.access import can
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,9 @@ class TimelineEntry:
     url: str = ""
     icon: str = "bi-dot"
     by: str = ""
+    # The capability (`apps.org.access`) needed to open `url` in the customer's store: a reader
+    # without it sees the entry without the link.
+    perm: str = ""
 
 
 _sources: dict[str, Callable[..., list[TimelineEntry]]] = {}
@@ -43,10 +48,15 @@ def as_datetime(value: dt.date | dt.datetime) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(value, dt.time(12, 0)))
 
 
-def timeline_for(*, customer, asset=None, limit: int = 200) -> list[TimelineEntry]:
-    """Every registered source's entries, newest first (one or two queries per source)."""
+def timeline_for(*, customer, asset=None, user=None, limit: int = 200) -> list[TimelineEntry]:
+    """Every registered source's entries, newest first (one or two queries per source). With a
+    `user`, an entry's link is kept only when the user may open it (its `perm`)."""
     entries: list[TimelineEntry] = []
     for name in sorted(_sources):
         entries.extend(_sources[name](customer=customer, asset=asset))
     entries.sort(key=lambda e: e.at, reverse=True)
-    return entries[:limit]
+    entries = entries[:limit]
+    if user is not None:
+        allowed = {perm: can(user, perm, customer.store) for perm in {e.perm for e in entries if e.perm}}
+        entries = [replace(e, url="") if e.perm and not allowed[e.perm] else e for e in entries]
+    return entries

@@ -146,7 +146,7 @@ def customer_detail(request, pk):
             "assets": list(customer.assets.all()),
             "visits": list(customer.visits.select_related("asset", "staff").prefetch_related("items")[:50]),
             "attachments": list(customer.attachments.all()[:50]),
-            "timeline": timeline_for(customer=customer),
+            "timeline": timeline_for(customer=customer, user=request.user),
             "may_edit": can(request.user, "customers.edit", customer.store),
             "may_view_pii": may_view_pii(request.user, customer),
             "may_open_ticket": can(request.user, "tickets.work", customer.store),
@@ -249,7 +249,7 @@ def asset_detail(request, pk, asset_pk):
         {
             "customer": customer,
             "asset": asset,
-            "timeline": timeline_for(customer=customer, asset=asset),
+            "timeline": timeline_for(customer=customer, asset=asset, user=request.user),
             "may_edit": can(request.user, "customers.edit", customer.store),
         },
     )

@@ -50,6 +50,7 @@ def queue(request):
             "q": q,
             "counts": counts,
             "can_assign": can_assign,
+            "can_edit_rules": can(request.user, "followups.edit_rules"),
             "assign_users": assign_users,
             "today": timezone.localdate(),
         },

@@ -96,6 +96,7 @@ def plan_detail(request, pk):
             "steps": plan.steps.select_related("owner"),
             "can_edit": can(request.user, "targets.edit", plan.store),
             "can_approve": can(request.user, "targets.approve", plan.store),
+            "can_print": can(request.user, "targets.view", plan.store),
             "letters": plan.letters.select_related("holder"),
             "newer": TargetPlan.objects.filter(supersedes=plan).first(),
             "step_choices": StepStatus.choices,
