@@ -104,3 +104,60 @@ def test_printing_keeps_the_whole_chart_on_the_page(page, clerk, chart):
     for _code, name in DEPARTMENTS:
         assert name in text
     assert "服务经理" in text and "营业厅保安" in text
+
+
+@pytest.fixture
+def wide_chart(organisation):
+    """Six departments, wider than the window at full size; the root (分管副总经理) sits in 行政部,
+    the department drawn last (rightmost)."""
+    depts = {
+        code: DepartmentFactory(organisation=organisation, code=code, name=name) for code, name in DEPARTMENTS
+    }
+    depts["hr"] = DepartmentFactory(organisation=organisation, code="hr", name="人事部")
+    depts["quality"] = DepartmentFactory(organisation=organisation, code="quality", name="品管部")
+    root = make_position(organisation, "分管副总经理", department=depts["admin"])
+    for code, dept in depts.items():
+        if code == "admin":
+            continue
+        head = make_position(organisation, f"{dept.name}经理", department=dept, superiors=[root])
+        for i in range(3):
+            make_position(organisation, f"{dept.name}专员{i + 1}", department=dept, superiors=[head])
+    return root
+
+
+def _box(page, pk):
+    return page.locator(f'#org-chart [data-position="{pk}"] rect').bounding_box()
+
+
+def test_the_org_chart_fits_the_width_so_its_root_is_in_view_then_zooms_and_pans(page, clerk, wide_chart):
+    open_chart(page, clerk)
+    natural = page.evaluate("document.querySelector('#org-chart svg').viewBox.baseVal.width")
+    window = page.evaluate("({w: window.innerWidth, h: window.innerHeight})")
+    assert natural > window["w"]  # at its own size the chart would run out of view
+    assert page.evaluate("document.documentElement.scrollWidth") <= window["w"]
+    root = _box(page, wide_chart.pk)
+    assert root["x"] >= 0 and root["x"] + root["width"] <= window["w"], root
+    assert root["y"] >= 0 and root["y"] + root["height"] <= window["h"], root
+    screenshot(page, "roles-org-chart-fit")
+
+    page.click("[data-testid=chart-zoom-in]")
+    zoomed = _box(page, wide_chart.pk)
+    assert zoomed["width"] > root["width"] * 1.4
+
+    # Dragging moves the chart with the pointer; a short press still opens a position.
+    svg = page.locator("#org-chart svg").bounding_box()
+    cx, cy = svg["x"] + svg["width"] / 2, svg["y"] + svg["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx - 120, cy, steps=6)
+    page.mouse.up()
+    moved = _box(page, wide_chart.pk)
+    assert moved["x"] < zoomed["x"] - 60
+    assert page.url.endswith("/roles/chart/")  # the drag did not follow a link
+
+    page.mouse.move(cx, cy)
+    page.mouse.wheel(0, 300)  # zoom out under the pointer
+    page.click("[data-testid=chart-zoom-fit]")
+    assert _box(page, wide_chart.pk) == pytest.approx(root, abs=1)
+    page.click(f'#org-chart [data-position="{wide_chart.pk}"] rect')
+    page.wait_for_url(f"**{wide_chart.get_absolute_url()}")
