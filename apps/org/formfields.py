@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 _INTEGER_IDS = {
     "AutoField",
@@ -38,3 +39,17 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                     )
         return super()._check_values(value)
+
+
+class PickerSelectMultiple(forms.SelectMultiple):
+    """A multi-select that static/js/picker.js turns into a filter box over checkboxes (no Ctrl-click
+    to choose several); without JavaScript it is the plain select."""
+
+    def __init__(self, attrs=None, choices=()):
+        base = {
+            "size": 8,
+            "data-picker": "",
+            "data-picker-filter": _("Type to filter"),
+            "data-picker-empty": _("Nothing matches."),
+        }
+        super().__init__({**base, **(attrs or {})}, choices)

@@ -10,7 +10,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.org.formfields import ModelMultipleChoiceField
+from apps.org.formfields import ModelMultipleChoiceField, PickerSelectMultiple
 from apps.org.models import Department, StoreKind
 from apps.uploads import archive_check
 
@@ -35,13 +35,13 @@ class PositionForm(forms.Form):
         queryset=Position.objects.none(),
         required=False,
         help_text=_("More than one is allowed (e.g. 分管副总 and 站长)."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PickerSelectMultiple,
     )
     parallels = ModelMultipleChoiceField(
         label=_("Parallel relations"),
         queryset=Position.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PickerSelectMultiple,
     )
     summary = forms.CharField(
         label=_("Summary (岗位描述)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -345,7 +345,7 @@ class ImportLinksForm(forms.Form):
         label=_("Direct subordinates (existing positions)"),
         queryset=Position.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=PickerSelectMultiple,
     )
     unresolved = forms.CharField(required=False, widget=forms.HiddenInput)
     pay = forms.CharField(required=False, widget=forms.HiddenInput)
