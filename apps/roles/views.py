@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -64,11 +65,29 @@ def position_list(request):
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     can_edit = request.user.is_superuser or bool(request.user.admin_organisation_ids)
-    departments = Department.objects.filter(organisation_id__in=org_ids).order_by("name")
+    # The book prints a department's active positions: each department shows how many, one with none
+    # cannot be chosen, and the first one with positions is chosen to begin with.
+    departments = list(
+        Department.objects.filter(organisation_id__in=org_ids)
+        .annotate(
+            printable=Count(
+                "positions",
+                filter=Q(positions__is_active=True, positions__current_revision__isnull=False),
+            )
+        )
+        .order_by("name", "pk")
+    )
+    book_default = next((d.pk for d in departments if d.printable), None)
     return render(
         request,
         "roles/position_list.html",
-        {"filter": filterset, "page": page, "can_edit": can_edit, "departments": departments},
+        {
+            "filter": filterset,
+            "page": page,
+            "can_edit": can_edit,
+            "departments": departments,
+            "book_default": book_default,
+        },
     )
 
 

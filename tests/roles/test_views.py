@@ -199,6 +199,21 @@ def test_the_department_book_is_built_by_a_print_job(
     assert "营业员岗位说明书" in text and "营业厅经理岗位说明书" in text
 
 
+def test_the_book_form_starts_on_the_first_department_with_positions(
+    client_for, clerk, organisation, position
+):
+    """人事部 (no positions) sorts before 营业部: it is listed but cannot be chosen, and the form starts
+    on 营业部 instead of offering an empty book."""
+    empty = DepartmentFactory(organisation=organisation, code="hr", name="人事部")
+    page = parse("/roles/", 200, "text/html", client_for(clerk).get(reverse("roles:list")).content.decode())
+    (book,) = [f for f in page.forms if f.action.endswith(reverse("roles:book"))]
+    (field,) = [f for f in book.fields if f.name == "department"]
+    assert str(empty.pk) in field.options and field.options.index(str(empty.pk)) == 0
+    assert field.value == str(position.department_id)
+    html = client_for(clerk).get(reverse("roles:list")).content.decode()
+    assert re.search(rf'<option value="{empty.pk}"[^>]*disabled', html)
+
+
 def test_the_book_of_another_organisations_department_answers_404(client_for, outsider, dept):
     assert client_for(outsider).post(reverse("roles:book"), {"department": dept.pk}).status_code == 404
 
