@@ -177,3 +177,13 @@ class Membership(models.Model):
 
     def get_absolute_url(self):
         return reverse("home")
+
+    def badge_label(self) -> str:
+        """The role tier and the job title, without saying the same word twice: "营业员" rather than
+        "营业员 · 营业员", the title alone when it contains the tier's name."""
+        tier, title = str(self.get_tier_display()), self.title.strip()
+        if not title or title in tier:
+            return tier
+        if tier in title:
+            return title
+        return f"{tier} · {title}"

@@ -7,6 +7,7 @@ register_home_panel(my_panel)  # my_panel(request) -> {"template": ..., "order":
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,3 +56,35 @@ def nav_for(request) -> list[dict]:
 def home_panels_for(request) -> list[dict]:
     panels = [p for p in (fn(request) for fn in _panels) if p]
     return sorted(panels, key=lambda p: p.get("order", 50))
+
+
+GRID = 12
+_WIDTH = re.compile(r"\bcol-(?:lg-)?(\d+)\b")
+
+
+def panel_width(css: str | None, default: int = 4) -> int:
+    """The large-screen width (in twelfths) a panel asks for: "col-lg-5" -> 5, "col-12" -> 12."""
+    match = _WIDTH.search(css or "")
+    return min(GRID, max(1, int(match.group(1)))) if match else default
+
+
+def fill_rows(widths: list[int]) -> list[int]:
+    """The widths laid out in rows of twelve, each row's spare columns shared among its panels (the
+    last ones get the odd column), so that no row of the home page ends in an empty column."""
+    out: list[int] = []
+    row: list[int] = []
+
+    def close():
+        spare = GRID - sum(row)
+        for i in range(len(row)):
+            row[i] += spare // len(row) + (1 if i >= len(row) - spare % len(row) else 0)
+        out.extend(row)
+        row.clear()
+
+    for w in widths:
+        if row and sum(row) + w > GRID:
+            close()
+        row.append(w)
+    if row:
+        close()
+    return out

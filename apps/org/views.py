@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from .access import perm_required
 from .filters import StaffFilter, StoreFilter
 from .forms import LockoutPasswordChangeForm
-from .navigation import home_panels_for
+from .navigation import fill_rows, home_panels_for, panel_width
 from .passwords import locked_usernames, lockout_clear
 from .selectors import memberships_for_home, staff_list_for, store_list_for
 
@@ -19,10 +19,19 @@ from .selectors import memberships_for_home, staff_list_for, store_list_for
 def home(request):
     memberships = memberships_for_home(user=request.user)
     stores = list(store_list_for(user=request.user)) if request.user.is_org_admin else None
+    panels = home_panels_for(request)
+    # "My stores" comes first (a third of the row); every row is filled to the edge.
+    widths = fill_rows([4, *(panel_width(p.get("css")) for p in panels)])
+    panels = [{**p, "css": f"col-lg-{w}"} for p, w in zip(panels, widths[1:], strict=True)]
     return render(
         request,
         "org/home.html",
-        {"memberships": memberships, "admin_stores": stores, "panels": home_panels_for(request)},
+        {
+            "memberships": memberships,
+            "admin_stores": stores,
+            "panels": panels,
+            "stores_css": f"col-lg-{widths[0]}",
+        },
     )
 
 

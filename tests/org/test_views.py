@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -104,3 +106,45 @@ def test_store_list_query_count_is_constant(client_for, admin, organisation, dja
     client = client_for(admin)
     with django_assert_num_queries(6):  # +1: the header bell's unread count
         client.get(reverse("org:stores"))
+
+
+@pytest.mark.parametrize(
+    ("tier", "title", "badge"),
+    [
+        ("clerk", "营业员", "营业员"),  # the tier reads 营业员 in Chinese: once, not "营业员 · 营业员"
+        ("clerk", "", "营业员"),
+        ("clerk", "营业员（台席）", "营业员（台席）"),
+        ("manager", "营业厅经理", "店长 · 营业厅经理"),
+    ],
+)
+def test_the_store_badge_names_tier_and_title_without_repeating_a_word(client_for, store, tier, title, badge):
+    from apps.org.models import Membership
+
+    user = member(store, tier, f"{tier}-badge")
+    Membership.objects.filter(user=user).update(title=title)
+    body = client_for(user).get("/").content.decode()
+    assert re.search(r'data-testid="membership-badge">([^<]*)<', body).group(1) == badge
+
+
+def test_home_rows_are_filled_to_the_edge():
+    """Panels keep their order; the spare columns of each row go to its panels."""
+    from apps.org.navigation import fill_rows, panel_width
+
+    assert fill_rows([4, 5, 4, 4]) == [5, 7, 6, 6]  # the clerk's home: no empty third column
+    assert fill_rows([4, 12, 5, 3, 4, 4]) == [12, 12, 5, 3, 4, 12]
+    assert fill_rows([4]) == [12]
+    assert [panel_width(c) for c in ("col-lg-5", "col-12", None, "w-100")] == [5, 12, 4, 4]
+
+
+def test_the_clerks_home_leaves_no_empty_column(client_for, clerk, store):
+    from apps.org.navigation import GRID
+
+    body = client_for(clerk).get("/").content.decode()
+    panels = body.split('data-testid="home-panels"', 1)[1]
+    widths = [int(w) for w in re.findall(r'<div class="col-lg-(\d+)">', panels)]
+    row = 0
+    for w in widths:
+        row = w if row + w > GRID else row + w
+        if row == GRID:
+            row = 0
+    assert row == 0, widths
