@@ -1,15 +1,19 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.org.models import Store
 
-from .models import Customer
+from .models import Customer, Visit
 from .selectors import customer_search
 
 
 class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name, phone, plate, VIN or serial"), method="search", help_text="")
     tier = django_filters.ChoiceFilter(label=_("Tier"), choices=Customer.Tier.choices)
+    late = django_filters.BooleanFilter(
+        label=_("Late file (two-day rule)"), method="with_late_file", widget=forms.CheckboxInput
+    )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Customer.Kind.choices)
     store = django_filters.ModelChoiceFilter(label=_("Store"), queryset=Store.objects.none())
     mine = django_filters.BooleanFilter(label=_("My files only"), method="only_mine")
@@ -33,3 +37,9 @@ class CustomerFilter(django_filters.FilterSet):
 
     def only_mine(self, queryset, name, value):
         return queryset.filter(owner=self.user) if value and self.user else queryset
+
+    def with_late_file(self, queryset, name, value):
+        if not value:
+            return queryset
+        late = Visit.objects.filter(late_file_flagged_at__isnull=False, file_completed_at__isnull=True)
+        return queryset.filter(pk__in=late.values("customer_id"))

@@ -2,14 +2,14 @@
 
 from apps.org.access import can
 
-from .selectors import late_files_for
+from .selectors import late_files_summary
 
 
 def late_files_panel(request):
     user = request.user
     if not can(user, "customers.view"):
         return None
-    visits = list(late_files_for(user=user))
-    if not visits:
+    late = late_files_summary(user=user)
+    if not late["total"]:
         return None
-    return {"template": "customers/_home_panel.html", "order": 40, "css": "col-lg-4", "late_visits": visits}
+    return {"template": "customers/_home_panel.html", "order": 40, "css": "col-lg-4", "late": late}

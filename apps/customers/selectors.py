@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from apps.org.access import can, stores_where
 
@@ -63,17 +65,50 @@ def visit_get_for(*, user, customer: Customer, pk: int) -> Visit:
     return get_object_or_404(Visit.objects.for_user(user).filter(customer=customer), pk=pk)
 
 
-def late_files_for(*, user, limit: int = 10) -> QuerySet[Visit]:
-    """Visits flagged by the two-day rule that the user must see: files they own, and every flagged
-    file of the stores they manage."""
+def _late_files(*, user) -> QuerySet[Visit]:
     managed = stores_where(user, "tickets.assign")
     return (
         Visit.objects.for_user(user)
         .filter(late_file_flagged_at__isnull=False, file_completed_at__isnull=True)
         .filter(Q(customer__owner=user) | Q(store__in=managed))
+    )
+
+
+def late_files_for(*, user, limit: int = 10) -> QuerySet[Visit]:
+    """Visits flagged by the two-day rule that the user must see: files they own, and every flagged
+    file of the stores they manage."""
+    return (
+        _late_files(user=user)
         .select_related("customer", "store", "asset")
         .order_by("visited_on", "pk")[:limit]
     )
+
+
+LATE_FILES_RECENT_DAYS = 30
+
+
+def late_files_summary(*, user, today: dt.date | None = None, limit: int = 8) -> dict:
+    """The late files worth acting on now: those of visits in the last `LATE_FILES_RECENT_DAYS` days,
+    longest overdue first, at most `limit`; older ones only counted (a file ten months late is a
+    matter for the full list, not the home page)."""
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=LATE_FILES_RECENT_DAYS)
+    counts = _late_files(user=user).aggregate(
+        total=Count("pk"), older=Count("pk", filter=Q(visited_on__lt=since))
+    )
+    recent = list(
+        _late_files(user=user)
+        .filter(visited_on__gte=since)
+        .select_related("customer", "store", "asset")
+        .order_by("visited_on", "pk")[:limit]
+    )
+    return {
+        "recent": recent,
+        "recent_more": counts["total"] - counts["older"] - len(recent),
+        "older": counts["older"],
+        "total": counts["total"],
+        "days": LATE_FILES_RECENT_DAYS,
+    }
 
 
 def customers_due_for_maintenance(*, user, before, limit: int = 10) -> QuerySet[Asset]:

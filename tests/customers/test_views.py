@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -218,3 +219,30 @@ def test_the_late_file_panel_shows_on_the_managers_home(client_for, manager, sto
     visits_flag_late_files()
     html = client_for(manager).get("/").content.decode()
     assert 'data-testid="late-files-panel"' in html and "缺档客户" in html
+
+
+def test_the_late_file_panel_shows_recent_files_and_counts_the_old_ones_with_a_link_to_all(
+    client_for, clerk, manager, aftersales, store
+):
+    """A file ten months late does not crowd the home page: the recent late files are listed, the
+    old ones counted, and the link opens the customer list filtered to late files."""
+    from apps.customers.services import visits_flag_late_files
+
+    old = [f.customer(store, owner=clerk, name=f"旧缺档{i}", address="") for i in range(12)]
+    for c in old:
+        f.visit(c, asset=f.vehicle(c), days_ago=300)
+    recent = f.customer(store, owner=clerk, name="新缺档客户", address="")
+    f.visit(recent, asset=f.vehicle(recent), days_ago=4)
+    complete = f.customer(store, owner=clerk, name="资料齐全客户")
+    visits_flag_late_files()
+
+    html = client_for(clerk).get("/").content.decode()
+    assert "新缺档客户" in html
+    assert "旧缺档" not in html
+    assert re.search(r'data-testid="late-files-older"[^>]*>[^<]*12', html)
+    assert 'href="/customers/?late=on"' in html
+
+    listed = client_for(clerk).get("/customers/?late=on").content.decode()
+    assert "新缺档客户" in listed and "旧缺档0" in listed
+    assert complete.name not in listed
+    assert "late-files-panel" not in client_for(aftersales).get("/").content.decode()  # not theirs
