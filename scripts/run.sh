@@ -23,9 +23,11 @@ fi
 echo "==> migrating"
 "${as_app[@]}" .venv/bin/python manage.py migrate --noinput -v0
 echo "==> loading the demo"
-"${as_app[@]}" .venv/bin/python manage.py seed_demo
+# The sign-ins are also kept in var/sign-ins.txt, for when the terminal has scrolled on.
+mkdir -p "$var_dir"
+"${as_app[@]}" .venv/bin/python manage.py seed_demo | tee "$var_dir/sign-ins.txt"
 echo
-echo "DutyDesk: $SITE_URL/   (Ctrl-C stops web, worker and beat)"
+echo "DutyDesk: $SITE_URL/   (Ctrl-C stops web, worker and beat; sign-ins: $var_dir/sign-ins.txt)"
 echo
 export PORT
 exec "${as_app[@]}" .venv/bin/honcho -f Procfile.dev start
