@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -246,8 +246,10 @@ def _send_batch(claimed: list[dict], now: dt.datetime) -> int:
 
 
 def outbox_deliver(*, batch: int = 200) -> int:
-    """Deliver queued e-mails and webhook posts, one claimed row per transaction."""
+    """Deliver queued e-mails and webhook posts, one claimed row per transaction; one INFO line for
+    the batch (each message is logged at DEBUG by the mail backend in development)."""
     delivered = 0
+    counts: Counter[str] = Counter()
     for _i in range(batch):
         with transaction.atomic():
             entry = (
@@ -273,12 +275,21 @@ def outbox_deliver(*, batch: int = 200) -> int:
                     entry.status = SendLog.Status.FAILED
                 entry.save(update_fields=["tries", "error", "status"])
                 log.warning("followups: %s not delivered: %s", entry.key, exc)
+                counts["failed"] += 1
                 continue
             entry.status = SendLog.Status.SENT
             entry.sent_at = timezone.now()
             entry.tries += 1
             entry.save(update_fields=["status", "sent_at", "tries"])
             delivered += 1
+            counts[entry.channel] += 1
+    if counts:
+        log.info(
+            "followups: outbox delivered %d e-mails and %d webhook posts; %d not delivered",
+            counts[SendLog.ChannelKind.EMAIL],
+            counts[SendLog.ChannelKind.WEBHOOK],
+            counts["failed"],
+        )
     return delivered
 
 

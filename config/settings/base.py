@@ -310,6 +310,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only) printed every record a second time, a refused
+        # request with its traceback: the root handler above writes each record once.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 403 is routine: one line, no traceback, for every handler (the filter sits on the
+        # logger, so the record is stripped before any handler, or a test, sees it).
+        "django.request": {"filters": ["quiet_forbidden"]},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
