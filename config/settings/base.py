@@ -368,7 +368,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # Browser features no page of DutyDesk uses: switched off for every page (an empty list). Only
 # features Chromium knows: an unknown one is an error in the browser's console.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
