@@ -387,8 +387,8 @@ def test_saving_an_import_over_a_position_that_is_not_there_answers_404_not_500(
 def test_import_rejects_an_empty_paste_and_a_wrong_file(client_for, admin):
     """An empty paste, a file that is neither .docx nor .txt, and a .docx that is not one are each
     refused on the import form, and nothing is read or imported."""
+    from django.core.exceptions import NON_FIELD_ERRORS
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.forms.forms import NON_FIELD_ERRORS
 
     client = client_for(admin)
 
