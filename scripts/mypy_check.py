@@ -67,6 +67,21 @@ def shrunk(baseline: Counter[str], found: Counter[str]) -> Counter[str]:
     return baseline & found
 
 
+def moved_entries(new: Counter[str], gone: Counter[str]) -> list[tuple[str, str, str]]:
+    """(old path, new path, "[code] message") for a new error whose code and message match an
+    entry that no longer occurs in another file: code moved between modules."""
+    gone_by_rest: dict[str, list[str]] = {}
+    for entry in gone.elements():
+        path, rest = entry.split(": ", 1)
+        gone_by_rest.setdefault(rest, []).append(path)
+    moved = []
+    for entry in sorted(new.elements()):
+        path, rest = entry.split(": ", 1)
+        if gone_by_rest.get(rest):
+            moved.append((gone_by_rest[rest].pop(0), path, rest))
+    return moved
+
+
 def run_mypy() -> tuple[int, str]:
     command = [sys.executable, "-m", "mypy", "--no-pretty", "--no-color-output", "--show-error-codes"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -119,6 +134,13 @@ def main(argv: list[str] | None = None) -> int:
             f"!! mypy: {gone.total()} errors in {BASELINE.name} no longer occur; shrink the baseline "
             "with `.venv/bin/python scripts/mypy_check.py --update`:",
             sorted(gone.elements()),
+        )
+    moved = moved_entries(new, gone)
+    if moved:
+        show(
+            "   these look moved to another file (same code and message): edit their paths in "
+            f"{BASELINE.name} by hand, in the commit that moves the code:",
+            [f"{old_path} -> {new_path}: {rest}" for old_path, new_path, rest in moved],
         )
     if not failed:
         print(f"mypy: no errors beyond the {found.total()} in {BASELINE.name}")

@@ -96,3 +96,10 @@ def test_the_committed_baseline_is_sorted_and_has_no_line_numbers():
     assert lines == sorted(lines)
     entry = re.compile(r"^[\w./-]+\.py: \[[a-z0-9-]+\] .+$")
     assert [ln for ln in lines if not entry.match(ln) or re.match(r"^[^:]+:\d+", ln)] == []
+
+
+def test_code_moved_to_another_module_is_shown_as_moved_not_only_as_new(monkeypatch, baseline_file, capsys):
+    baseline_file.write_text(mypy_check.render_baseline(mypy_check.entries_from_output(OUTPUT)))
+    given_mypy_says(monkeypatch, OUTPUT.replace("apps/b.py", "apps/c.py"))
+    assert mypy_check.main([]) == 1  # still edited by hand: --update never adds
+    assert 'apps/b.py -> apps/c.py: [no-redef] Name "f" already defined on line N' in capsys.readouterr().out
