@@ -10,11 +10,11 @@ test:           ## linters + the whole suite on real PostgreSQL and Redis
 test-quick:     ## the suite on SQLite in memory (not what CI runs)
 	QUICK=1 scripts/test.sh -m "not browser"
 
-lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+lint:           ## ruff, django-upgrade and mypy (against mypy-baseline.txt), as CI runs them
+	scripts/lint.sh
 
-format:
-	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+format:         ## ruff's fixes and formatting, django-upgrade's rewrites
+	scripts/lint.sh --fix
 
 messages:       ## refresh the zh_Hans and en catalogues of the project and of every app
 	scripts/messages.sh

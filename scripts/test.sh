@@ -8,9 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh postgresql redis-server pgbouncer chromium poppler-utils
 
-echo "==> ruff check / ruff format --check"
-.venv/bin/ruff check .
-.venv/bin/ruff format --check .
+scripts/lint.sh
 
 export DJANGO_SETTINGS_MODULE=config.settings.test
 echo "==> pytest"

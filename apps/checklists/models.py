@@ -78,12 +78,12 @@ class ChecklistTemplate(models.Model):
     position = models.ForeignKey(
         Position, on_delete=models.PROTECT, related_name="checklist_templates", verbose_name=_("position")
     )
-    phase = models.CharField(_("phase"), max_length=12, choices=Phase.choices)
+    phase = models.CharField(_("phase"), max_length=12, choices=Phase)
     stores = models.ManyToManyField(Store, related_name="checklist_templates", verbose_name=_("stores"))
     weekdays = models.CharField(
         _("weekdays"), max_length=7, default="1234567", help_text=_("ISO weekdays, 1 = Monday … 7 = Sunday")
     )
-    shift = models.CharField(_("shift"), max_length=8, choices=Shift.choices, default=Shift.DAY)
+    shift = models.CharField(_("shift"), max_length=8, choices=Shift, default=Shift.DAY)
     due_time = models.TimeField(_("due time"))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -118,7 +118,7 @@ class TemplateItem(models.Model):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     text = models.CharField(_("item"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=16, choices=ItemKind.choices, default=ItemKind.TICK)
+    kind = models.CharField(_("kind"), max_length=16, choices=ItemKind, default=ItemKind.TICK)
     required = models.BooleanField(_("required"), default=True)
     min_value = models.DecimalField(_("minimum"), max_digits=12, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField(_("maximum"), max_digits=12, decimal_places=2, null=True, blank=True)
@@ -130,7 +130,7 @@ class TemplateItem(models.Model):
         _("choices that fail"), max_length=300, blank=True, help_text=_("Separated by |")
     )
     on_fail = models.CharField(
-        _("when it fails"), max_length=8, choices=FailureAction.choices, default=FailureAction.NONE
+        _("when it fails"), max_length=8, choices=FailureAction, default=FailureAction.NONE
     )
     duty_task = models.ForeignKey(
         DutyTask,
@@ -209,9 +209,7 @@ class ChecklistRun(models.Model):
     starts_at = models.DateTimeField(_("shift starts"))
     due_at = models.DateTimeField(_("due"))
     ends_at = models.DateTimeField(_("shift ends"))
-    state = models.CharField(
-        _("state"), max_length=12, choices=RunState.choices, default=RunState.NOT_STARTED
-    )
+    state = models.CharField(_("state"), max_length=12, choices=RunState, default=RunState.NOT_STARTED)
     item_count = models.PositiveIntegerField(_("items"), default=0)
     answered_count = models.PositiveIntegerField(_("answered"), default=0)
     failed_count = models.PositiveIntegerField(_("failed"), default=0)
@@ -331,12 +329,10 @@ class ItemFailure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
     )
     raised_at = models.DateTimeField(_("raised at"))
-    action = models.CharField(_("action"), max_length=8, choices=FailureAction.choices)
+    action = models.CharField(_("action"), max_length=8, choices=FailureAction)
     note = models.TextField(_("note"))
     repeated = models.BooleanField(_("failed 3 runs in a row"), default=False)
-    state = models.CharField(
-        _("state"), max_length=10, choices=FailureState.choices, default=FailureState.OPEN
-    )
+    state = models.CharField(_("state"), max_length=10, choices=FailureState, default=FailureState.OPEN)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -400,7 +396,7 @@ class StockItem(models.Model):
     )
     code = models.SlugField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=80)
-    section = models.CharField(_("section"), max_length=8, choices=Section.choices)
+    section = models.CharField(_("section"), max_length=8, choices=Section)
     unit = models.CharField(_("unit"), max_length=10, default="张")
     # Cash counted by denomination: e.g. "100,50,20,10,5,1,0.5,0.1" (empty: one figure).
     denominations = models.CharField(_("denominations"), max_length=60, blank=True)
@@ -441,7 +437,7 @@ class StockMovement(models.Model):
     item = models.ForeignKey(
         StockItem, on_delete=models.PROTECT, related_name="movements", verbose_name=_("item")
     )
-    kind = models.CharField(_("kind"), max_length=8, choices=MovementKind.choices)
+    kind = models.CharField(_("kind"), max_length=8, choices=MovementKind)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
     occurred_at = models.DateTimeField(_("when"))
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -538,9 +534,7 @@ class Handover(models.Model):
         related_name="handovers_witnessed",
         verbose_name=_("witness (监交人)"),
     )
-    state = models.CharField(
-        _("state"), max_length=10, choices=HandoverState.choices, default=HandoverState.DRAFT
-    )
+    state = models.CharField(_("state"), max_length=10, choices=HandoverState, default=HandoverState.DRAFT)
     period_start = models.DateTimeField(_("counted since"))
     previous = models.ForeignKey(
         "self",
@@ -681,7 +675,7 @@ class HandoverAmendment(models.Model):
     counted = models.DecimalField(_("corrected count"), max_digits=12, decimal_places=2)
     reason = models.TextField(_("reason"))
     state = models.CharField(
-        _("state"), max_length=10, choices=AmendmentState.choices, default=AmendmentState.PROPOSED
+        _("state"), max_length=10, choices=AmendmentState, default=AmendmentState.PROPOSED
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
@@ -746,7 +740,7 @@ class HandoverSignature(models.Model):
         related_name="signatures",
         verbose_name=_("amendment"),
     )
-    role = models.CharField(_("role"), max_length=16, choices=SignatureRole.choices)
+    role = models.CharField(_("role"), max_length=16, choices=SignatureRole)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by")
     )

@@ -61,7 +61,7 @@ class FollowUpRule(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=120)
     is_active = models.BooleanField(_("active"), default=True)
-    trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices)
+    trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger)
     # Conditions: empty means "any".
     tiers = models.JSONField(_("customer tiers"), default=list, blank=True)
     ticket_kinds = models.JSONField(_("ticket kinds"), default=list, blank=True)
@@ -86,9 +86,9 @@ class FollowUpRule(models.Model):
     period_months = models.PositiveSmallIntegerField(
         _("period (months)"), default=6, help_text=_("periodic rules: one follow-up per period")
     )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.PHONE)
     assignee_policy = models.CharField(
-        _("assignee"), max_length=20, choices=AssigneePolicy.choices, default=AssigneePolicy.OWNER
+        _("assignee"), max_length=20, choices=AssigneePolicy, default=AssigneePolicy.OWNER
     )
     position = models.ForeignKey(
         "roles.Position",
@@ -98,9 +98,7 @@ class FollowUpRule(models.Model):
         related_name="+",
         verbose_name=_("position"),
     )
-    priority = models.PositiveSmallIntegerField(
-        _("priority"), choices=Priority.choices, default=Priority.NORMAL
-    )
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority, default=Priority.NORMAL)
     talking_points = models.TextField(_("talking points"), blank=True)
     survey_name = models.CharField(_("survey form"), max_length=80, blank=True)
     survey_items = models.JSONField(_("survey items"), default=list, blank=True)
@@ -237,16 +235,14 @@ class FollowUp(models.Model):
         verbose_name=_("previous follow-up"),
     )
     key = models.CharField(_("key"), max_length=80, unique=True)
-    trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices)
+    trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger)
     trigger_date = models.DateField(_("trigger date"))
     reason = models.CharField(_("why it is due"), max_length=250)
     window_start = models.DateField(_("window opens"))
     window_end = models.DateField(_("window closes"))
     expires_on = models.DateField(_("expires on"))
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
-    priority = models.PositiveSmallIntegerField(
-        _("priority"), choices=Priority.choices, default=Priority.NORMAL
-    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.PHONE)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority, default=Priority.NORMAL)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

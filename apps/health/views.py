@@ -7,9 +7,10 @@ from .models import Heartbeat
 from .services import broker_reachable, database_reachable
 
 
-def _lag() -> tuple[dict, list[str]]:
+def _lag() -> tuple[dict[str, float | str], list[str]]:
     """Every registered gauge's value, and the names of those past their limit."""
-    values, behind = {}, []
+    values: dict[str, float | str] = {}
+    behind: list[str] = []
     for spec, value in read_gauges():
         if isinstance(value, Exception):
             values[spec.name] = value.__class__.__name__
@@ -26,7 +27,9 @@ def _lag() -> tuple[dict, list[str]]:
 def healthz(request):
     db_ok, db_detail = database_reachable()
     broker_ok, broker_detail = broker_reachable()
-    beat, lag, behind = None, {}, []
+    beat: dict[str, object] | None = None
+    lag: dict[str, float | str] = {}
+    behind: list[str] = []
     if db_ok:
         hb = Heartbeat.objects.filter(name="beat").first()
         beat = {"last_seen": hb.last_seen.isoformat(), "count": hb.count} if hb else None

@@ -27,7 +27,7 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.INFO)
+    level = models.CharField(_("level"), max_length=10, choices=Level, default=Level.INFO)
     source = models.CharField(_("source"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

@@ -16,7 +16,7 @@ import json
 import logging
 import re
 import uuid
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 
 from celery.signals import before_task_publish, task_postrun, task_prerun
@@ -99,7 +99,7 @@ def _carry_request_id(headers=None, **kwargs):
         headers[HEADER] = rid
 
 
-_task_tokens: dict[str, object] = {}
+_task_tokens: dict[str, Token[str]] = {}
 
 
 @task_prerun.connect

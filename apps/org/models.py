@@ -37,7 +37,7 @@ class Store(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     code = models.SlugField(_("code"), max_length=40)
-    kind = models.CharField(_("kind"), max_length=20, choices=StoreKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=StoreKind)
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     opens_at = models.TimeField(_("opens at"), default="08:30")
@@ -148,7 +148,7 @@ class Membership(models.Model):
     store = models.ForeignKey(
         Store, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("store")
     )
-    tier = models.CharField(_("role tier"), max_length=20, choices=RoleTier.choices)
+    tier = models.CharField(_("role tier"), max_length=20, choices=RoleTier)
     department = models.ForeignKey(
         Department,
         on_delete=models.SET_NULL,

@@ -49,7 +49,7 @@ def client_address(request: HttpRequest) -> str | None:
     """
     count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     if count > 0:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
         if len(hops) >= count:
             return hops[-count]
     return request.META.get("REMOTE_ADDR")

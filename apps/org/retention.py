@@ -24,6 +24,8 @@ an "archive" action and no delete (`ArchiveInsteadOfDeleteAdmin`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin, messages
 from django.db.models import Model, Q
 from django.db.models.deletion import ProtectedError
@@ -88,7 +90,16 @@ def connect_guards(models) -> None:
         )
 
 
-class KeptRecordAdmin:
+# The mixins below go before ModelAdmin / InlineModelAdmin in a class's bases; the type checker is
+# told so (at run time they stay plain classes).
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+    _InlineModelAdmin = admin.options.InlineModelAdmin[Any, Any]
+else:
+    _ModelAdmin = _InlineModelAdmin = object
+
+
+class KeptRecordAdmin(_ModelAdmin):
     """Admin mixin (before ModelAdmin): no deletion of a kept row, and no bulk delete action at all."""
 
     def has_delete_permission(self, request, obj=None):
@@ -102,7 +113,7 @@ class KeptRecordAdmin:
         return actions
 
 
-class KeptRecordInline:
+class KeptRecordInline(_InlineModelAdmin):
     """Inline mixin (before InlineModelAdmin): kept rows shown on their parent have no delete box."""
 
     def has_delete_permission(self, request, obj=None):
@@ -132,7 +143,7 @@ def archive_selected(modeladmin, request, queryset):
     )
 
 
-class ArchiveInsteadOfDeleteAdmin:
+class ArchiveInsteadOfDeleteAdmin(_ModelAdmin):
     """Admin mixin (before ModelAdmin) for `archivable` models: archive them, do not delete them."""
 
     def has_delete_permission(self, request, obj=None):

@@ -132,7 +132,7 @@ class DutyTask(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     text = models.TextField(_("task"))
     frequency = models.CharField(
-        _("frequency"), max_length=12, choices=Frequency.choices, default=Frequency.AS_NEEDED
+        _("frequency"), max_length=12, choices=Frequency, default=Frequency.AS_NEEDED
     )
 
     class Meta:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -90,7 +91,7 @@ class PlanForm(forms.ModelForm):
 
 # Rows a plan or letter table may have: a posted TOTAL_FORMS beyond it is refused, not rendered as
 # thousands of rows.
-MAX_ROWS = {"max_num": 100, "absolute_max": 100}
+MAX_ROWS: dict[str, Any] = {"max_num": 100, "absolute_max": 100}
 
 ObjectiveFormSet = inlineformset_factory(
     TargetPlan,

@@ -217,10 +217,8 @@ class PlanObjective(PlanChild):
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
     text = models.TextField(_("objective"))
     owner = models.CharField(_("owner"), max_length=60, blank=True)
-    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=Quarter.choices, null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=StepStatus.choices, default=StepStatus.PLANNED
-    )
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=Quarter, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=StepStatus, default=StepStatus.PLANNED)
 
     class Meta:
         verbose_name = _("objective")
@@ -286,7 +284,7 @@ class ActionStep(models.Model):
         TargetPlan, on_delete=models.CASCADE, related_name="steps", verbose_name=_("plan")
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    quarter = models.PositiveSmallIntegerField(_("due quarter"), choices=Quarter.choices)
+    quarter = models.PositiveSmallIntegerField(_("due quarter"), choices=Quarter)
     text = models.TextField(_("action step"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -296,9 +294,7 @@ class ActionStep(models.Model):
         related_name="target_steps",
         verbose_name=_("owner"),
     )
-    status = models.CharField(
-        _("status"), max_length=12, choices=StepStatus.choices, default=StepStatus.PLANNED
-    )
+    status = models.CharField(_("status"), max_length=12, choices=StepStatus, default=StepStatus.PLANNED)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     never_deleted = models.Q(plan__state__in=[TargetPlan.State.APPROVED, TargetPlan.State.SUPERSEDED])

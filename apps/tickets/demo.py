@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -75,7 +76,7 @@ def seed(ctx) -> None:
             is_major_repair=title == "事故车钣金",
         )
         shift = t.created_at - created
-        fields = {"created_at": created}
+        fields: dict[str, Any] = {"created_at": created}
         if t.answer_due_at:
             fields["answer_due_at"] = t.answer_due_at - shift
         events = []
@@ -90,6 +91,7 @@ def seed(ctx) -> None:
             "closed",
         ][n % 8]
         if kind == "repair_order" and state in ("resolved", "closed"):
+            assert promised is not None  # a repair order is created with a promised time
             late = n % 2 == 0
             confirmed_delay = n % 4 == 0
             settled = promised + (
@@ -224,10 +226,10 @@ def seed_history(ctx) -> None:
                     row.answered_at = created + dt.timedelta(hours=rng.choice([2, 6, 20, 30, 60]))
                     row.solution_found_at = row.solution_told_at = row.answered_at
                 rows.append(row)
-    created = [row.created_at for row in rows]
+    created_ats = [row.created_at for row in rows]
     Ticket.objects.bulk_create(rows)
     # created_at is auto_now_add, which bulk_create overwrites with "now": put the history back.
-    for row, at in zip(rows, created, strict=True):
+    for row, at in zip(rows, created_ats, strict=True):
         row.created_at = at
     Ticket.objects.bulk_update(rows, ["created_at"], batch_size=500)
     ctx.count(bool(rows))

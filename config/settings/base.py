@@ -234,8 +234,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # E-mail: EMAIL_URL (smtp://, consolemail://, ...); the console by default.
-vars().update(env.email("EMAIL_URL", default="consolemail://"))
-if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821 (set just above)
+_email = env.email("EMAIL_URL", default="consolemail://")
+vars().update(_email)
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
     # One INFO line per message instead of the whole message printed (at WARNING in the worker).
     EMAIL_BACKEND = "apps.notifications.mail.LogEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="DutyDesk <noreply@dutydesk.local>")
@@ -374,7 +375,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # Browser features no page of DutyDesk uses: switched off for every page (an empty list). Only
 # features Chromium knows: an unknown one is an error in the browser's console.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",

@@ -18,4 +18,4 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 # Two-factor sign-in is off for every tier in tests that sign in with force_login; the tests of
 # two-factor itself turn it on with settings.MFA_REQUIRED_TIERS.
-MFA_REQUIRED_TIERS: list[str] = []
+MFA_REQUIRED_TIERS = []

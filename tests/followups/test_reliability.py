@@ -67,37 +67,67 @@ django.setup()
 from django.conf import settings
 settings.DATABASES["default"]["NAME"] = {name!r}
 from apps.followups import reminders
-sent = {{"n": 0}}
-def die(index):
-    sent["n"] += 1
-    if sent["n"] == 7:
-        os._exit(9)  # the worker is killed: no exception handler, no rollback call, no commit
-reminders._hook_for_send = die
-reminders.reminders_dispatch(batch=50)
+from apps.followups.models import SendLog
+from apps.notifications.models import Notification
+real_send = reminders.notifications_send_batch
+batches = {{"n": 0}}
+def send_then_die(messages, **kwargs):
+    sent = real_send(messages, **kwargs)
+    batches["n"] += 1
+    if batches["n"] == 2:
+        # The second batch's send log and notifications are written in its open transaction:
+        # report what that transaction sees, then die with no rollback call and no commit.
+        print(SendLog.objects.filter(channel="inapp").count(), Notification.objects.count(), flush=True)
+        os._exit(9)
+    return sent
+reminders.notifications_send_batch = send_then_die
+reminders.reminders_dispatch(batch=10)
 """
 
 
 def test_a_worker_process_killed_mid_batch_loses_nothing_and_sends_nothing_twice(rules, store, aftersales):
+    """The worker commits its first batch of 10, writes the second batch's rows and is killed
+    before that commit: the first batch stays sent, the second vanishes with the transaction, and
+    the next run sends the remaining 20, each of the 30 exactly once."""
     _many_due(rules, store, aftersales, 30)
     script = KILLER.format(root=str(ROOT), name=connection.settings_dict["NAME"])
     done = subprocess.run(
         [sys.executable, "-c", script], env=os.environ.copy(), timeout=60, capture_output=True
     )
     assert done.returncode == 9, done.stderr.decode()[-2000:]
-    assert not Notification.objects.exists() and not SendLog.objects.exists()
-    assert reminders_dispatch() == 30
+    assert [int(n) for n in done.stdout.split()] == [20, 20]  # written when it died: 10 committed + 10
+    assert SendLog.objects.filter(channel="inapp").count() == Notification.objects.count() == 10
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 10
+    assert reminders_dispatch() == 20
     assert reminders_dispatch() == 0
     _assert_each_sent_once(30)
 
 
-def test_two_beats_at_once_send_each_reminder_once(rules, store, aftersales):
+def test_two_beats_at_once_send_each_reminder_once(rules, store, aftersales, monkeypatch):
+    """Both beats hold a claimed batch at the same moment (each waits inside its first batch until
+    the other is inside one too), so both do work, on disjoint rows: every reminder once."""
+    from apps.followups import reminders
+
     _many_due(rules, store, aftersales, 120)
-    barrier = threading.Barrier(2)
+    start = threading.Barrier(2)
+    both_inside = threading.Barrier(2, timeout=30)
+    waited = threading.local()
+    overlapped = []
+
+    def wait_for_the_other_beat(index):
+        if not getattr(waited, "done", False):
+            waited.done = True
+            # Breaks (and fails the test) if the other beat cannot claim rows while this one
+            # holds its batch: blocked on this batch's locks, or never running.
+            both_inside.wait()
+            overlapped.append(threading.get_ident())
+
+    monkeypatch.setattr(reminders, "_hook_for_send", wait_for_the_other_beat)
     results, errors = [], []
 
     def beat():
         try:
-            barrier.wait()
+            start.wait()
             results.append(reminders_dispatch(batch=10))
         except Exception as exc:  # pragma: no cover - shown in the assertion
             errors.append(exc)
@@ -109,7 +139,9 @@ def test_two_beats_at_once_send_each_reminder_once(rules, store, aftersales):
         t.start()
     for t in threads:
         t.join(60)
-    assert not errors and sum(results) == 120
+    assert not errors, errors
+    assert len(set(overlapped)) == 2  # both were inside a batch at once
+    assert len(results) == 2 and all(n > 0 for n in results) and sum(results) == 120, results
     _assert_each_sent_once(120)
 
 

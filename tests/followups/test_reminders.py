@@ -109,14 +109,35 @@ def test_a_worker_dying_mid_batch_rolls_back_and_the_next_tick_sends_the_rest_on
     assert len({reminder_key_of(note) for note in Notification.objects.all()}) == 6
 
 
-def test_the_unique_send_key_refuses_a_second_send():
-    from django.db import IntegrityError
+def test_the_unique_send_key_refuses_a_second_send(fu, aftersales):
+    """A reminder dispatched again by a worker that still sees it unsent fails on the send log's
+    unique key and rolls its whole batch back: one notification, one send per channel, one e-mail."""
+    from django.db import IntegrityError, transaction
 
-    assert SendLog._meta.get_field("key").unique
-    once = [c for c in Notification._meta.constraints if c.name == "notifications_once_per_recipient"]
-    assert once and set(once[0].fields) == {"recipient", "key"}
-    assert rem.inbox_key("fu1:opened", 7) == "followups:fu1:opened:u7"  # one per reminder and person
-    assert IntegrityError
+    assert reminders_dispatch(now=timezone.now()) == 1
+    reminder = Reminder.objects.get(sent_at__isnull=False)
+    sends = sorted(SendLog.objects.filter(reminder=reminder).values_list("channel", "key"))
+    assert sends == [
+        ("email", f"{reminder.key}:u{aftersales.pk}:email"),
+        ("inapp", f"{reminder.key}:u{aftersales.pk}:inapp"),
+    ]
+    # As if the first send's `sent_at` were not visible yet to a second beat.
+    Reminder.objects.filter(pk=reminder.pk).update(sent_at=None)
+    with pytest.raises(IntegrityError):
+        reminders_dispatch(now=timezone.now())
+    assert Reminder.objects.get(pk=reminder.pk).sent_at is None  # the second batch rolled back whole
+    assert Notification.objects.filter(recipient=aftersales).count() == 1
+    assert sorted(SendLog.objects.values_list("channel", "key")) == sends
+    assert outbox_deliver() == 1 and outbox_deliver() == 0
+    assert len(mail.outbox) == 1
+
+    # The database itself refuses a hand-made duplicate of either row.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SendLog.objects.create(reminder=reminder, user=aftersales, channel="inapp", key=sends[1][1])
+    note = Notification.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(recipient=aftersales, key=note.key, title="again")
+    assert rem.inbox_key(reminder.key, aftersales.pk) == note.key  # one per reminder and person
 
 
 def test_a_rolled_back_transaction_enqueues_nothing(fu, aftersales, django_capture_on_commit_callbacks):

@@ -400,16 +400,23 @@ def test_saving_an_import_over_a_position_that_is_not_there_answers_404_not_500(
 
 
 def test_import_rejects_an_empty_paste_and_a_wrong_file(client_for, admin):
-    client = client_for(admin)
-    assert client.post(reverse("roles:import"), {"text": " "}).status_code == 200
+    """An empty paste, a file that is neither .docx nor .txt, and a .docx that is not one are each
+    refused on the import form, and nothing is read or imported."""
+    from django.core.exceptions import NON_FIELD_ERRORS
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    bad = SimpleUploadedFile("x.pdf", b"%PDF-")
-    assert client.post(reverse("roles:import"), {"file": bad}).status_code == 200
-    broken = SimpleUploadedFile("x.docx", b"not a zip")
-    assert (
-        "could not be read" in client.post(reverse("roles:import"), {"file": broken}).content.decode() or True
-    )
+    client = client_for(admin)
+
+    def refused(data):
+        response = client.post(reverse("roles:import"), data)
+        assert response.status_code == 200
+        return response.context["form"]
+
+    assert refused({"text": " "}).has_error(NON_FIELD_ERRORS)
+    assert refused({"file": SimpleUploadedFile("x.pdf", b"%PDF-")}).has_error("file")
+    broken = refused({"file": SimpleUploadedFile("x.docx", b"not a zip")})
+    assert broken.has_error("file", code="not_an_archive")
+    assert not Position.objects.exists()
 
 
 def test_excel_export_and_dry_run_import_report_row_by_row(client_for, admin, position):
