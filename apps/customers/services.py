@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.notifications.models import Level
-from apps.notifications.services import notifications_send_many
+from apps.notifications.services import Level, notifications_send_many
 from apps.org.models import Store, User
 from apps.org.selectors import managers_of
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from apps.org.access import can, perm_required, require, stores_for, stores_where
 from apps.pagination import BoundedPaginator
-from apps.printing.models import PrintJob
+from apps.spreadsheets import EXPORT_MAX_ROWS, table_response
 from apps.uploads import file_response
 
 from . import services
@@ -33,7 +33,7 @@ from .forms import (
 from .models import Attachment
 from .phones import mask_digits
 from .selectors import asset_get_for, customer_get_for, customer_list_for, may_view_pii, visit_get_for
-from .spreadsheets import EXPORT_MAX_ROWS, customers_import_submit, import_template, xlsx_response
+from .spreadsheets import ImportResult, customers_import_submit, import_template
 from .timeline import timeline_for
 
 PAGE_SIZE = 25
@@ -85,7 +85,7 @@ def customer_export(request):
     )
     headers = [_("Name"), _("Kind"), _("Contact person"), _("Phones"), _("Address"), _("Tier"), _("Store"),
                _("File owner"), _("Created")]  # fmt: skip
-    return xlsx_response(title=_("Customers"), headers=headers, rows=rows, filename="customers.xlsx")
+    return table_response(title=_("Customers"), headers=headers, rows=rows, filename="customers.xlsx")
 
 
 def _customer_form_context(request, form, phones, customer=None):
@@ -343,7 +343,7 @@ def customer_import(request):
             by=request.user,
             commit=form.cleaned_data["commit"],
         )
-        if isinstance(result, PrintJob):  # a large sheet: checked or imported in the background
+        if not isinstance(result, ImportResult):  # a large sheet: a print job checks or imports it
             return redirect(result)
         if result.committed:
             messages.success(

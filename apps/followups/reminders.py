@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 
 from apps.bulk_inserts import rows_insert
 from apps.notifications.services import notifications_send_batch
+from apps.org.selectors import managers_of
 
-from .engine import has_open_order, managers_of, today_local
+from .engine import has_open_order, today_local
 from .models import FollowUp, Reminder, SendLog, StoreWebhook
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,7 @@ def _send_batch(claimed: list[dict], now: dt.datetime) -> int:
         from apps.org.models import Store
 
         for store in Store.objects.filter(pk__in=store_ids):
-            managers[store.pk] = [(u.pk, u.email) for u in managers_of(store)]
+            managers[store.pk] = [(u.pk, u.email) for u in managers_of(store=store)]
     for hook_id, store_id in StoreWebhook.objects.filter(store_id__in=store_ids, is_active=True).values_list(
         "pk", "store_id"
     ):

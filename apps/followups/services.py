@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,11 +13,15 @@ from django.utils.translation import gettext as _
 
 from apps.org.access import require
 from apps.org.models import Store, User
-from apps.tickets.models import Ticket
+from apps.org.selectors import managers_of
+from apps.tickets.selectors import TicketKind, TicketPriority
 from apps.tickets.services import ticket_create
 
-from .engine import followup_chain_next, followup_create_for, managers_of
+from .engine import followup_chain_next, followup_create_for
 from .models import Attempt, Campaign, FollowUp, FollowUpRule, Reminder, Trigger
+
+if TYPE_CHECKING:
+    from apps.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
 LOW_SCORE = 2  # a satisfaction of 2 or less (of 5) is handled like a complaint
@@ -68,8 +73,7 @@ def _supervisor_for(*, user: User, store: Store) -> User | None:
     levels = escalation_chain(user=user, store=store, max_levels=1)
     if levels and levels[0]:
         return levels[0][0]
-    managers = managers_of(store)
-    return managers[0] if managers else None
+    return managers_of(store=store).first()
 
 
 def _finish(
@@ -171,7 +175,7 @@ def followup_log_attempt(
 
 
 def _complaint_ticket(*, followup: FollowUp, attempt: Attempt, by: User, low: bool) -> Ticket:
-    managers = managers_of(followup.store)
+    manager = managers_of(store=followup.store).first()
     lines = [
         _("From follow-up call: %(rule)s (%(reason)s)")
         % {"rule": followup.rule.name, "reason": followup.reason},
@@ -186,13 +190,13 @@ def _complaint_ticket(*, followup: FollowUp, attempt: Attempt, by: User, low: bo
     ticket = ticket_create(
         store=followup.store,
         customer=followup.customer,
-        kind=Ticket.Kind.COMPLAINT,
+        kind=TicketKind.COMPLAINT,
         title=_("Follow-up complaint: %(title)s") % {"title": title},
         description="\n".join(lines),
         asset=followup.asset,
-        assignee=managers[0] if managers else by,
+        assignee=manager or by,
         created_by=by,
-        priority=Ticket.Priority.HIGH,
+        priority=TicketPriority.HIGH,
         source=f"followup:{followup.pk}",
     )
     text = (
@@ -209,7 +213,7 @@ def _request_ticket(*, followup: FollowUp, attempt: Attempt, by: User) -> Ticket
     return ticket_create(
         store=followup.store,
         customer=followup.customer,
-        kind=Ticket.Kind.FOLLOW_ON,
+        kind=TicketKind.FOLLOW_ON,
         title=_("Customer request from a follow-up call: %(text)s") % {"text": attempt.requests.strip()[:80]},
         description=attempt.requests,
         asset=followup.asset,
@@ -297,6 +301,18 @@ def followup_mark_letters_sent(*, campaign: Campaign, by: User) -> int:
 
 
 @transaction.atomic
+def followup_rule_save(
+    *, rule: FollowUpRule, organisation, survey_items: list[str], retry_hours: list[int]
+) -> FollowUpRule:
+    """Save a rule (new or changed, its fields already set) of `organisation`."""
+    rule.organisation = organisation
+    rule.survey_items = survey_items
+    rule.retry_hours = retry_hours
+    rule.save()
+    return rule
+
+
+@transaction.atomic
 def campaign_create(
     *,
     store: Store,
@@ -308,8 +324,15 @@ def campaign_create(
     venue: str = "",
     letter_body: str = "",
     criteria: dict | None = None,
+    picked_in: Store | None = None,
 ) -> Campaign:
-    """A campaign and its phone invitations (two weeks ahead); the letters follow each call."""
+    """A campaign and its phone invitations (two weeks ahead); the letters follow each call.
+
+    `customers` are invited when they belong to `store` and agree to be contacted; `picked_in`, the
+    store the customer filters picked them in, must be `store` when given.
+    """
+    if picked_in is not None and picked_in != store:
+        raise ValidationError({"store": _("The customer filters pick the customers of another store.")})
     rule = (
         FollowUpRule.objects.filter(
             organisation_id=store.organisation_id, trigger=Trigger.CAMPAIGN, is_active=True

@@ -181,7 +181,7 @@ dashboard_sources: dict[str, callable] = {}
 
 
 def dashboard_for(*, user, today: dt.date | None = None) -> dict:
-    from apps.tickets.models import Ticket
+    from apps.tickets.selectors import escalated_complaints
 
     today = today or timezone.localdate()
     month = today.replace(day=1)
@@ -191,15 +191,8 @@ def dashboard_for(*, user, today: dt.date | None = None) -> dict:
     computed_at = KpiSnapshot.objects.filter(store__in=stores, month=month).aggregate(at=Max("computed_at"))[
         "at"
     ]
-    escalated = (
-        # Store ids, not a subquery: the plan walks the partial index of escalated complaints.
-        Ticket.objects.filter(
-            store__in=store_ids_for(user, "targets.view"), kind=Ticket.Kind.COMPLAINT, escalation_level__gt=0
-        )
-        .exclude(state__in=[Ticket.State.RESOLVED, Ticket.State.CLOSED])
-        .select_related("store", "assignee")
-        .order_by("answer_due_at", "pk")
-    )
+    # Store ids, not a subquery: the plan walks the partial index of escalated complaints.
+    escalated = escalated_complaints(store_ids=store_ids_for(user, "targets.view"))
     quarter = quarter_of(today)
     steps = (
         ActionStep.objects.filter(

@@ -576,14 +576,11 @@ def pay_sheet_lock(*, by: User, sheet: PaySheet) -> PaySheet:
 
 def pay_sheets_compute_month(*, by: User | None, store: Store, month: dt.date) -> list[PaySheet]:
     """Every holder of a position with an active scheme in the store gets a sheet (locked ones are kept)."""
-    from apps.roles.models import PositionHolder
+    from apps.roles.selectors import holdings_of
 
     sheets = []
     for scheme in PayScheme.objects.filter(store=store, is_active=True).select_related("position", "store"):
-        holders = PositionHolder.objects.filter(
-            position=scheme.position, store=store, is_active=True
-        ).select_related("user")
-        for holder in holders:
+        for holder in holdings_of(position=scheme.position, store=store):
             existing = PaySheet.objects.filter(
                 store=store, user=holder.user, month=month.replace(day=1)
             ).first()

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.customers.selectors import customer_get_for
-from apps.customers.spreadsheets import EXPORT_MAX_ROWS, xlsx_response
 from apps.org.access import can, perm_required, require, stores_for
 from apps.pagination import BoundedPaginator
+from apps.spreadsheets import EXPORT_MAX_ROWS, table_response
 from apps.uploads import file_response
 
 from . import forms, services
@@ -61,7 +61,7 @@ def ticket_export(request):
     )
     headers = [_("Number"), _("Kind"), _("Title"), _("Customer"), _("State"), _("Priority"), _("Assignee"),
                _("Store"), _("Promised"), _("Settled"), _("Amount"), _("On time")]  # fmt: skip
-    return xlsx_response(title=_("Tickets"), headers=headers, rows=rows, filename="tickets.xlsx")
+    return table_response(title=_("Tickets"), headers=headers, rows=rows, filename="tickets.xlsx")
 
 
 @login_required
