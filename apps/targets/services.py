@@ -71,13 +71,17 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, by: User, plan: TargetPlan, **fields) -> TargetPlan:
+def plan_update(*, by: User, plan: TargetPlan, tables=(), **fields) -> TargetPlan:
+    """Change a draft plan's fields and, in the same transaction, its tables: `tables` are the plan's
+    validated inline formsets (objectives, headcount, budget, action steps)."""
     require(by, "targets.edit", plan.store)
     if not plan.is_editable:
         raise Locked(_("Only a draft plan can be edited."))
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.save()
+    for table in tables:
+        table.save()
     return plan
 
 
@@ -303,6 +307,16 @@ def letter_create(
         )
         for i, k in enumerate(position_kpis, start=1)
     )
+    return letter
+
+
+@transaction.atomic
+def letter_kpis_save(*, by: User, letter: ResponsibilityLetter, formset) -> ResponsibilityLetter:
+    """Save the letter's KPI lines as edited in `formset` (validated; draft letters only)."""
+    require(by, "targets.approve", letter.store)
+    if not letter.is_editable:
+        raise Locked(_("A signed letter cannot be changed."))
+    formset.save()
     return letter
 
 
