@@ -78,8 +78,7 @@ REGISTRIES = {
     },
 }
 
-# TEMP: cleaned on branch handovers
-TEMP_EXEMPT_IMPORTERS = ("checklists/",)
+TEMP_EXEMPT_IMPORTERS = ("checklists/",)  # TEMP: cleaned on branch handovers
 TEMP_EXEMPT_IMPORTS = {  # TEMP: cleaned on branch handovers
     ("targets/kpis.py", "apps.checklists.models"),
     ("targets/sources.py", "apps.checklists.models"),
@@ -248,3 +247,53 @@ def test_views_do_not_write():
         for line, call in writes_in(tree)
     ]
     assert not wrong, "a view asks a service to write:\n" + "\n".join(wrong)
+
+
+# --- modules a person can hold in their head -----------------------------------------------------
+
+MAX_LINES = 600
+TEMP_EXEMPT_LONG = ("checklists/",)  # TEMP: cleaned on branch handovers
+
+
+def test_no_module_is_over_600_lines():
+    """Migrations and demo data aside, no module of an app is longer than MAX_LINES lines."""
+    long = [
+        f"apps/{rel}: {n} lines"
+        for path in sorted(APPS.glob("*/**/*.py"))
+        if "migrations" not in (rel := path.relative_to(APPS)).parts
+        and path.name != "demo.py"
+        and not str(rel).startswith(TEMP_EXEMPT_LONG)
+        and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    ]
+    assert not long, "split by subject:\n" + "\n".join(long)
+
+
+# --- one error style -----------------------------------------------------------------------------
+
+TEMP_EXEMPT_ERRORS = ("apps.checklists.services",)  # TEMP: cleaned on branch handovers
+
+
+def test_services_refuse_with_validation_error():
+    """What a service refuses, it refuses with django's ValidationError (or a subclass of it), or
+    PermissionDenied; TypeError / ValueError only say the caller passed what no form can send."""
+    import builtins
+    import importlib
+
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    allowed = (ValidationError, PermissionDenied, TypeError, ValueError)
+    wrong = []
+    for rel, tree in source_modules():
+        if rel.name != "services.py":
+            continue
+        dotted = "apps." + ".".join(rel.with_suffix("").parts)
+        if dotted in TEMP_EXEMPT_ERRORS:
+            continue
+        module = importlib.import_module(dotted)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                name = ast.unparse(node.exc.func)
+                raised = getattr(module, name, getattr(builtins, name, None)) if "." not in name else None
+                if not (isinstance(raised, type) and issubclass(raised, allowed)):
+                    wrong.append(f"{dotted}:{node.lineno} raises {name}")
+    assert not wrong, "\n".join(wrong)

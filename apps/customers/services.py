@@ -33,6 +33,7 @@ ATTACHMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".xls
 # A visit's file must be complete this long after the visit (售后服务工作规划: 两天内建立客户档案).
 FILE_DUE_AFTER = dt.timedelta(days=2)
 
+# The fields of a customer file a person fills in (the form shows them in this order).
 CUSTOMER_FIELDS = (
     "kind",
     "name",

@@ -10,8 +10,8 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.org.access import can, perm_required, require, stores_for, stores_where
-from apps.pagination import BoundedPaginator
+from apps.org.access import can, perm_required, require, stores_where
+from apps.pagination import filtered, filtered_page
 from apps.spreadsheets import EXPORT_MAX_ROWS, table_response
 from apps.uploads import file_response
 
@@ -39,20 +39,12 @@ from .timeline import timeline_for
 PAGE_SIZE = 25
 
 
-def _filtered(request):
-    return CustomerFilter(
-        request.GET,
-        queryset=customer_list_for(user=request.user),
-        user=request.user,
-        stores=stores_for(request.user),
-    )
-
-
 @login_required
 @perm_required("customers.view")
 def customer_list(request):
-    filterset = _filtered(request)
-    page = BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset, page = filtered_page(
+        request, CustomerFilter, queryset=customer_list_for(user=request.user), per_page=PAGE_SIZE
+    )
     return render(
         request,
         "customers/customer_list.html",
@@ -68,7 +60,7 @@ def customer_list(request):
 @perm_required("customers.view")
 def customer_export(request):
     """What the list shows (same filters and order), as .xlsx; phones stay masked."""
-    filterset = _filtered(request)
+    filterset = filtered(request, CustomerFilter, queryset=customer_list_for(user=request.user))
     rows = (
         [
             c.name,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.customers.selectors import assets_delivered_between, assets_maybe_due_between, customers_to_contact
-from apps.org.models import Membership, RoleTier, Store
+from apps.org.models import Membership, RoleTier, Store, User
 from apps.org.selectors import managers_of
 from apps.tickets.selectors import repair_order_open, tickets_closed_between
 
@@ -329,3 +329,36 @@ def followup_chain_next(*, followup: FollowUp, base: dt.date) -> FollowUp | None
         reason=_("after %(rule)s on %(date)s") % {"rule": followup.rule.name, "date": base},
         today=base,
     )
+
+
+CLOSING_FIELDS = ["state", "outcome", "satisfaction", "completed_at", "completed_by", "next_attempt_at"]
+
+
+def followup_close(
+    followup: FollowUp,
+    *,
+    state: str,
+    outcome: str,
+    by: User | None = None,
+    satisfaction: int | None = None,
+    chain_from: dt.date | None = None,
+) -> FollowUp | None:
+    """The one way a follow-up reaches a terminal state (done, unreachable, missed, skipped).
+
+    The caller holds the row locked. Its unsent reminders are cancelled (alerts to the managers still
+    go out) and, unless it was skipped, the rule's next follow-up is created, its window counted from
+    `chain_from` (today by default). Returns that next follow-up, if any.
+    """
+    followup.state = state
+    followup.outcome = outcome
+    followup.satisfaction = satisfaction
+    followup.completed_at = timezone.now()
+    followup.completed_by = by
+    followup.next_attempt_at = None
+    followup.save(update_fields=[*CLOSING_FIELDS, "attempts"])  # the attempt that closed it counts
+    Reminder.objects.filter(followup=followup, sent_at__isnull=True, cancelled_at__isnull=True).exclude(
+        kind=Reminder.Kind.ALERT
+    ).update(cancelled_at=timezone.now())
+    if state == FollowUp.State.SKIPPED:
+        return None  # not now: nothing to follow on from
+    return followup_chain_next(followup=followup, base=chain_from or today_local())

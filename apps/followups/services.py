@@ -17,7 +17,7 @@ from apps.org.selectors import managers_of
 from apps.tickets.selectors import TicketKind, TicketPriority
 from apps.tickets.services import ticket_create
 
-from .engine import followup_chain_next, followup_create_for
+from .engine import followup_close, followup_create_for
 from .models import Attempt, Campaign, FollowUp, FollowUpRule, Reminder, Trigger
 
 if TYPE_CHECKING:
@@ -76,22 +76,6 @@ def _supervisor_for(*, user: User, store: Store) -> User | None:
     return managers_of(store=store).first()
 
 
-def _finish(
-    followup: FollowUp, *, state: str, by: User, outcome: str, satisfaction: int | None = None
-) -> None:
-    followup.state = state
-    followup.outcome = outcome
-    followup.satisfaction = satisfaction
-    followup.completed_at = timezone.now()
-    followup.completed_by = by
-    followup.next_attempt_at = None
-    followup.save()
-    Reminder.objects.filter(followup=followup, sent_at__isnull=True, cancelled_at__isnull=True).exclude(
-        kind=Reminder.Kind.ALERT
-    ).update(cancelled_at=timezone.now())
-    followup_chain_next(followup=followup, base=timezone.localdate())
-
-
 def _schedule_callback(followup: FollowUp, at: dt.datetime) -> None:
     followup.next_attempt_at = at
     followup.save(update_fields=["attempts", "next_attempt_at"])
@@ -148,7 +132,7 @@ def followup_log_attempt(
         if followup.attempts <= len(ladder):
             _schedule_callback(followup, timezone.now() + dt.timedelta(hours=ladder[followup.attempts - 1]))
         else:
-            _finish(
+            followup_close(
                 followup,
                 state=FollowUp.State.UNREACHABLE,
                 by=by,
@@ -157,7 +141,9 @@ def followup_log_attempt(
     elif result == Attempt.Result.CALL_BACK:
         _schedule_callback(followup, callback_at)
     elif result == Attempt.Result.WRONG_NUMBER:
-        _finish(followup, state=FollowUp.State.UNREACHABLE, by=by, outcome=_("Wrong number.") + " " + outcome)
+        followup_close(
+            followup, state=FollowUp.State.UNREACHABLE, by=by, outcome=_("Wrong number.") + " " + outcome
+        )
         _alert_managers(
             followup=followup,
             text=_("Wrong number on file for %(customer)s: please correct the customer file.")
@@ -165,7 +151,7 @@ def followup_log_attempt(
             tag=f"wrong{attempt.pk}",
         )
     else:
-        _finish(followup, state=FollowUp.State.DONE, by=by, outcome=outcome, satisfaction=satisfaction)
+        followup_close(followup, state=FollowUp.State.DONE, by=by, outcome=outcome, satisfaction=satisfaction)
         low = satisfaction is not None and satisfaction <= LOW_SCORE
         if complaint.strip() or low:
             attempt.tickets.add(_complaint_ticket(followup=followup, attempt=attempt, by=by, low=low))
@@ -290,12 +276,7 @@ def followup_snooze(*, followup: FollowUp, until: dt.date, reason: str, by: User
 def followup_mark_letters_sent(*, campaign: Campaign, by: User) -> int:
     done = 0
     for fu in campaign.followups.filter(channel="letter", state__in=FollowUp.ACTIVE).select_for_update():
-        fu.state = FollowUp.State.DONE
-        fu.outcome = _("Letter sent.")
-        fu.completed_at = timezone.now()
-        fu.completed_by = by
-        fu.save(update_fields=["state", "outcome", "completed_at", "completed_by"])
-        Reminder.objects.filter(followup=fu, sent_at__isnull=True).update(cancelled_at=timezone.now())
+        followup_close(fu, state=FollowUp.State.DONE, by=by, outcome=_("Letter sent."))
         done += 1
     return done
 

@@ -211,31 +211,6 @@ def letter_next_number(*, store: Store, year: int) -> str:
     return f"{stem}{(int(last.rsplit('-', 1)[1]) + 1) if last else 1:03d}"
 
 
-def _kpi_key_for(name: str) -> str:
-    """Guess the catalogue KPI behind a position KPI's name (the letter's author can change it)."""
-    hints = [
-        ("准时", "tickets.on_time_rate"),
-        ("on-time", "tickets.on_time_rate"),
-        ("产值", "tickets.output_value"),
-        ("output", "tickets.output_value"),
-        ("投诉", "tickets.complaints_answered_2d"),
-        ("complaint", "tickets.complaints_answered_2d"),
-        ("CSI", "manual.csi"),
-        ("十项", "manual.ten_item_survey"),
-        ("回访", "followups.return_visit_rate"),
-        ("return", "followups.return_visit_rate"),
-        ("满意", "followups.satisfaction_rate"),
-        ("satisf", "followups.satisfaction_rate"),
-        ("及时", "followups.timeliness_rate"),
-        ("timel", "followups.timeliness_rate"),
-    ]
-    lowered = name.lower()
-    for hint, key in hints:
-        if hint.lower() in lowered:
-            return key
-    return ""
-
-
 def _number(text: str) -> Decimal | None:
     import re
 
@@ -298,11 +273,11 @@ def letter_create(
             name=k.name,
             definition=k.definition,
             unit=k.unit,
-            kpi_key=_kpi_key_for(k.name),
+            kpi_key=kpis.key_for_name(k.name),
             base=_number(k.target),
             weight=weight,
             higher_is_better=(
-                entry.higher_is_better if (entry := kpis.get_kpi(_kpi_key_for(k.name))) else True
+                entry.higher_is_better if (entry := kpis.get_kpi(kpis.key_for_name(k.name))) else True
             ),
         )
         for i, k in enumerate(position_kpis, start=1)
