@@ -5,6 +5,10 @@ an index scan that stops early); above that it shows the planner's estimate ("ab
 all", on PostgreSQL) or "more than 1,000" (elsewhere). Pages are still numbered, and whether there
 is a next page is known from the page's own rows (it reads one row more than it shows), so the last
 page can be reached however far the estimate is off. Small sets keep their exact count.
+
+`filtered(request, FilterSet, queryset=...)` and `filtered_page(...)` are the filter-and-paginate
+list views (customers, tickets): the list's filters from the query string, over the rows the user
+may see, with the stores the user sees to choose from; then the page asked for.
 """
 
 from __future__ import annotations
@@ -136,3 +140,16 @@ class BoundedPaginator(Paginator):
             return self.page(number)
         except EmptyPage:
             return self.page(1)
+
+
+def filtered(request, filter_class, *, queryset):
+    """The list's filters, as given in the query string, over `queryset` (the rows the user may see)."""
+    from apps.org.access import stores_for
+
+    return filter_class(request.GET, queryset=queryset, user=request.user, stores=stores_for(request.user))
+
+
+def filtered_page(request, filter_class, *, queryset, per_page: int = 25):
+    """`filtered(...)` and the page of its rows the query string asks for: (filterset, page)."""
+    filterset = filtered(request, filter_class, queryset=queryset)
+    return filterset, BoundedPaginator(filterset.qs, per_page).get_page(request.GET.get("page"))

@@ -9,7 +9,7 @@ from apps.uploads import archive_check
 from .id_numbers import id_number_normalise, validate_id_number
 from .models import Asset, Customer, CustomerPhone
 from .phones import mask_digits, mask_id_number, phone_normalise
-from .services import ASSET_FIELDS, attachment_validate
+from .services import ASSET_FIELDS, CUSTOMER_FIELDS, attachment_validate
 
 
 class CustomerForm(forms.ModelForm):
@@ -17,20 +17,7 @@ class CustomerForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = [
-            "store",
-            "kind",
-            "name",
-            "contact_person",
-            "id_number",
-            "address",
-            "tier",
-            "contact_consent",
-            "preferred_channel",
-            "owner",
-            "wishes",
-            "notes",
-        ]
+        fields = ["store", *CUSTOMER_FIELDS]
         widgets = {"wishes": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, stores=None, **kwargs):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.org.access import can, stores_where
 
 from .models import Asset, Customer, CustomerPhone, Visit
+from .phones import mask_digits
 
 SORTS = {
     "name": "name",
@@ -122,3 +123,66 @@ def customers_due_for_maintenance(*, user, before, limit: int = 10) -> QuerySet[
 
 def may_view_pii(user, customer: Customer) -> bool:
     return can(user, "customers.view_pii", customer.store)
+
+
+# --- for other apps (followups, tickets): the vocabulary and the rows they start from ------------
+
+CustomerTier = Customer.Tier
+AssetKind = Asset.Kind
+
+
+def customer_filter(data, *, queryset, user, stores):
+    """The customer list's filters (search, tier, kind, store, mine, sort) over `queryset`."""
+    from .filters import CustomerFilter
+
+    return CustomerFilter(data, queryset=queryset, user=user, stores=stores)
+
+
+def customer_tier_choices():
+    return Customer.Tier.choices
+
+
+def customers_of_store(*, store) -> QuerySet[Customer]:
+    """Every customer file of the store, oldest first (seeds and demo data)."""
+    return Customer.objects.filter(store=store).order_by("pk")
+
+
+def customers_to_contact(*, tiers=()) -> QuerySet[Customer]:
+    """Customers not anonymised (of these tiers, when given), with their store and owner."""
+    customers = Customer.objects.filter(anonymised_at__isnull=True).select_related("store", "owner")
+    return customers.filter(tier__in=tiers) if tiers else customers
+
+
+def assets_delivered_between(*, first, last, kind: str = "") -> QuerySet[Asset]:
+    """Assets delivered from `first` to `last` (both included), with their customer, its store and owner."""
+    assets = Asset.objects.filter(delivery_date__range=(first, last)).select_related(
+        "customer", "customer__store", "customer__owner"
+    )
+    return assets.filter(kind=kind) if kind else assets
+
+
+def assets_maybe_due_between(*, earliest, latest, kind: str = "") -> QuerySet[Asset]:
+    """Assets whose stored maintenance date falls from `earliest` to `latest`, and those with no
+    stored date yet that have a cycle and a date to count it from (the caller computes theirs)."""
+    assets = Asset.objects.filter(
+        Q(next_due_date__range=(earliest, latest))
+        | Q(next_due_date__isnull=True)
+        & (Q(maintenance_months__isnull=False) | Q(maintenance_km__isnull=False))
+        & (Q(delivery_date__isnull=False) | Q(last_service_date__isnull=False))
+    ).select_related("customer", "customer__store", "customer__owner")
+    return assets.filter(kind=kind) if kind else assets
+
+
+def visits_of_customer_for(*, user, customer: Customer) -> QuerySet[Visit]:
+    """The customer's visits the user may see, with their asset."""
+    return Visit.objects.for_user(user).filter(customer=customer).select_related("asset")
+
+
+def assets_of(*, customer: Customer) -> QuerySet[Asset]:
+    return customer.assets.all()
+
+
+def phone_masked(*, customer: Customer) -> str:
+    """The customer's first phone, masked (138****8000), for print; empty when there is none."""
+    phone = customer.phones.first()
+    return mask_digits(phone.digits) if phone else ""

@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.notifications.models import Level
-from apps.notifications.services import notifications_send_many
+from apps.notifications.services import Level, notifications_send_many
 from apps.org.models import Store, User
 from apps.org.selectors import managers_of
 
@@ -34,6 +33,7 @@ ATTACHMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".xls
 # A visit's file must be complete this long after the visit (售后服务工作规划: 两天内建立客户档案).
 FILE_DUE_AFTER = dt.timedelta(days=2)
 
+# The fields of a customer file a person fills in (the form shows them in this order).
 CUSTOMER_FIELDS = (
     "kind",
     "name",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,10 +16,8 @@ from django.utils.translation import gettext as _
 from apps.org.access import require
 from apps.org.models import Store, User
 from apps.printing.builders import register_builder
-from apps.printing.models import PrintJob
 from apps.printing.services import print_job_start
-from apps.spreadsheets import cell_date, cell_text, safe_cell
-from apps.spreadsheets import xlsx_response as workbook_response
+from apps.spreadsheets import cell_date, cell_text, table_response
 from apps.uploads import archive_check
 
 from .id_numbers import id_number_normalise, validate_id_number
@@ -26,21 +25,8 @@ from .models import Asset, Customer, CustomerPhone
 from .phones import phone_normalise
 from .services import asset_create, customer_create
 
-EXPORT_MAX_ROWS = 10_000
-
-
-def xlsx_response(*, title: str, headers: list[str], rows, filename: str) -> HttpResponse:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    ws.append([safe_cell(h) for h in headers])
-    for row in rows:
-        ws.append([safe_cell(v) for v in row])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return workbook_response(buffer.getvalue(), filename)
-
+if TYPE_CHECKING:
+    from apps.printing.models import PrintJob
 
 # The import template: (header, key, required). Headers are the sheet's contract: keep them.
 COLUMNS = [
@@ -78,7 +64,7 @@ EXAMPLE = ["王建国", "个人", "", "13800138000;0571-88001234", "滨江市东
 
 
 def import_template() -> HttpResponse:
-    return xlsx_response(
+    return table_response(
         title="客户导入",
         headers=[h for h, _k, _r in COLUMNS],
         rows=[EXAMPLE],

@@ -10,9 +10,9 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.org.access import can, perm_required, require, stores_for, stores_where
-from apps.pagination import BoundedPaginator
-from apps.printing.models import PrintJob
+from apps.org.access import can, perm_required, require, stores_where
+from apps.pagination import filtered, filtered_page
+from apps.spreadsheets import EXPORT_MAX_ROWS, table_response
 from apps.uploads import file_response
 
 from . import services
@@ -33,26 +33,18 @@ from .forms import (
 from .models import Attachment
 from .phones import mask_digits
 from .selectors import asset_get_for, customer_get_for, customer_list_for, may_view_pii, visit_get_for
-from .spreadsheets import EXPORT_MAX_ROWS, customers_import_submit, import_template, xlsx_response
+from .spreadsheets import ImportResult, customers_import_submit, import_template
 from .timeline import timeline_for
 
 PAGE_SIZE = 25
 
 
-def _filtered(request):
-    return CustomerFilter(
-        request.GET,
-        queryset=customer_list_for(user=request.user),
-        user=request.user,
-        stores=stores_for(request.user),
-    )
-
-
 @login_required
 @perm_required("customers.view")
 def customer_list(request):
-    filterset = _filtered(request)
-    page = BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset, page = filtered_page(
+        request, CustomerFilter, queryset=customer_list_for(user=request.user), per_page=PAGE_SIZE
+    )
     return render(
         request,
         "customers/customer_list.html",
@@ -68,7 +60,7 @@ def customer_list(request):
 @perm_required("customers.view")
 def customer_export(request):
     """What the list shows (same filters and order), as .xlsx; phones stay masked."""
-    filterset = _filtered(request)
+    filterset = filtered(request, CustomerFilter, queryset=customer_list_for(user=request.user))
     rows = (
         [
             c.name,
@@ -85,7 +77,7 @@ def customer_export(request):
     )
     headers = [_("Name"), _("Kind"), _("Contact person"), _("Phones"), _("Address"), _("Tier"), _("Store"),
                _("File owner"), _("Created")]  # fmt: skip
-    return xlsx_response(title=_("Customers"), headers=headers, rows=rows, filename="customers.xlsx")
+    return table_response(title=_("Customers"), headers=headers, rows=rows, filename="customers.xlsx")
 
 
 def _customer_form_context(request, form, phones, customer=None):
@@ -343,7 +335,7 @@ def customer_import(request):
             by=request.user,
             commit=form.cleaned_data["commit"],
         )
-        if isinstance(result, PrintJob):  # a large sheet: checked or imported in the background
+        if not isinstance(result, ImportResult):  # a large sheet: a print job checks or imports it
             return redirect(result)
         if result.committed:
             messages.success(

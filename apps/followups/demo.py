@@ -10,7 +10,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from apps.customers.models import Asset, Customer, CustomerPhone
+from apps.customers.selectors import AssetKind, customers_of_store
+from apps.customers.services import asset_create, customer_create
 
 from .engine import followup_create_for, followups_generate
 from .models import Attempt, FollowUp
@@ -47,29 +48,28 @@ PLAN = [
 ]
 
 
-def _customers(ctx, code: str, owner) -> list[Customer]:
+def _customers(ctx, code: str, owner) -> list:
     store = ctx.stores[code]
-    existing = list(Customer.objects.filter(store=store, anonymised_at__isnull=True).order_by("pk")[:10])
+    on_file = customers_of_store(store=store)
+    existing = list(on_file.filter(anonymised_at__isnull=True)[:10])
     if len(existing) >= 5:
         return existing
     out = []
     for i, (name, tier) in enumerate(OWN_CUSTOMERS[code], start=1):
-        customer, created = Customer.objects.get_or_create(
-            store=store,
-            name=name,
-            defaults={"tier": tier, "owner": owner, "address": f"{store.address} 附近小区 {i} 栋"},
-        )
-        ctx.count(created)
-        if created:
-            CustomerPhone.objects.create(
-                customer=customer,
-                number=f"+86139{store.pk:02d}{i:06d}",
-                digits=f"139{store.pk:02d}{i:06d}",
-                is_primary=True,
+        customer = on_file.filter(name=name).first()
+        ctx.count(customer is None)
+        if customer is None:
+            customer = customer_create(
+                store=store,
+                name=name,
+                phones=[(f"+86139{store.pk:02d}{i:06d}", "")],
+                tier=tier,
+                owner=owner,
+                address=f"{store.address} 附近小区 {i} 栋",
             )
-            Asset.objects.create(
+            asset_create(
                 customer=customer,
-                kind=Asset.Kind.VEHICLE if code == "station-east" else Asset.Kind.PRODUCT,
+                kind=AssetKind.VEHICLE if code == "station-east" else AssetKind.PRODUCT,
                 model_name="帕萨特" if code == "station-east" else "智能终端",
                 plate=f"浙A{store.pk}{i:04d}" if code == "station-east" else "",
                 serial_number="" if code == "station-east" else f"SN{store.pk}{i:05d}",

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.customers.models import Asset, Customer
+from apps.customers.selectors import assets_delivered_between, assets_maybe_due_between, customers_to_contact
 from apps.org.models import Membership, RoleTier, Store, User
-from apps.tickets.models import Ticket
+from apps.org.selectors import managers_of
+from apps.tickets.selectors import repair_order_open, tickets_closed_between
+
+if TYPE_CHECKING:
+    from apps.customers.models import Asset, Customer
+    from apps.tickets.models import Ticket
 
 from .models import (
     AssigneePolicy,
@@ -54,19 +59,6 @@ def _workers(store: Store) -> list[int]:
     )
 
 
-def managers_of(store: Store) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__store=store,
-            memberships__tier=RoleTier.MANAGER,
-            memberships__is_active=True,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("pk")
-    )
-
-
 def _round_robin(store: Store, candidates: list[int]) -> int | None:
     if not candidates:
         return None
@@ -94,8 +86,8 @@ def choose_assignee(*, rule: FollowUpRule, store: Store, customer: Customer) -> 
             return _round_robin(store, holders)
     chosen = _round_robin(store, workers)
     if chosen is None:
-        managers = managers_of(store)
-        chosen = managers[0].pk if managers else None
+        manager = managers_of(store=store).first()
+        chosen = manager.pk if manager else None
     return chosen
 
 
@@ -103,10 +95,7 @@ def choose_assignee(*, rule: FollowUpRule, store: Store, customer: Customer) -> 
 
 
 def has_open_order(*, customer_id: int, asset_id: int | None) -> bool:
-    orders = Ticket.objects.open().filter(kind=Ticket.Kind.REPAIR_ORDER)
-    if asset_id:
-        return orders.filter(asset_id=asset_id).exists()
-    return orders.filter(customer_id=customer_id).exists()
+    return repair_order_open(customer_id=customer_id, asset_id=asset_id)
 
 
 def rule_matches(
@@ -207,12 +196,7 @@ def _lookback(rule: FollowUpRule, today: dt.date) -> tuple[dt.date, dt.date]:
 
 def _scan_delivered(rule, today) -> Iterable[dict]:
     oldest, newest = _lookback(rule, today)
-    assets = Asset.objects.filter(delivery_date__range=(oldest, newest)).select_related(
-        "customer", "customer__store", "customer__owner"
-    )
-    if rule.asset_kind:
-        assets = assets.filter(kind=rule.asset_kind)
-    for asset in assets:
+    for asset in assets_delivered_between(first=oldest, last=newest, kind=rule.asset_kind):
         yield {
             "key": f"r{rule.pk}:asset{asset.pk}:delivered",
             "store": asset.customer.store,
@@ -227,14 +211,7 @@ def _scan_tickets(rule, today, *, major: bool) -> Iterable[dict]:
     oldest, newest = _lookback(rule, today)
     start = local_at(oldest, 0)
     end = local_at(newest + dt.timedelta(days=1), 0)
-    tickets = Ticket.objects.filter(closed_at__gte=start, closed_at__lt=end).select_related(
-        "customer", "store", "asset", "customer__owner"
-    )
-    if major:
-        tickets = tickets.filter(is_major_repair=True)
-    if rule.ticket_kinds:
-        tickets = tickets.filter(kind__in=rule.ticket_kinds)
-    for ticket in tickets:
+    for ticket in tickets_closed_between(start=start, end=end, major=major, kinds=rule.ticket_kinds):
         closed = timezone.localtime(ticket.closed_at).date()
         label = (
             _("major repair %(number)s closed on %(date)s") if major else _("%(number)s closed on %(date)s")
@@ -256,15 +233,7 @@ def _scan_maintenance(rule, today) -> Iterable[dict]:
     # the earlier of its months and mileage cycle.
     earliest = today - dt.timedelta(days=rule.window_end_days + rule.grace_days)
     latest = today - dt.timedelta(days=rule.window_start_days)
-    assets = Asset.objects.filter(
-        Q(next_due_date__range=(earliest, latest))
-        | Q(next_due_date__isnull=True)
-        & (Q(maintenance_months__isnull=False) | Q(maintenance_km__isnull=False))
-        & (Q(delivery_date__isnull=False) | Q(last_service_date__isnull=False))
-    ).select_related("customer", "customer__store", "customer__owner")
-    if rule.asset_kind:
-        assets = assets.filter(kind=rule.asset_kind)
-    for asset in assets:
+    for asset in assets_maybe_due_between(earliest=earliest, latest=latest, kind=rule.asset_kind):
         due = asset.next_due_date or asset.compute_next_due()
         if due is None or not (earliest <= due <= latest):
             continue
@@ -286,10 +255,7 @@ def period_start(day: dt.date, months: int) -> dt.date:
 
 def _scan_periodic(rule, today) -> Iterable[dict]:
     start = period_start(today, rule.period_months)
-    customers = Customer.objects.filter(anonymised_at__isnull=True).select_related("store", "owner")
-    if rule.tiers:
-        customers = customers.filter(tier__in=rule.tiers)
-    for customer in customers:
+    for customer in customers_to_contact(tiers=rule.tiers):
         yield {
             "key": f"r{rule.pk}:customer{customer.pk}:{start:%Y%m}",
             "store": customer.store,
@@ -363,3 +329,36 @@ def followup_chain_next(*, followup: FollowUp, base: dt.date) -> FollowUp | None
         reason=_("after %(rule)s on %(date)s") % {"rule": followup.rule.name, "date": base},
         today=base,
     )
+
+
+CLOSING_FIELDS = ["state", "outcome", "satisfaction", "completed_at", "completed_by", "next_attempt_at"]
+
+
+def followup_close(
+    followup: FollowUp,
+    *,
+    state: str,
+    outcome: str,
+    by: User | None = None,
+    satisfaction: int | None = None,
+    chain_from: dt.date | None = None,
+) -> FollowUp | None:
+    """The one way a follow-up reaches a terminal state (done, unreachable, missed, skipped).
+
+    The caller holds the row locked. Its unsent reminders are cancelled (alerts to the managers still
+    go out) and, unless it was skipped, the rule's next follow-up is created, its window counted from
+    `chain_from` (today by default). Returns that next follow-up, if any.
+    """
+    followup.state = state
+    followup.outcome = outcome
+    followup.satisfaction = satisfaction
+    followup.completed_at = timezone.now()
+    followup.completed_by = by
+    followup.next_attempt_at = None
+    followup.save(update_fields=[*CLOSING_FIELDS, "attempts"])  # the attempt that closed it counts
+    Reminder.objects.filter(followup=followup, sent_at__isnull=True, cancelled_at__isnull=True).exclude(
+        kind=Reminder.Kind.ALERT
+    ).update(cancelled_at=timezone.now())
+    if state == FollowUp.State.SKIPPED:
+        return None  # not now: nothing to follow on from
+    return followup_chain_next(followup=followup, base=chain_from or today_local())

@@ -3,9 +3,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.customers.models import Customer
+from apps.customers.selectors import customer_tier_choices
 from apps.org.formfields import ModelMultipleChoiceField
-from apps.tickets.models import Ticket
+from apps.roles.selectors import positions_of
+from apps.tickets.selectors import ticket_kind_choices
 
 from .models import Attempt, Campaign, FollowUpRule, Trigger
 
@@ -122,13 +123,13 @@ class BulkAssignForm(forms.Form):
 class RuleForm(forms.ModelForm):
     tiers = forms.MultipleChoiceField(
         label=_("Customer tiers"),
-        choices=Customer.Tier.choices,
+        choices=customer_tier_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     ticket_kinds = forms.MultipleChoiceField(
         label=_("Ticket kinds"),
-        choices=Ticket.Kind.choices,
+        choices=ticket_kind_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -171,10 +172,8 @@ class RuleForm(forms.ModelForm):
     def __init__(self, *args, organisation=None, stores=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        from apps.roles.models import Position
-
         self.fields["store"].queryset = stores
-        self.fields["position"].queryset = Position.objects.filter(organisation=organisation)
+        self.fields["position"].queryset = positions_of(organisation=organisation)
         self.fields["next_rule"].queryset = FollowUpRule.objects.filter(organisation=organisation).exclude(
             pk=self.instance.pk
         )
@@ -214,16 +213,11 @@ class RuleForm(forms.ModelForm):
             pass
         return data
 
-    def save(self, commit=True):
-        rule = super().save(commit=False)
-        rule.organisation = self.organisation
-        rule.survey_items = [
-            x.strip() for x in self.cleaned_data.get("survey_items_text", "").splitlines() if x.strip()
-        ]
-        rule.retry_hours = self.cleaned_data.get("retry_text") or []
-        if commit:
-            rule.save()
-        return rule
+    def survey_items(self) -> list[str]:
+        return [x.strip() for x in self.cleaned_data.get("survey_items_text", "").splitlines() if x.strip()]
+
+    def retry_hours(self) -> list[int]:
+        return self.cleaned_data.get("retry_text") or []
 
 
 class CampaignForm(forms.ModelForm):

@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 
 from apps.bulk_inserts import rows_insert
 from apps.notifications.services import notifications_send_batch
+from apps.org.selectors import managers_of
 
-from .engine import has_open_order, managers_of, today_local
+from .engine import followup_close, has_open_order, today_local
 from .models import FollowUp, Reminder, SendLog, StoreWebhook
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,9 @@ def followups_open_and_expire(*, today: dt.date | None = None, batch: int = BATC
                 if fu.rule.skip_if_open_order and has_open_order(
                     customer_id=fu.customer_id, asset_id=fu.asset_id
                 ):
-                    _close(fu, FollowUp.State.SKIPPED, _("Skipped: the asset has an open order."))
+                    followup_close(
+                        fu, state=FollowUp.State.SKIPPED, outcome=_("Skipped: the asset has an open order.")
+                    )
                     skipped += 1
                 else:
                     fu.state = FollowUp.State.OPEN
@@ -67,23 +70,15 @@ def followups_open_and_expire(*, today: dt.date | None = None, batch: int = BATC
             )
             if not rows:
                 break
-            from .engine import followup_chain_next
-
             for fu in rows:
-                _close(fu, FollowUp.State.MISSED, _("Expired without a recorded outcome."))
-                followup_chain_next(followup=fu, base=fu.expires_on)
+                followup_close(
+                    fu,
+                    state=FollowUp.State.MISSED,
+                    outcome=_("Expired without a recorded outcome."),
+                    chain_from=fu.expires_on,
+                )
                 expired += 1
     return {"opened": opened, "expired": expired, "skipped": skipped}
-
-
-def _close(fu: FollowUp, state: str, outcome: str) -> None:
-    fu.state = state
-    fu.outcome = outcome
-    fu.completed_at = timezone.now()
-    fu.save(update_fields=["state", "outcome", "completed_at"])
-    Reminder.objects.filter(followup=fu, sent_at__isnull=True, cancelled_at__isnull=True).exclude(
-        kind=Reminder.Kind.ALERT
-    ).update(cancelled_at=timezone.now())
 
 
 def _titles() -> dict[str, str]:
@@ -170,7 +165,7 @@ def _send_batch(claimed: list[dict], now: dt.datetime) -> int:
         from apps.org.models import Store
 
         for store in Store.objects.filter(pk__in=store_ids):
-            managers[store.pk] = [(u.pk, u.email) for u in managers_of(store)]
+            managers[store.pk] = [(u.pk, u.email) for u in managers_of(store=store)]
     for hook_id, store_id in StoreWebhook.objects.filter(store_id__in=store_ids, is_active=True).values_list(
         "pk", "store_id"
     ):
@@ -192,7 +187,9 @@ def _send_batch(claimed: list[dict], now: dt.datetime) -> int:
             and has_open_order(customer_id=r["followup__customer_id"], asset_id=r["followup__asset_id"])
         ):
             fu = FollowUp.objects.get(pk=r["followup_id"])
-            _close(fu, FollowUp.State.SKIPPED, _("Skipped: the asset has an open order."))
+            followup_close(
+                fu, state=FollowUp.State.SKIPPED, outcome=_("Skipped: the asset has an open order.")
+            )
             cancelled_ids.append(r["pk"])
             continue
         next_attempt = r["followup__next_attempt_at"]

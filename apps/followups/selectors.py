@@ -29,25 +29,26 @@ The rows behind them: `followups_due` (with `DONE_IN_WINDOW`) and `followups_don
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from apps.checklists.open_matters import OpenMatter
-from apps.customers.models import Visit
-from apps.customers.selectors import customer_list_for
+from apps.customers.selectors import customer_filter, customer_list_for, visits_of_customer_for
 from apps.customers.timeline import TimelineEntry
 from apps.months import month_bounds, month_days
 from apps.org.access import stores_where
-from apps.org.selectors import store_ids
-from apps.tickets.models import Ticket
+from apps.org.models import RoleTier
+from apps.org.selectors import people_with_tier, store_ids
+from apps.tickets.selectors import tickets_of_customer_for
 
-from .models import Attempt, FollowUp, Reminder, SendLog
+from .models import Attempt, Campaign, FollowUp, FollowUpRule, Reminder, SendLog
 
 SATISFIED = 4
 
@@ -137,9 +138,12 @@ def _queue_base(*, user, mine: bool):
     return qs.filter(assignee=user) if mine else qs
 
 
-def queue_for(*, user, section: str = "today", mine: bool = True, today: dt.date | None = None):
+def queue_for(*, user, section: str = "today", mine: bool = True, q: str = "", today: dt.date | None = None):
+    """One tab of the queue; `q` narrows it to a customer's or a rule's name."""
     sections = _queue_sections(today or timezone.localdate())
     qs = _queue_base(user=user, mine=mine).filter(sections.get(section, sections["today"]))
+    if q:
+        qs = qs.filter(Q(customer__name__icontains=q) | Q(rule__name__icontains=q))
     order = ["window_start", "pk"] if section == "upcoming" else ["priority", "window_end", "pk"]
     return qs.select_related("customer", "rule", "assignee", "store", "asset").order_by(*order)
 
@@ -227,7 +231,7 @@ def customer_timeline(*, user, followup: FollowUp, limit: int = 12) -> list[dict
     """What the caller needs at hand: visits, tickets, earlier follow-ups and calls of the customer."""
     customer = followup.customer
     entries: list[dict] = []
-    for visit in Visit.objects.for_user(user).filter(customer=customer).select_related("asset")[:limit]:
+    for visit in visits_of_customer_for(user=user, customer=customer)[:limit]:
         entries.append(
             {
                 "at": timezone.make_aware(dt.datetime.combine(visit.visited_on, dt.time(12))),
@@ -237,7 +241,7 @@ def customer_timeline(*, user, followup: FollowUp, limit: int = 12) -> list[dict
                 "url": "",
             }
         )
-    for ticket in Ticket.objects.for_user(user).filter(customer=customer).order_by("-created_at")[:limit]:
+    for ticket in tickets_of_customer_for(user=user, customer=customer)[:limit]:
         entries.append(
             {
                 "at": ticket.created_at,
@@ -266,31 +270,76 @@ def customer_timeline(*, user, followup: FollowUp, limit: int = 12) -> list[dict
     return entries[:limit]
 
 
-def assignable_users(*, store):
-    from apps.org.models import RoleTier, User
+# Who may be given a follow-up: the store's after-sales staff and managers.
+ASSIGNEE_TIERS = [RoleTier.AFTERSALES, RoleTier.MANAGER]
 
-    return User.objects.filter(
-        memberships__store=store,
-        memberships__is_active=True,
-        memberships__tier__in=[RoleTier.AFTERSALES, RoleTier.MANAGER],
-        is_active=True,
-    ).distinct()
+
+def assignable_users(*, store):
+    return people_with_tier(store=store, tiers=ASSIGNEE_TIERS)
 
 
 def assign_users_for(*, user):
     """Everyone the user may hand follow-ups to: after-sales staff and managers of the stores where
     the user assigns."""
-    from apps.org.models import RoleTier, User
+    return people_with_tier(stores=stores_where(user, "followups.assign"), tiers=ASSIGNEE_TIERS).order_by(
+        "username"
+    )
 
-    return (
-        User.objects.filter(
-            memberships__store__in=stores_where(user, "followups.assign"),
-            memberships__is_active=True,
-            memberships__tier__in=[RoleTier.AFTERSALES, RoleTier.MANAGER],
-            is_active=True,
-        )
-        .distinct()
-        .order_by("username")
+
+def followups_assignable_by(*, user):
+    """The follow-ups the user may hand to someone (those of the stores where the user assigns)."""
+    return FollowUp.objects.for_perm(user, "followups.assign")
+
+
+def rule_list_for(*, user):
+    return FollowUpRule.objects.for_user(user).select_related("store", "next_rule", "position")
+
+
+def rule_get_for(*, user, pk: int) -> FollowUpRule:
+    return get_object_or_404(FollowUpRule.objects.for_user(user), pk=pk)
+
+
+def campaign_list_for(*, user):
+    return Campaign.objects.for_perm(user, "followups.view").select_related("store")
+
+
+def campaign_get_for(*, user, pk: int) -> Campaign:
+    return get_object_or_404(Campaign.objects.for_perm(user, "followups.view"), pk=pk)
+
+
+def campaign_followups(*, campaign: Campaign):
+    """The campaign's calls and letters, grouped by channel, by customer name."""
+    return campaign.followups.select_related("customer", "assignee").order_by("channel", "customer__name")
+
+
+def campaign_letters_open(*, campaign: Campaign) -> int:
+    return campaign.followups.filter(channel="letter", state__in=FollowUp.ACTIVE).count()
+
+
+@dataclass
+class CampaignPick:
+    """The customers a campaign would invite, picked with the customer list's filters."""
+
+    filterset: object
+    valid: bool  # a filter that does not validate picks nobody (django-filter would drop the field)
+    customers: QuerySet
+    store: object  # the store the filters pick in (or the user's only one), else None
+    params: dict  # the filters as given: what the campaign was picked with
+
+
+def campaign_pick(*, user, data) -> CampaignPick:
+    stores = stores_where(user, "followups.assign")
+    filterset = customer_filter(data, queryset=campaign_candidates_for(user=user), user=user, stores=stores)
+    valid = filterset.is_valid()
+    store = filterset.form.cleaned_data.get("store") if valid else None
+    if store is None and len(stores) == 1:
+        store = stores[0]
+    return CampaignPick(
+        filterset=filterset,
+        valid=valid,
+        customers=filterset.qs if valid else filterset.queryset.none(),
+        store=store,
+        params={name: data[name] for name in filterset.filters if data.get(name)},
     )
 
 
@@ -307,6 +356,14 @@ def campaign_candidates_for(*, user):
         contact_consent=True,
         anonymised_at__isnull=True,
     )
+
+
+def overdue_counts(*, stores, today: dt.date) -> dict:
+    """Open follow-ups of these stores past their window and not yet expired (`overdue`), and how
+    many of them nobody is assigned (`unassigned`): one aggregate query."""
+    return FollowUp.objects.filter(
+        store__in=stores, state=FollowUp.State.OPEN, window_end__lt=today, expires_on__gte=today
+    ).aggregate(overdue=Count("pk"), unassigned=Count("pk", filter=Q(assignee__isnull=True)))
 
 
 # ---------------------------------------------------------------- operations (gauges, /healthz)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,11 +13,15 @@ from django.utils.translation import gettext as _
 
 from apps.org.access import require
 from apps.org.models import Store, User
-from apps.tickets.models import Ticket
+from apps.org.selectors import managers_of
+from apps.tickets.selectors import TicketKind, TicketPriority
 from apps.tickets.services import ticket_create
 
-from .engine import followup_chain_next, followup_create_for, managers_of
+from .engine import followup_close, followup_create_for
 from .models import Attempt, Campaign, FollowUp, FollowUpRule, Reminder, Trigger
+
+if TYPE_CHECKING:
+    from apps.tickets.models import Ticket
 
 log = logging.getLogger(__name__)
 LOW_SCORE = 2  # a satisfaction of 2 or less (of 5) is handled like a complaint
@@ -68,24 +73,7 @@ def _supervisor_for(*, user: User, store: Store) -> User | None:
     levels = escalation_chain(user=user, store=store, max_levels=1)
     if levels and levels[0]:
         return levels[0][0]
-    managers = managers_of(store)
-    return managers[0] if managers else None
-
-
-def _finish(
-    followup: FollowUp, *, state: str, by: User, outcome: str, satisfaction: int | None = None
-) -> None:
-    followup.state = state
-    followup.outcome = outcome
-    followup.satisfaction = satisfaction
-    followup.completed_at = timezone.now()
-    followup.completed_by = by
-    followup.next_attempt_at = None
-    followup.save()
-    Reminder.objects.filter(followup=followup, sent_at__isnull=True, cancelled_at__isnull=True).exclude(
-        kind=Reminder.Kind.ALERT
-    ).update(cancelled_at=timezone.now())
-    followup_chain_next(followup=followup, base=timezone.localdate())
+    return managers_of(store=store).first()
 
 
 def _schedule_callback(followup: FollowUp, at: dt.datetime) -> None:
@@ -144,7 +132,7 @@ def followup_log_attempt(
         if followup.attempts <= len(ladder):
             _schedule_callback(followup, timezone.now() + dt.timedelta(hours=ladder[followup.attempts - 1]))
         else:
-            _finish(
+            followup_close(
                 followup,
                 state=FollowUp.State.UNREACHABLE,
                 by=by,
@@ -153,7 +141,9 @@ def followup_log_attempt(
     elif result == Attempt.Result.CALL_BACK:
         _schedule_callback(followup, callback_at)
     elif result == Attempt.Result.WRONG_NUMBER:
-        _finish(followup, state=FollowUp.State.UNREACHABLE, by=by, outcome=_("Wrong number.") + " " + outcome)
+        followup_close(
+            followup, state=FollowUp.State.UNREACHABLE, by=by, outcome=_("Wrong number.") + " " + outcome
+        )
         _alert_managers(
             followup=followup,
             text=_("Wrong number on file for %(customer)s: please correct the customer file.")
@@ -161,7 +151,7 @@ def followup_log_attempt(
             tag=f"wrong{attempt.pk}",
         )
     else:
-        _finish(followup, state=FollowUp.State.DONE, by=by, outcome=outcome, satisfaction=satisfaction)
+        followup_close(followup, state=FollowUp.State.DONE, by=by, outcome=outcome, satisfaction=satisfaction)
         low = satisfaction is not None and satisfaction <= LOW_SCORE
         if complaint.strip() or low:
             attempt.tickets.add(_complaint_ticket(followup=followup, attempt=attempt, by=by, low=low))
@@ -171,7 +161,7 @@ def followup_log_attempt(
 
 
 def _complaint_ticket(*, followup: FollowUp, attempt: Attempt, by: User, low: bool) -> Ticket:
-    managers = managers_of(followup.store)
+    manager = managers_of(store=followup.store).first()
     lines = [
         _("From follow-up call: %(rule)s (%(reason)s)")
         % {"rule": followup.rule.name, "reason": followup.reason},
@@ -186,13 +176,13 @@ def _complaint_ticket(*, followup: FollowUp, attempt: Attempt, by: User, low: bo
     ticket = ticket_create(
         store=followup.store,
         customer=followup.customer,
-        kind=Ticket.Kind.COMPLAINT,
+        kind=TicketKind.COMPLAINT,
         title=_("Follow-up complaint: %(title)s") % {"title": title},
         description="\n".join(lines),
         asset=followup.asset,
-        assignee=managers[0] if managers else by,
+        assignee=manager or by,
         created_by=by,
-        priority=Ticket.Priority.HIGH,
+        priority=TicketPriority.HIGH,
         source=f"followup:{followup.pk}",
     )
     text = (
@@ -209,7 +199,7 @@ def _request_ticket(*, followup: FollowUp, attempt: Attempt, by: User) -> Ticket
     return ticket_create(
         store=followup.store,
         customer=followup.customer,
-        kind=Ticket.Kind.FOLLOW_ON,
+        kind=TicketKind.FOLLOW_ON,
         title=_("Customer request from a follow-up call: %(text)s") % {"text": attempt.requests.strip()[:80]},
         description=attempt.requests,
         asset=followup.asset,
@@ -286,14 +276,21 @@ def followup_snooze(*, followup: FollowUp, until: dt.date, reason: str, by: User
 def followup_mark_letters_sent(*, campaign: Campaign, by: User) -> int:
     done = 0
     for fu in campaign.followups.filter(channel="letter", state__in=FollowUp.ACTIVE).select_for_update():
-        fu.state = FollowUp.State.DONE
-        fu.outcome = _("Letter sent.")
-        fu.completed_at = timezone.now()
-        fu.completed_by = by
-        fu.save(update_fields=["state", "outcome", "completed_at", "completed_by"])
-        Reminder.objects.filter(followup=fu, sent_at__isnull=True).update(cancelled_at=timezone.now())
+        followup_close(fu, state=FollowUp.State.DONE, by=by, outcome=_("Letter sent."))
         done += 1
     return done
+
+
+@transaction.atomic
+def followup_rule_save(
+    *, rule: FollowUpRule, organisation, survey_items: list[str], retry_hours: list[int]
+) -> FollowUpRule:
+    """Save a rule (new or changed, its fields already set) of `organisation`."""
+    rule.organisation = organisation
+    rule.survey_items = survey_items
+    rule.retry_hours = retry_hours
+    rule.save()
+    return rule
 
 
 @transaction.atomic
@@ -308,8 +305,15 @@ def campaign_create(
     venue: str = "",
     letter_body: str = "",
     criteria: dict | None = None,
+    picked_in: Store | None = None,
 ) -> Campaign:
-    """A campaign and its phone invitations (two weeks ahead); the letters follow each call."""
+    """A campaign and its phone invitations (two weeks ahead); the letters follow each call.
+
+    `customers` are invited when they belong to `store` and agree to be contacted; `picked_in`, the
+    store the customer filters picked them in, must be `store` when given.
+    """
+    if picked_in is not None and picked_in != store:
+        raise ValidationError({"store": _("The customer filters pick the customers of another store.")})
     rule = (
         FollowUpRule.objects.filter(
             organisation_id=store.organisation_id, trigger=Trigger.CAMPAIGN, is_active=True

@@ -2,23 +2,20 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.customers.filters import CustomerFilter
-from apps.org.access import can, perm_required, require, stores_where
+from apps.org.access import can, organisation_where, perm_required, require, stores_where
 from apps.org.redirects import safe_next
 from apps.pagination import BoundedPaginator
 from apps.printing.services import print_job_start
 
 from . import selectors, services
 from .forms import AssignForm, AttemptForm, BulkAssignForm, CampaignForm, RuleForm, SnoozeForm
-from .models import Campaign, FollowUp, FollowUpRule
 
 SECTIONS = ("today", "overdue", "upcoming")
 
@@ -33,10 +30,8 @@ def queue(request):
     section = request.GET.get("section") if request.GET.get("section") in SECTIONS else "today"
     can_assign = can(request.user, "followups.assign")
     mine = request.GET.get("scope", "mine" if not can_assign else "all") != "all"
-    qs = selectors.queue_for(user=request.user, section=section, mine=mine)
     q = request.GET.get("q", "").strip()[:60]
-    if q:
-        qs = qs.filter(Q(customer__name__icontains=q) | Q(rule__name__icontains=q))
+    qs = selectors.queue_for(user=request.user, section=section, mine=mine, q=q)
     page = BoundedPaginator(qs, 25).get_page(request.GET.get("page"))
     counts = selectors.queue_counts(user=request.user, mine=mine)
     assign_users = selectors.assign_users_for(user=request.user) if can_assign else None
@@ -173,7 +168,7 @@ def assign(request, pk):
 def bulk_assign(request):
     form = BulkAssignForm(
         request.POST,
-        followups=FollowUp.objects.for_perm(request.user, "followups.assign"),
+        followups=selectors.followups_assignable_by(user=request.user),
         users=selectors.assign_users_for(user=request.user),
     )
     if not form.is_valid():
@@ -194,26 +189,23 @@ def bulk_assign(request):
 @login_required
 @perm_required("followups.edit_rules")
 def rule_list(request):
-    rules = FollowUpRule.objects.for_user(request.user).select_related("store", "next_rule", "position")
-    return render(request, "followups/rule_list.html", {"rules": rules})
-
-
-def _organisation_for(user):
-    store = stores_where(user, "followups.edit_rules").select_related("organisation").first()
-    if store is None:
-        raise PermissionDenied
-    return store.organisation
+    return render(request, "followups/rule_list.html", {"rules": selectors.rule_list_for(user=request.user)})
 
 
 @login_required
 @perm_required("followups.edit_rules")
 def rule_edit(request, pk=None):
-    rule = get_object_or_404(FollowUpRule.objects.for_user(request.user), pk=pk) if pk else None
-    organisation = rule.organisation if rule else _organisation_for(request.user)
+    rule = selectors.rule_get_for(user=request.user, pk=pk) if pk else None
+    organisation = rule.organisation if rule else organisation_where(request.user, "followups.edit_rules")
     stores = stores_where(request.user, "followups.edit_rules").filter(organisation=organisation)
     form = RuleForm(request.POST or None, instance=rule, organisation=organisation, stores=stores)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
+        saved = services.followup_rule_save(
+            rule=form.instance,
+            organisation=organisation,
+            survey_items=form.survey_items(),
+            retry_hours=form.retry_hours(),
+        )
         messages.success(request, _("Rule “%(name)s” saved.") % {"name": saved.name})
         return redirect("followups:rules")
     return render(
@@ -227,8 +219,7 @@ def rule_edit(request, pk=None):
 @login_required
 @perm_required("followups.view")
 def campaign_list(request):
-    campaigns = Campaign.objects.for_perm(request.user, "followups.view").select_related("store")
-    page = Paginator(campaigns, 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.campaign_list_for(user=request.user), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "followups/campaign_list.html",
@@ -244,26 +235,13 @@ CAMPAIGN_PREVIEW_PAGE_SIZE = 25
 def campaign_create(request):
     """Pick the customers with the customer list's filters (same URL parameters, read from the query
     string), see them, then create the campaign for those of its store."""
+    pick = selectors.campaign_pick(user=request.user, data=request.GET)
     stores = stores_where(request.user, "followups.assign")
-    filterset = CustomerFilter(
-        request.GET,
-        queryset=selectors.campaign_candidates_for(user=request.user),
-        user=request.user,
-        stores=stores,
-    )
-    valid = filterset.is_valid()
-    # A filter that does not validate picks nobody (django-filter would silently drop the bad field).
-    picked = filterset.qs if valid else filterset.queryset.none()
-    filter_store = filterset.form.cleaned_data.get("store") if valid else None
-    if filter_store is None and len(stores) == 1:
-        filter_store = stores[0]
-    form = CampaignForm(request.POST or None, stores=stores, initial={"store": filter_store})
+    form = CampaignForm(request.POST or None, stores=stores, initial={"store": pick.store})
     if request.method == "POST" and form.is_valid():
         store = form.cleaned_data["store"]
-        if not valid:
+        if not pick.valid:
             form.add_error(None, _("Correct the customer filters first."))
-        elif filter_store is not None and filter_store != store:
-            form.add_error("store", _("The customer filters pick the customers of another store."))
         else:
             try:
                 campaign = services.campaign_create(
@@ -274,51 +252,39 @@ def campaign_create(request):
                     venue=form.cleaned_data["venue"],
                     letter_body=form.cleaned_data["letter_body"],
                     created_by=request.user,
-                    customers=picked.filter(store=store).prefetch_related(None),
-                    criteria=_filter_params(request, filterset),
+                    customers=pick.customers.filter(store=store).prefetch_related(None),
+                    criteria=pick.params,
+                    picked_in=pick.store,
                 )
             except ValidationError as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, exc if hasattr(exc, "error_dict") else _error_text(exc))
             else:
                 messages.success(
                     request,
                     _("Campaign created with %(n)s invitation call(s).") % {"n": campaign.followups.count()},
                 )
                 return redirect(campaign)
-    page = Paginator(picked, CAMPAIGN_PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(pick.customers, CAMPAIGN_PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "followups/campaign_form.html",
-        {
-            "form": form,
-            "filter": filterset,
-            "page": page,
-            "filter_query": urlencode(_filter_params(request, filterset)),
-        },
+        {"form": form, "filter": pick.filterset, "page": page, "filter_query": urlencode(pick.params)},
         status=400 if form.errors else 200,
     )
-
-
-def _filter_params(request, filterset) -> dict:
-    """The customer filter's own parameters as given (what the campaign was picked with)."""
-    return {name: request.GET[name] for name in filterset.filters if request.GET.get(name)}
 
 
 @login_required
 @perm_required("followups.view")
 def campaign_detail(request, pk):
-    campaign = get_object_or_404(Campaign.objects.for_perm(request.user, "followups.view"), pk=pk)
-    followups = campaign.followups.select_related("customer", "assignee").order_by(
-        "channel", "customer__name"
-    )
-    page = Paginator(followups, 50).get_page(request.GET.get("page"))
+    campaign = selectors.campaign_get_for(user=request.user, pk=pk)
+    page = Paginator(selectors.campaign_followups(campaign=campaign), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "followups/campaign_detail.html",
         {
             "campaign": campaign,
             "page": page,
-            "letters_open": campaign.followups.filter(channel="letter", state__in=FollowUp.ACTIVE).count(),
+            "letters_open": selectors.campaign_letters_open(campaign=campaign),
             "can_manage": can(request.user, "followups.assign", campaign.store),
         },
     )
@@ -327,7 +293,7 @@ def campaign_detail(request, pk):
 @login_required
 @require_POST
 def campaign_letters(request, pk):
-    campaign = get_object_or_404(Campaign.objects.for_perm(request.user, "followups.view"), pk=pk)
+    campaign = selectors.campaign_get_for(user=request.user, pk=pk)
     require(request.user, "followups.assign", campaign.store)
     job = print_job_start(
         owner=request.user,
@@ -341,7 +307,7 @@ def campaign_letters(request, pk):
 @login_required
 @require_POST
 def campaign_letters_sent(request, pk):
-    campaign = get_object_or_404(Campaign.objects.for_perm(request.user, "followups.view"), pk=pk)
+    campaign = selectors.campaign_get_for(user=request.user, pk=pk)
     require(request.user, "followups.assign", campaign.store)
     n = services.followup_mark_letters_sent(campaign=campaign, by=request.user)
     messages.success(request, _("%(n)s letter(s) marked as sent.") % {"n": n})

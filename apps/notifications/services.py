@@ -1,4 +1,5 @@
-"""Writes on the inbox: send (idempotent by key), mark read."""
+"""Writes on the inbox: send (idempotent by key), mark read. `Level` (info, warning, danger) is the
+vocabulary of a notification's level for the callers in other apps."""
 
 from __future__ import annotations
 

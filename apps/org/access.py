@@ -5,6 +5,9 @@
   `store_lookup` on the queryset class when the store is reached through a relation.
 - `can(user, perm, store)`: may this user do `perm` in this store; `require(...)` raises 403.
 - `stores_where(user, perm)`: the stores in which the user may do `perm`.
+- `organisation_where(user, perm)` / `can_in_organisation(user, perm, organisation_id)`: the
+  organisation whose records (positions, rules, templates) the user edits, and whether they may
+  edit one organisation's.
 
 Capabilities are plain strings grouped by app (`"<app>.<verb>"`); each tier's set is below.
 """
@@ -19,7 +22,7 @@ from django.db import models
 from django.db.models import Q
 
 from .logs import log_store
-from .models import Membership, RoleTier, Store, User
+from .models import Membership, Organisation, RoleTier, Store, User
 
 CLERK_PERMS = frozenset(
     {
@@ -110,6 +113,20 @@ def stores_where(user, perm: str) -> models.QuerySet[Store]:
             ).values("store__organisation_id")
         )
     return Store.objects.filter(q)
+
+
+def organisation_where(user, perm: str) -> Organisation:
+    """The organisation in which the user does `perm` (the first by name when there are several):
+    where a new position, rule or template of theirs belongs. PermissionDenied when there is none."""
+    store = stores_where(user, perm).select_related("organisation").first()
+    if store is None:
+        raise PermissionDenied
+    return store.organisation
+
+
+def can_in_organisation(user, perm: str, organisation_id: int) -> bool:
+    """May the user do `perm` on the organisation-wide records of this organisation?"""
+    return stores_where(user, perm).filter(organisation_id=organisation_id).exists()
 
 
 def can(user, perm: str, store: Store | None = None) -> bool:

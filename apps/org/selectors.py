@@ -30,14 +30,17 @@ def staff_list_for(*, user, store: Store | None = None) -> QuerySet[User]:
     )
 
 
-def people_with_tier(*, store: Store, tiers: list[str]) -> QuerySet[User]:
+def people_with_tier(*, tiers: list[str], store: Store | None = None, stores=None) -> QuerySet[User]:
+    """Active people holding one of `tiers` (an active membership) in `store`, or in any of `stores`."""
+    where = {"memberships__store": store} if stores is None else {"memberships__store__in": stores}
     return User.objects.filter(
-        memberships__store=store, memberships__tier__in=tiers, memberships__is_active=True, is_active=True
+        **where, memberships__tier__in=tiers, memberships__is_active=True, is_active=True
     ).distinct()
 
 
 def managers_of(*, store: Store) -> QuerySet[User]:
-    return people_with_tier(store=store, tiers=[RoleTier.MANAGER])
+    """The store's managers, the longest-standing account first."""
+    return people_with_tier(store=store, tiers=[RoleTier.MANAGER]).order_by("pk")
 
 
 def store_ids(stores) -> QuerySet | list[int]:

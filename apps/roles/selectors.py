@@ -166,3 +166,22 @@ def holders_for_user(*, user, position: Position) -> QuerySet[PositionHolder]:
         .select_related("user", "store")
         .order_by("store__name")
     )
+
+
+def positions_of(*, organisation) -> QuerySet[Position]:
+    """Every position of the organisation (rules and forms of other apps pick from these)."""
+    return Position.objects.filter(organisation=organisation)
+
+
+def positions_current_in(*, organisations) -> QuerySet[Position]:
+    """Active positions with a current revision in these organisations, with their department."""
+    return Position.objects.filter(
+        organisation__in=organisations, is_active=True, current_revision__isnull=False
+    ).select_related("department")
+
+
+def holdings_of(*, position: Position, store: Store) -> QuerySet[PositionHolder]:
+    """Who holds the position in the store now (the holdings, with their user)."""
+    return PositionHolder.objects.filter(position=position, store=store, is_active=True).select_related(
+        "user"
+    )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.org.models import Department, Organisation
 
-from .models import DutyArea, DutyTask, Frequency, Kpi, Position, PositionRevision
+from .models import DutyArea, DutyTask, Frequency, Kpi, Position, PositionHolder, PositionRevision
 
 DEFAULT_DOCUMENT_NUMBER_PATTERN = "GW-{dept}-{seq:03d}"
 CONTENT_FIELDS = [
@@ -314,3 +314,51 @@ def position_subordinates_add(*, position: Position, subordinates) -> None:
             continue
         check_reporting_lines(position=subordinate, superiors=[*subordinate.superiors.all(), position])
         subordinate.superiors.add(position)
+
+
+# --- seeds (demo data of other apps): idempotent, by title / code ---------------------------------
+
+
+@transaction.atomic
+def position_seed(
+    *,
+    organisation: Organisation,
+    title: str,
+    code: str,
+    department: Department,
+    revision: dict[str, Any],
+    duties=(),
+    kpis=(),
+    superiors=(),
+) -> Position:
+    """The organisation's position with this title if there is one, else the one with this code
+    (created when missing); a first revision (`revision`'s fields, one duty area of `duties`, the
+    `kpis` as (name, target, unit)) when it has none yet; `superiors` added when missing."""
+    position = Position.objects.filter(organisation=organisation, title=title).first()
+    if position is None:
+        position, _created = Position.objects.get_or_create(
+            code=code, defaults={"organisation": organisation, "title": title, "department": department}
+        )
+    if position.current_revision_id is None:
+        first, created = PositionRevision.objects.get_or_create(
+            position=position, number=1, defaults={"title": title, **revision}
+        )
+        if created:
+            area = DutyArea.objects.create(revision=first, name="工作职责")
+            for i, text in enumerate(duties):
+                DutyTask.objects.create(area=area, order=i, text=text)
+            for i, (name, target, unit) in enumerate(kpis):
+                Kpi.objects.create(revision=first, order=i, name=name, target=target, unit=unit)
+        position.current_revision = first
+        position.save()
+    for sup in superiors:
+        if not position.superiors.filter(pk=sup.pk).exists():
+            position.superiors.add(sup)
+    return position
+
+
+def position_holder_seed(*, position: Position, user, store, since: dt.date) -> PositionHolder:
+    holder, _created = PositionHolder.objects.get_or_create(
+        position=position, user=user, store=store, defaults={"since": since}
+    )
+    return holder

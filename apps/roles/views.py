@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.org.access import perm_required
+from apps.org.access import can, can_in_organisation, organisation_where, perm_required
 from apps.org.models import Department, Organisation
 from apps.printing.services import print_job_start
 from apps.spreadsheets import xlsx_response
@@ -27,21 +27,11 @@ PAGE_SIZE = 50
 
 
 def _can_edit(user, organisation_id: int) -> bool:
-    return user.is_superuser or organisation_id in user.admin_organisation_ids
+    return can_in_organisation(user, "roles.edit", organisation_id)
 
 
 def _editable_organisation(user) -> Organisation:
-    ids = sorted(user.admin_organisation_ids)
-    if ids:
-        return Organisation.objects.get(pk=ids[0])
-    if user.is_superuser:
-        org_id = selectors.organisation_ids_for(user).first()
-        org = Organisation.objects.filter(pk=org_id["organisation_id"]).first() if org_id else None
-        if org is None:
-            org = Organisation.objects.order_by("pk").first()
-        if org is not None:
-            return org
-    raise PermissionDenied
+    return organisation_where(user, "roles.edit")
 
 
 def _editable_position(request, pk):
@@ -64,7 +54,7 @@ def position_list(request):
         departments=Department.objects.filter(organisation_id__in=org_ids),
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    can_edit = request.user.is_superuser or bool(request.user.admin_organisation_ids)
+    can_edit = can(request.user, "roles.edit")
     # The book prints a department's active positions: each department shows how many, one with none
     # cannot be chosen, and the first one with positions is chosen to begin with.
     departments = list(
@@ -177,12 +167,12 @@ def revision_pdf(request, pk, number):
 def _form_initial(position, content):
     initial = {name: content.get(name, "") for name in services.CONTENT_FIELDS}
     if position is not None:
-        initial.update(
-            department=position.department_id,
-            store_kind=position.store_kind,
-            superiors=list(position.superiors.all()),
-            parallels=list(position.parallels.all()),
-        )
+        initial |= {
+            "department": position.department_id,
+            "store_kind": position.store_kind,
+            "superiors": list(position.superiors.all()),
+            "parallels": list(position.parallels.all()),
+        }
         if position.current_revision:
             initial["approver"] = position.current_revision.approver
     return initial

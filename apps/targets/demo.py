@@ -85,50 +85,29 @@ HALL_PLAN = {
 
 def _position(ctx, title: str, code: str, department_code: str, kpis, duties, superiors=()):
     """The roles demo's position with this title if there is one; else one of our own."""
-    from apps.roles.models import DutyArea, DutyTask, Kpi, Position, PositionRevision
+    from apps.roles.services import position_seed
 
-    position = Position.objects.filter(organisation=ctx.organisation, title=title).first()
-    if position is None:
-        position, _created = Position.objects.get_or_create(
-            code=code,
-            defaults={
-                "organisation": ctx.organisation,
-                "title": title,
-                "department": ctx.departments[department_code],
-            },
-        )
-    if position.current_revision_id is None:
-        revision, created = PositionRevision.objects.get_or_create(
-            position=position,
-            number=1,
-            defaults={
-                "title": title,
-                "summary": f"{title}在总经理的指导下，总体负责售后服务工作以及部门的运作和管理。",
-                "appointment": "由总经理任命",
-                "effective_date": dt.date(YEAR, 1, 1),
-                "approver": "总经理",
-            },
-        )
-        if created:
-            area = DutyArea.objects.create(revision=revision, name="工作职责")
-            for i, text in enumerate(duties):
-                DutyTask.objects.create(area=area, order=i, text=text)
-            for i, (name, target, unit) in enumerate(kpis):
-                Kpi.objects.create(revision=revision, order=i, name=name, target=target, unit=unit)
-        position.current_revision = revision
-        position.save()
-    for sup in superiors:
-        if not position.superiors.filter(pk=sup.pk).exists():
-            position.superiors.add(sup)
-    return position
+    return position_seed(
+        organisation=ctx.organisation,
+        title=title,
+        code=code,
+        department=ctx.departments[department_code],
+        revision={
+            "summary": f"{title}在总经理的指导下，总体负责售后服务工作以及部门的运作和管理。",
+            "appointment": "由总经理任命",
+            "effective_date": dt.date(YEAR, 1, 1),
+            "approver": "总经理",
+        },
+        duties=duties,
+        kpis=kpis,
+        superiors=superiors,
+    )
 
 
 def _holder(position, user, store):
-    from apps.roles.models import PositionHolder
+    from apps.roles.services import position_holder_seed
 
-    PositionHolder.objects.get_or_create(
-        position=position, user=user, store=store, defaults={"since": dt.date(2025, 1, 1)}
-    )
+    position_holder_seed(position=position, user=user, store=store, since=dt.date(2025, 1, 1))
 
 
 def _plan(ctx, *, department, store, responsible, sections, objectives, steps, approve_by=None):

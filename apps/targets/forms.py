@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.org.access import stores_where
 from apps.org.models import Department, User
+from apps.roles.selectors import positions_current_in
 
 from . import kpis
 from .models import (
@@ -158,14 +159,10 @@ class LetterCreateForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
-        from apps.roles.models import Position
-
         super().__init__(*args, **kwargs)
         stores = stores_where(user, "targets.approve")
         self.fields["store"].queryset = stores
-        self.fields["position"].queryset = Position.objects.filter(
-            organisation__in=stores.values("organisation"), is_active=True, current_revision__isnull=False
-        ).select_related("department")
+        self.fields["position"].queryset = positions_current_in(organisations=stores.values("organisation"))
         self.fields["holder"].queryset = _staff_of(stores)
         self.fields["plan"].queryset = TargetPlan.objects.filter(store__in=stores).select_related(
             "department"

@@ -417,3 +417,28 @@ def handover_differences(stores, user, month):
         value=value,
         records=qs.filter(pk__in=differing.values("handover_id")).order_by("business_date", "pk"),
     )
+
+
+def key_for_name(name: str) -> str:
+    """Guess the catalogue KPI behind a position KPI's name (the letter's author can change it)."""
+    hints = [
+        ("准时", "tickets.on_time_rate"),
+        ("on-time", "tickets.on_time_rate"),
+        ("产值", "tickets.output_value"),
+        ("output", "tickets.output_value"),
+        ("投诉", "tickets.complaints_answered_2d"),
+        ("complaint", "tickets.complaints_answered_2d"),
+        ("CSI", "manual.csi"),
+        ("十项", "manual.ten_item_survey"),
+        ("回访", "followups.return_visit_rate"),
+        ("return", "followups.return_visit_rate"),
+        ("满意", "followups.satisfaction_rate"),
+        ("satisf", "followups.satisfaction_rate"),
+        ("及时", "followups.timeliness_rate"),
+        ("timel", "followups.timeliness_rate"),
+    ]
+    lowered = name.lower()
+    for hint, key in hints:
+        if hint.lower() in lowered:
+            return key
+    return ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Max, Q, Sum
+from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,7 +15,16 @@ from apps.months import next_month
 from apps.org.access import can, store_ids_for, stores_where
 
 from . import kpis
-from .models import ActionStep, KpiSnapshot, LetterKpi, PaySheet, ResponsibilityLetter, StepStatus, TargetPlan
+from .models import (
+    ActionStep,
+    KpiSnapshot,
+    LetterKpi,
+    ManualKpiValue,
+    PaySheet,
+    ResponsibilityLetter,
+    StepStatus,
+    TargetPlan,
+)
 from .services import monthly_target, snapshot_months
 
 # ---- plans and letters -----------------------------------------------------------------------
@@ -181,7 +190,7 @@ dashboard_sources: dict[str, callable] = {}
 
 
 def dashboard_for(*, user, today: dt.date | None = None) -> dict:
-    from apps.tickets.models import Ticket
+    from apps.tickets.selectors import escalated_complaints
 
     today = today or timezone.localdate()
     month = today.replace(day=1)
@@ -191,15 +200,8 @@ def dashboard_for(*, user, today: dt.date | None = None) -> dict:
     computed_at = KpiSnapshot.objects.filter(store__in=stores, month=month).aggregate(at=Max("computed_at"))[
         "at"
     ]
-    escalated = (
-        # Store ids, not a subquery: the plan walks the partial index of escalated complaints.
-        Ticket.objects.filter(
-            store__in=store_ids_for(user, "targets.view"), kind=Ticket.Kind.COMPLAINT, escalation_level__gt=0
-        )
-        .exclude(state__in=[Ticket.State.RESOLVED, Ticket.State.CLOSED])
-        .select_related("store", "assignee")
-        .order_by("answer_due_at", "pk")
-    )
+    # Store ids, not a subquery: the plan walks the partial index of escalated complaints.
+    escalated = escalated_complaints(store_ids=store_ids_for(user, "targets.view"))
     quarter = quarter_of(today)
     steps = (
         ActionStep.objects.filter(
@@ -243,3 +245,34 @@ def dashboard_for(*, user, today: dt.date | None = None) -> dict:
         "sources": sources,
         "store_count": stores.count(),
     }
+
+
+def action_step_get_for(*, user, pk: int) -> ActionStep:
+    """An action step of a plan the user may see, else 404."""
+    return get_object_or_404(
+        ActionStep.objects.filter(plan__in=plan_list_for(user=user)).select_related("plan__store"), pk=pk
+    )
+
+
+def plan_newer_version(*, plan: TargetPlan) -> TargetPlan | None:
+    return TargetPlan.objects.filter(supersedes=plan).first()
+
+
+def manual_kpi_values_for(*, user) -> QuerySet[ManualKpiValue]:
+    return ManualKpiValue.objects.for_user(user).select_related("store", "entered_by")
+
+
+def kpi_record_rows(*, entry, records) -> list[dict]:
+    """The KPI's records as table rows: the entry's columns (a method is called) and the record's
+    own page, for records that have one."""
+    rows = []
+    for obj in records:
+        cells = []
+        for attr, _label in entry.columns:
+            v = getattr(obj, attr, "")
+            if callable(v):
+                v = v()
+            cells.append("" if v is None else v)
+        url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
+        rows.append({"cells": cells, "url": url})
+    return rows

@@ -71,13 +71,17 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, by: User, plan: TargetPlan, **fields) -> TargetPlan:
+def plan_update(*, by: User, plan: TargetPlan, tables=(), **fields) -> TargetPlan:
+    """Change a draft plan's fields and, in the same transaction, its tables: `tables` are the plan's
+    validated inline formsets (objectives, headcount, budget, action steps)."""
     require(by, "targets.edit", plan.store)
     if not plan.is_editable:
         raise Locked(_("Only a draft plan can be edited."))
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.save()
+    for table in tables:
+        table.save()
     return plan
 
 
@@ -207,31 +211,6 @@ def letter_next_number(*, store: Store, year: int) -> str:
     return f"{stem}{(int(last.rsplit('-', 1)[1]) + 1) if last else 1:03d}"
 
 
-def _kpi_key_for(name: str) -> str:
-    """Guess the catalogue KPI behind a position KPI's name (the letter's author can change it)."""
-    hints = [
-        ("准时", "tickets.on_time_rate"),
-        ("on-time", "tickets.on_time_rate"),
-        ("产值", "tickets.output_value"),
-        ("output", "tickets.output_value"),
-        ("投诉", "tickets.complaints_answered_2d"),
-        ("complaint", "tickets.complaints_answered_2d"),
-        ("CSI", "manual.csi"),
-        ("十项", "manual.ten_item_survey"),
-        ("回访", "followups.return_visit_rate"),
-        ("return", "followups.return_visit_rate"),
-        ("满意", "followups.satisfaction_rate"),
-        ("satisf", "followups.satisfaction_rate"),
-        ("及时", "followups.timeliness_rate"),
-        ("timel", "followups.timeliness_rate"),
-    ]
-    lowered = name.lower()
-    for hint, key in hints:
-        if hint.lower() in lowered:
-            return key
-    return ""
-
-
 def _number(text: str) -> Decimal | None:
     import re
 
@@ -294,15 +273,25 @@ def letter_create(
             name=k.name,
             definition=k.definition,
             unit=k.unit,
-            kpi_key=_kpi_key_for(k.name),
+            kpi_key=kpis.key_for_name(k.name),
             base=_number(k.target),
             weight=weight,
             higher_is_better=(
-                entry.higher_is_better if (entry := kpis.get_kpi(_kpi_key_for(k.name))) else True
+                entry.higher_is_better if (entry := kpis.get_kpi(kpis.key_for_name(k.name))) else True
             ),
         )
         for i, k in enumerate(position_kpis, start=1)
     )
+    return letter
+
+
+@transaction.atomic
+def letter_kpis_save(*, by: User, letter: ResponsibilityLetter, formset) -> ResponsibilityLetter:
+    """Save the letter's KPI lines as edited in `formset` (validated; draft letters only)."""
+    require(by, "targets.approve", letter.store)
+    if not letter.is_editable:
+        raise Locked(_("A signed letter cannot be changed."))
+    formset.save()
     return letter
 
 
@@ -576,14 +565,11 @@ def pay_sheet_lock(*, by: User, sheet: PaySheet) -> PaySheet:
 
 def pay_sheets_compute_month(*, by: User | None, store: Store, month: dt.date) -> list[PaySheet]:
     """Every holder of a position with an active scheme in the store gets a sheet (locked ones are kept)."""
-    from apps.roles.models import PositionHolder
+    from apps.roles.selectors import holdings_of
 
     sheets = []
     for scheme in PayScheme.objects.filter(store=store, is_active=True).select_related("position", "store"):
-        holders = PositionHolder.objects.filter(
-            position=scheme.position, store=store, is_active=True
-        ).select_related("user")
-        for holder in holders:
+        for holder in holdings_of(position=scheme.position, store=store):
             existing = PaySheet.objects.filter(
                 store=store, user=holder.user, month=month.replace(day=1)
             ).first()

@@ -54,11 +54,9 @@ def handover_differences(stores, today) -> dict:
 
 
 def followups_overdue(stores, today) -> dict:
-    from apps.followups.models import FollowUp
+    from apps.followups.selectors import overdue_counts
 
-    agg = FollowUp.objects.filter(
-        store__in=stores, state=FollowUp.State.OPEN, window_end__lt=today, expires_on__gte=today
-    ).aggregate(overdue=Count("pk"), unassigned=Count("pk", filter=Q(assignee__isnull=True)))
+    agg = overdue_counts(stores=stores, today=today)
     return {
         "label": _("Overdue follow-ups"),
         "text": _("%(overdue)s past their window, %(unassigned)s without an assignee") % agg,

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,7 +32,7 @@ from .forms import (
     YearBookForm,
     plan_formsets,
 )
-from .models import ActionStep, Locked, PaySheet, StepStatus, TargetPlan
+from .models import Locked, PaySheet, StepStatus
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -98,7 +97,7 @@ def plan_detail(request, pk):
             "can_approve": can(request.user, "targets.approve", plan.store),
             "can_print": can(request.user, "targets.view", plan.store),
             "letters": plan.letters.select_related("holder"),
-            "newer": TargetPlan.objects.filter(supersedes=plan).first(),
+            "newer": selectors.plan_newer_version(plan=plan),
             "step_choices": StepStatus.choices,
         },
     )
@@ -115,12 +114,13 @@ def plan_edit(request, pk):
     form = PlanForm(data, instance=plan, user=request.user)
     formsets = plan_formsets(plan, data)
     if request.method == "POST" and form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
-        with transaction.atomic():
-            fields = {k: v for k, v in form.cleaned_data.items() if k not in ("department", "store", "year")}
-            services.plan_update(by=request.user, plan=plan, **fields)
-            for fs in formsets.values():
-                fs.save()
-        messages.success(request, _("Plan saved."))
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("department", "store", "year")}
+        try:
+            services.plan_update(by=request.user, plan=plan, tables=formsets.values(), **fields)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Plan saved."))
         return redirect(plan)
     return render(request, "targets/plan_form.html", {"form": form, "formsets": formsets, "plan": plan})
 
@@ -157,12 +157,7 @@ def plan_transition(request, pk, action):
 @login_required
 @require_POST
 def step_status(request, pk):
-    step = get_object_or_404(
-        ActionStep.objects.filter(plan__in=selectors.plan_list_for(user=request.user)).select_related(
-            "plan__store"
-        ),
-        pk=pk,
-    )
+    step = selectors.action_step_get_for(user=request.user, pk=pk)
     form = StepStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a status from the list."))
@@ -257,8 +252,12 @@ def letter_kpis(request, pk):
         return redirect(letter)
     formset = LetterKpiFormSet(request.POST or None, instance=letter)
     if request.method == "POST" and formset.is_valid():
-        formset.save()
-        messages.success(request, _("KPI targets saved."))
+        try:
+            services.letter_kpis_save(by=request.user, letter=letter, formset=formset)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("KPI targets saved."))
         return redirect(letter)
     return render(request, "targets/letter_kpis.html", {"letter": letter, "formset": formset})
 
@@ -344,20 +343,7 @@ def kpi_detail(request, key):
     page = (
         Paginator(value.records, 50).get_page(request.GET.get("page")) if value.records is not None else None
     )
-    rows = []
-    for obj in page or []:
-        cells = []
-        for attr, _label in entry.columns:
-            v = getattr(obj, attr, "")
-            if callable(v):
-                v = v()
-            cells.append("" if v is None else v)
-        url = None
-        try:
-            url = obj.get_absolute_url()
-        except Exception:  # the records' own page may not exist yet (app not merged)
-            url = None
-        rows.append({"cells": cells, "url": url})
+    rows = selectors.kpi_record_rows(entry=entry, records=page or [])
     return render(
         request,
         "targets/kpi_detail.html",
@@ -382,9 +368,7 @@ def manual_kpi(request):
         services.manual_kpi_enter(by=request.user, **form.cleaned_data)
         messages.success(request, _("KPI value saved."))
         return redirect("targets:kpis")
-    from .models import ManualKpiValue
-
-    recent = ManualKpiValue.objects.for_user(request.user).select_related("store", "entered_by")[:20]
+    recent = selectors.manual_kpi_values_for(user=request.user)[:20]
     return render(request, "targets/manual_kpi.html", {"form": form, "recent": recent})
 
 

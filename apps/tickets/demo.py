@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from apps.customers.models import Customer
+from apps.customers.selectors import customers_of_store
 
 from .models import AddedItem, CustomerDelay, Ticket, TicketEvent
 from .services import ticket_create
@@ -41,7 +41,7 @@ def seed(ctx) -> None:
         ("hall-central", ["clerk", "aftersales"], "manager"),
     ]:
         store = ctx.stores[code]
-        customers = list(Customer.objects.filter(store=store).prefetch_related("assets").order_by("pk")[:60])
+        customers = list(customers_of_store(store=store).prefetch_related("assets")[:60])
         if not customers:
             continue
         for n in range(36 if code == "station-east" else 24):
@@ -188,7 +188,7 @@ def seed_history(ctx) -> None:
         ("hall-central", ["clerk"], 5),
     ]:
         store = ctx.stores[code]
-        customers = list(Customer.objects.filter(store=store).order_by("pk")[:80])
+        customers = list(customers_of_store(store=store)[:80])
         if not customers:
             continue
         for months_ago in range(1, 12):

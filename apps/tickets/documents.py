@@ -2,17 +2,16 @@
 
 from django.utils import timezone
 
-from apps.customers.phones import mask_digits
+from apps.customers.selectors import phone_masked
 from apps.printing.documents import pdf_response, render_pdf
 
 
 def _context(ticket):
-    phone = ticket.customer.phones.first()
     return {
         "ticket": ticket,
         "customer": ticket.customer,
         "asset": ticket.asset,
-        "phone": mask_digits(phone.digits) if phone else "",
+        "phone": phone_masked(customer=ticket.customer),
         "added_items": list(ticket.added_items.all()),
         "delays": list(ticket.customer_delays.all()),
         "printed_at": timezone.localtime(),

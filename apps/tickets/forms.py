@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.customers.models import Asset
+from apps.customers.selectors import assets_of
 from apps.org.models import User
 
 from .models import Ticket
@@ -23,9 +23,7 @@ class TicketForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    asset = forms.ModelChoiceField(
-        label=_("Vehicle or product"), queryset=Asset.objects.none(), required=False
-    )
+    asset = forms.ModelChoiceField(label=_("Vehicle or product"), queryset=None, required=False)
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Ticket.Priority.choices, initial=Ticket.Priority.NORMAL
     )
@@ -37,7 +35,7 @@ class TicketForm(forms.Form):
 
     def __init__(self, *args, customer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["asset"].queryset = customer.assets.all()
+        self.fields["asset"].queryset = assets_of(customer=customer)
         self.fields["assignee"].queryset = User.objects.filter(
             memberships__store=customer.store, memberships__is_active=True, is_active=True
         ).distinct()

@@ -150,3 +150,48 @@ def my_tickets(*, user, limit: int = 8) -> list[Ticket]:
 
 def ticket_events(*, ticket: Ticket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("by").order_by("at", "pk")
+
+
+# --- for other apps (followups, targets): the vocabulary and the rows they start from ------------
+
+TicketKind = Ticket.Kind
+TicketPriority = Ticket.Priority
+
+
+def ticket_kind_choices():
+    return Ticket.Kind.choices
+
+
+def repair_order_open(*, customer_id: int, asset_id: int | None) -> bool:
+    """Is a repair order still open for the asset (or, with no asset, for the customer)?"""
+    orders = Ticket.objects.open().filter(kind=Ticket.Kind.REPAIR_ORDER)
+    if asset_id:
+        return orders.filter(asset_id=asset_id).exists()
+    return orders.filter(customer_id=customer_id).exists()
+
+
+def tickets_closed_between(*, start: dt.datetime, end: dt.datetime, major: bool = False, kinds=()):
+    """Tickets closed from `start` (included) to `end` (excluded), with customer, store and asset;
+    only major repairs when `major`, only these kinds when given."""
+    tickets = Ticket.objects.filter(closed_at__gte=start, closed_at__lt=end).select_related(
+        "customer", "store", "asset", "customer__owner"
+    )
+    if major:
+        tickets = tickets.filter(is_major_repair=True)
+    return tickets.filter(kind__in=kinds) if kinds else tickets
+
+
+def tickets_of_customer_for(*, user, customer) -> QuerySet[Ticket]:
+    """The customer's tickets the user may see, newest first."""
+    return Ticket.objects.for_user(user).filter(customer=customer).order_by("-created_at")
+
+
+def escalated_complaints(*, store_ids) -> QuerySet[Ticket]:
+    """Complaints escalated and not yet resolved in these stores (ids: the plan walks the partial
+    index of escalated complaints), the one to answer first first."""
+    return (
+        Ticket.objects.filter(store__in=store_ids, kind=Ticket.Kind.COMPLAINT, escalation_level__gt=0)
+        .exclude(state__in=[Ticket.State.RESOLVED, Ticket.State.CLOSED])
+        .select_related("store", "assignee")
+        .order_by("answer_due_at", "pk")
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,13 +19,15 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.customers.models import Asset, Customer
-from apps.notifications.models import Level
-from apps.notifications.services import notifications_send_many
-from apps.org.models import Membership, RoleTier, Store, User
+from apps.notifications.services import Level, notifications_send_many
+from apps.org.models import Membership, Store, User
+from apps.org.selectors import managers_of
 
 from .business_hours import add_business_days, add_business_hours, day_hours
 from .models import AddedItem, AnswerPolicy, CustomerDelay, Ticket, TicketAttachment, TicketEvent
+
+if TYPE_CHECKING:
+    from apps.customers.models import Asset, Customer
 
 # How long a kind of ticket may wait for an answer to the customer before it escalates (the
 # default policy, in the store's business days; AnswerPolicy rows override it per kind / priority).
@@ -232,16 +235,7 @@ def supervisors_of(*, user: User, store: Store) -> list[User]:
     chain = escalation_chain(user=user, store=store)
     if chain:
         return chain[0]
-    return list(
-        User.objects.filter(
-            memberships__store=store,
-            memberships__tier=RoleTier.MANAGER,
-            memberships__is_active=True,
-            is_active=True,
-        )
-        .exclude(pk=user.pk)
-        .distinct()
-    )
+    return list(managers_of(store=store).exclude(pk=user.pk))
 
 
 @transaction.atomic

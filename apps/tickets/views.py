@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.customers.selectors import customer_get_for
-from apps.customers.spreadsheets import EXPORT_MAX_ROWS, xlsx_response
-from apps.org.access import can, perm_required, require, stores_for
-from apps.pagination import BoundedPaginator
+from apps.org.access import can, perm_required, require
+from apps.pagination import filtered, filtered_page
+from apps.spreadsheets import EXPORT_MAX_ROWS, table_response
 from apps.uploads import file_response
 
 from . import forms, services
@@ -21,27 +21,19 @@ from .selectors import ticket_events, ticket_get_for, ticket_list_for
 PAGE_SIZE = 25
 
 
-def _filtered(request):
-    return TicketFilter(
-        request.GET,
-        queryset=ticket_list_for(user=request.user),
-        user=request.user,
-        stores=stores_for(request.user),
-    )
-
-
 @login_required
 @perm_required("tickets.view")
 def ticket_list(request):
-    filterset = _filtered(request)
-    page = BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset, page = filtered_page(
+        request, TicketFilter, queryset=ticket_list_for(user=request.user), per_page=PAGE_SIZE
+    )
     return render(request, "tickets/ticket_list.html", {"filter": filterset, "page": page})
 
 
 @login_required
 @perm_required("tickets.view")
 def ticket_export(request):
-    filterset = _filtered(request)
+    filterset = filtered(request, TicketFilter, queryset=ticket_list_for(user=request.user))
     rows = (
         [
             t.number,
@@ -61,7 +53,7 @@ def ticket_export(request):
     )
     headers = [_("Number"), _("Kind"), _("Title"), _("Customer"), _("State"), _("Priority"), _("Assignee"),
                _("Store"), _("Promised"), _("Settled"), _("Amount"), _("On time")]  # fmt: skip
-    return xlsx_response(title=_("Tickets"), headers=headers, rows=rows, filename="tickets.xlsx")
+    return table_response(title=_("Tickets"), headers=headers, rows=rows, filename="tickets.xlsx")
 
 
 @login_required

@@ -16,7 +16,8 @@ from apps.customers.services import (
     customer_reveal_pii,
     visits_flag_late_files,
 )
-from apps.customers.spreadsheets import COLUMNS, customers_import, safe_cell
+from apps.customers.spreadsheets import COLUMNS, customers_import
+from apps.spreadsheets import safe_cell
 from tests.factories import customers as f
 
 pytestmark = pytest.mark.django_db
