@@ -23,6 +23,7 @@ urlpatterns = [
     path("org/", include("apps.org.urls")),
     path("printing/", include("apps.printing.urls")),
     path("inbox/", include("apps.notifications.urls")),
+    path("roster/", include("apps.roster.urls")),
     path("roles/", include("apps.roles.urls")),
     path("checklists/", include("apps.checklists.urls")),
     path("handovers/", include("apps.checklists.urls_handovers")),

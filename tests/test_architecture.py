@@ -11,10 +11,11 @@ ALLOWED = {
     "health": {"org"},
     "printing": {"org", "health"},
     "notifications": {"org", "health"},
-    "roles": {"org", "health", "printing"},
-    "checklists": {"org", "health", "notifications", "roles", "printing"},
-    "customers": {"org", "health", "notifications", "printing"},
-    "tickets": {"org", "health", "notifications", "roles", "customers", "checklists", "printing"},
+    "roster": {"org", "health", "notifications", "printing"},
+    "roles": {"org", "health", "printing", "roster"},
+    "checklists": {"org", "health", "notifications", "roles", "printing", "roster"},
+    "customers": {"org", "health", "notifications", "printing", "roster"},
+    "tickets": {"org", "health", "notifications", "roles", "customers", "checklists", "printing", "roster"},
     "followups": {
         "org",
         "health",
@@ -24,6 +25,7 @@ ALLOWED = {
         "tickets",
         "checklists",
         "printing",
+        "roster",
     },
     "targets": {
         "org",
@@ -35,6 +37,7 @@ ALLOWED = {
         "tickets",
         "followups",
         "printing",
+        "roster",
     },
 }
 

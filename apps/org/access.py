@@ -32,6 +32,7 @@ CLERK_PERMS = frozenset(
         "tickets.view",
         "tickets.work",
         "pay.view_own",
+        "roster.view",
     }
 )
 AFTERSALES_PERMS = frozenset(
@@ -46,6 +47,7 @@ AFTERSALES_PERMS = frozenset(
         "followups.view",
         "followups.work",
         "pay.view_own",
+        "roster.view",
     }
 )
 MANAGER_PERMS = (
@@ -61,6 +63,7 @@ MANAGER_PERMS = (
             "targets.approve",
             "pay.view_store",
             "pay.lock",
+            "roster.plan",
         }
     )
 )
