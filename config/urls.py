@@ -24,6 +24,7 @@ urlpatterns = [
     path("printing/", include("apps.printing.urls")),
     path("inbox/", include("apps.notifications.urls")),
     path("roster/", include("apps.roster.urls")),
+    path("reports/", include("apps.reports.urls")),
     path("roles/", include("apps.roles.urls")),
     path("checklists/", include("apps.checklists.urls")),
     path("handovers/", include("apps.checklists.urls_handovers")),

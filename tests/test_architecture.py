@@ -11,11 +11,22 @@ ALLOWED = {
     "health": {"org"},
     "printing": {"org", "health"},
     "notifications": {"org", "health"},
-    "roster": {"org", "health", "notifications", "printing"},
-    "roles": {"org", "health", "printing", "roster"},
-    "checklists": {"org", "health", "notifications", "roles", "printing", "roster"},
-    "customers": {"org", "health", "notifications", "printing", "roster"},
-    "tickets": {"org", "health", "notifications", "roles", "customers", "checklists", "printing", "roster"},
+    "reports": {"org", "health", "notifications", "printing"},
+    "roster": {"org", "health", "notifications", "printing", "reports"},
+    "roles": {"org", "health", "printing", "roster", "reports"},
+    "checklists": {"org", "health", "notifications", "roles", "printing", "roster", "reports"},
+    "customers": {"org", "health", "notifications", "printing", "roster", "reports"},
+    "tickets": {
+        "org",
+        "health",
+        "notifications",
+        "roles",
+        "customers",
+        "checklists",
+        "printing",
+        "roster",
+        "reports",
+    },
     "followups": {
         "org",
         "health",
@@ -26,6 +37,7 @@ ALLOWED = {
         "checklists",
         "printing",
         "roster",
+        "reports",
     },
     "targets": {
         "org",
@@ -38,6 +50,7 @@ ALLOWED = {
         "followups",
         "printing",
         "roster",
+        "reports",
     },
 }
 

@@ -64,6 +64,8 @@ MANAGER_PERMS = (
             "pay.view_store",
             "pay.lock",
             "roster.plan",
+            "reports.view",
+            "reports.write",
         }
     )
 )
@@ -75,6 +77,7 @@ ADMIN_PERMS = MANAGER_PERMS | frozenset(
         "followups.edit_rules",
         "targets.edit",
         "pay.edit_schemes",
+        "reports.review",
     }
 )
 TIER_PERMS: dict[str, frozenset[str]] = {

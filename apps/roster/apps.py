@@ -17,3 +17,9 @@ class RosterConfig(AppConfig):
         )
         register_home_panel(panels.arrival_panel)
         register_home_panel(panels.late_arrivals_panel)
+
+        from apps.reports.sections import register_section
+
+        from .report_sections import arrivals_section
+
+        register_section("arrivals", arrivals_section, order=50)

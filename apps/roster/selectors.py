@@ -232,3 +232,7 @@ def calendar_year(year: int) -> QuerySet[CalendarDay]:
 
 def check_ins_of(*, user, day: dt.date) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(user=user, date=day)
+
+
+def leave_days_between(*, store: Store, start: dt.date, end: dt.date) -> int:
+    return len(approved_leave_days(store, start, end))

@@ -201,9 +201,13 @@ def request_decide(request, pk: int, verdict: str):
     if verdict not in ("approve", "reject"):
         raise Http404
     form = DecisionForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("roster:requests")
     try:
-        services.request_decide(by=request.user, request=row, approve=verdict == "approve", note=note)
+        services.request_decide(
+            by=request.user, request=row, approve=verdict == "approve", note=form.cleaned_data["note"]
+        )
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:

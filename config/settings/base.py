@@ -84,6 +84,7 @@ LOCAL_APPS = [
     "apps.health",
     "apps.printing",
     "apps.notifications",
+    "apps.reports",
     "apps.roster",
     "apps.roles",
     "apps.checklists",
