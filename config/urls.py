@@ -25,6 +25,7 @@ urlpatterns = [
     path("inbox/", include("apps.notifications.urls")),
     path("roster/", include("apps.roster.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("bank/", include("apps.bankdesk.urls")),
     path("roles/", include("apps.roles.urls")),
     path("checklists/", include("apps.checklists.urls")),
     path("handovers/", include("apps.checklists.urls_handovers")),

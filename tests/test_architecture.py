@@ -39,6 +39,7 @@ ALLOWED = {
         "roster",
         "reports",
     },
+    "bankdesk": {"org", "health", "notifications", "printing", "roster", "reports"},
     "targets": {
         "org",
         "health",

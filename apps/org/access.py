@@ -33,6 +33,7 @@ CLERK_PERMS = frozenset(
         "tickets.work",
         "pay.view_own",
         "roster.view",
+        "bank.record",
     }
 )
 AFTERSALES_PERMS = frozenset(
@@ -66,6 +67,7 @@ MANAGER_PERMS = (
             "roster.plan",
             "reports.view",
             "reports.write",
+            "bank.supervise",
         }
     )
 )

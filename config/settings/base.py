@@ -92,6 +92,7 @@ LOCAL_APPS = [
     "apps.tickets",
     "apps.followups",
     "apps.targets",
+    "apps.bankdesk",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -283,6 +284,10 @@ CELERY_BEAT_SCHEDULE = {
     "followups-generate": {
         "task": "apps.followups.tasks.generate_followups_task",
         "schedule": crontab(minute="*/15"),
+    },
+    "bankdesk-password-reminders": {
+        "task": "apps.bankdesk.tasks.password_reminders_task",
+        "schedule": crontab(minute=5, hour=8),
     },
     "targets-kpi-snapshots": {
         "task": "apps.targets.tasks.refresh_kpi_snapshots_task",
