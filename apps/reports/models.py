@@ -75,6 +75,9 @@ class WeeklyReport(models.Model):
         return f"{self.store} {self.week_start:%Y-%m-%d}"
 
     def get_absolute_url(self):
+        return reverse("reports:detail", args=[self.pk])
+
+    def get_week_url(self):
         return reverse("reports:week", args=[self.store_id, self.week_start.isoformat()])
 
     @property

@@ -133,6 +133,13 @@ def week_pdf(request, store_id: int, monday: str):
 
 
 @login_required
+@perm_required("reports.view")
+def detail(request, pk: int):
+    report = get_object_or_404(selectors.reports_for(user=request.user), pk=pk)
+    return redirect(report.get_week_url())
+
+
+@login_required
 @require_POST
 def review(request, pk: int, verdict: str):
     report = get_object_or_404(selectors.reports_for(user=request.user), pk=pk)
@@ -141,7 +148,7 @@ def review(request, pk: int, verdict: str):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(report.get_absolute_url())
+        return redirect(report.get_week_url())
     comment = form.cleaned_data["comment"]
     try:
         if verdict == "accept":
@@ -152,4 +159,4 @@ def review(request, pk: int, verdict: str):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Report accepted.") if verdict == "accept" else _("Report returned."))
-    return redirect(report.get_absolute_url())
+    return redirect(report.get_week_url())
