@@ -18,6 +18,6 @@ urlpatterns = [
     path("requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
     path("requests/<int:pk>/<str:verdict>/", views.request_decide, name="request_decide"),
     path("arrivals/", views.arrivals, name="arrivals"),
-    path("calendar/<int:year>/", views.calendar, name="calendar"),
-    path("calendar/<int:year>/sync/", views.calendar_sync, name="calendar_sync"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/sync/", views.calendar_sync, name="calendar_sync"),
 ]

@@ -266,11 +266,19 @@ def holiday_duty(request, store_id: int, year: int):
     )
 
 
+def _year(value: str | None) -> int:
+    """A year from the address (this year when absent); anything else is not found."""
+    if not value:
+        return timezone.localdate().year
+    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+        raise Http404
+    return int(value)
+
+
 @login_required
 @perm_required("roster.view")
-def calendar(request, year: int):
-    if not 2000 <= year <= 2100:
-        raise Http404
+def calendar(request):
+    year = _year(request.GET.get("year"))
     days = selectors.calendar_year(year)
     may_edit = request.user.is_superuser or request.user.is_org_admin
     return render(
@@ -282,7 +290,8 @@ def calendar(request, year: int):
 
 @login_required
 @require_POST
-def calendar_sync(request, year: int):
+def calendar_sync(request):
+    year = _year(request.POST.get("year"))
     try:
         n = services.calendar_sync(by=request.user, year=year)
     except ValidationError as exc:
@@ -291,7 +300,7 @@ def calendar_sync(request, year: int):
         messages.success(
             request, _("%(n)s days of %(year)s taken from the official calendar.") % {"n": n, "year": year}
         )
-    return redirect("roster:calendar", year=year)
+    return redirect(f"{reverse('roster:calendar')}?year={year}")
 
 
 @login_required

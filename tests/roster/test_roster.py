@@ -421,13 +421,14 @@ def test_a_year_the_calendar_package_does_not_know_gives_a_message(admin):
 
 
 def test_the_calendar_page_lets_only_admins_take_the_official_days(client_for, admin, manager):
-    url = reverse("roster:calendar_sync", args=[2026])
-    assert client_for(manager).post(url).status_code == 403
+    url = reverse("roster:calendar_sync")
+    assert client_for(manager).post(url, {"year": 2026}).status_code == 403
     assert not CalendarDay.objects.exists()
-    client_for(admin).post(url)
+    client_for(admin).post(url, {"year": 2026})
     assert CalendarDay.objects.filter(date__year=2026).exists()
-    page = client_for(manager).get(reverse("roster:calendar", args=[2026]))
+    page = client_for(manager).get(reverse("roster:calendar") + "?year=2026")
     assert "国庆节" in page.content.decode() and b"calendar-sync" not in page.content
+    assert client_for(manager).get(reverse("roster:calendar") + "?year=abc").status_code == 404
 
 
 def _queries(client, url) -> int:

@@ -247,7 +247,7 @@ def _demo_extras(demo) -> list[str]:
     )
     starts.append(reverse("roster:requests"))
     for report in WeeklyReport.objects.all()[:1]:
-        starts += [report.get_absolute_url(), report.get_week_url()]
+        starts.append(report.get_absolute_url())
     return starts
 
 
