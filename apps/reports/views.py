@@ -75,6 +75,10 @@ def week(request, store_id: int, monday: str):
     start = _monday(monday)
     if start.isoformat() != monday:
         return redirect("reports:week", store_id=store.pk, monday=start.isoformat())
+    return _week_page(request, store, start)
+
+
+def _week_page(request, store, start: dt.date):
     report = selectors.report_of(store=store, monday=start)
     may_write = selectors.may_write(request.user, store) and (report is None or not report.is_frozen)
     initial = {"summary": report.summary, "plans": report.plans} if report else {}
@@ -136,7 +140,9 @@ def week_pdf(request, store_id: int, monday: str):
 @perm_required("reports.view")
 def detail(request, pk: int):
     report = get_object_or_404(selectors.reports_for(user=request.user), pk=pk)
-    return redirect(report.get_week_url())
+    if request.method == "POST":
+        return redirect(report.get_week_url())
+    return _week_page(request, report.store, report.week_start)
 
 
 @login_required
