@@ -18,10 +18,22 @@ ALLOWED = {
     "health": {"org"},
     "printing": {"org", "health"},
     "notifications": {"org", "health"},
-    "roles": {"org", "health", "printing"},
-    "checklists": {"org", "health", "notifications", "roles", "printing"},
-    "customers": {"org", "health", "notifications", "printing"},
-    "tickets": {"org", "health", "notifications", "roles", "customers", "checklists", "printing"},
+    "reports": {"org", "health", "notifications", "printing"},
+    "roster": {"org", "health", "notifications", "printing", "reports"},
+    "roles": {"org", "health", "printing", "roster", "reports"},
+    "checklists": {"org", "health", "notifications", "roles", "printing", "roster", "reports"},
+    "customers": {"org", "health", "notifications", "printing", "roster", "reports"},
+    "tickets": {
+        "org",
+        "health",
+        "notifications",
+        "roles",
+        "customers",
+        "checklists",
+        "printing",
+        "roster",
+        "reports",
+    },
     "followups": {
         "org",
         "health",
@@ -31,7 +43,10 @@ ALLOWED = {
         "tickets",
         "checklists",
         "printing",
+        "roster",
+        "reports",
     },
+    "bankdesk": {"org", "health", "notifications", "printing", "roster", "reports"},
     "targets": {
         "org",
         "health",
@@ -42,6 +57,8 @@ ALLOWED = {
         "tickets",
         "followups",
         "printing",
+        "roster",
+        "reports",
     },
 }
 
@@ -72,6 +89,7 @@ REGISTRIES = {
     },
     "roles": {"checklist_proposals"},  # checklist templates proposed from a SOP
     "checklists": {"open_matters"},  # what the shift handover lists as still open
+    "reports": {"sections"},  # register_section: what each app adds to the weekly report
     "customers": {
         "timeline",  # the customer file's timeline
         "personal_data",  # sections of a customer's personal-data export

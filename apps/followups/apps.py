@@ -50,3 +50,9 @@ class FollowupsConfig(AppConfig):
 
         register_timeline_source("followups", followup_timeline_source)
         register_provider("followups", followup_open_matters)
+
+        from apps.reports.sections import register_section
+
+        from .report_sections import followups_section
+
+        register_section("followups", followups_section, order=40)

@@ -390,3 +390,29 @@ def oldest_due_reminder_age() -> float:
 def outbox_length() -> int:
     """E-mails and group messages queued and not yet delivered."""
     return SendLog.objects.filter(status=SendLog.Status.QUEUED).count()
+
+
+def week_figures(*, store, start: dt.date, end: dt.date) -> dict:
+    """The follow-up figures of one store for the days `start`..`end`: calls due (window closing in
+    those days, skipped ones left out), done within their window, done in those days, satisfied
+    among the rated, and still open past their window."""
+    base = FollowUp.objects.filter(store=store)
+    due = base.filter(window_end__gte=start, window_end__lte=end).exclude(state=FollowUp.State.SKIPPED)
+    due_stats = due.aggregate(den=Count("pk"), num=Count("pk", filter=DONE_IN_WINDOW))
+    tz = timezone.get_current_timezone()
+    first = timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz)
+    after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz)
+    done = base.filter(state=FollowUp.State.DONE, completed_at__gte=first, completed_at__lt=after).aggregate(
+        n=Count("pk"),
+        rated=Count("pk", filter=Q(satisfaction__isnull=False)),
+        happy=Count("pk", filter=SATISFIED_Q),
+    )
+    missed = due.filter(state=FollowUp.State.MISSED).count()
+    return {
+        "due": due_stats["den"],
+        "done_in_window": due_stats["num"],
+        "done": done["n"],
+        "rated": done["rated"],
+        "satisfied": done["happy"],
+        "missed": missed,
+    }

@@ -35,6 +35,8 @@ CLERK_PERMS = frozenset(
         "tickets.view",
         "tickets.work",
         "pay.view_own",
+        "roster.view",
+        "bank.record",
     }
 )
 AFTERSALES_PERMS = frozenset(
@@ -49,6 +51,7 @@ AFTERSALES_PERMS = frozenset(
         "followups.view",
         "followups.work",
         "pay.view_own",
+        "roster.view",
     }
 )
 MANAGER_PERMS = (
@@ -64,6 +67,10 @@ MANAGER_PERMS = (
             "targets.approve",
             "pay.view_store",
             "pay.lock",
+            "roster.plan",
+            "reports.view",
+            "reports.write",
+            "bank.supervise",
         }
     )
 )
@@ -75,6 +82,7 @@ ADMIN_PERMS = MANAGER_PERMS | frozenset(
         "followups.edit_rules",
         "targets.edit",
         "pay.edit_schemes",
+        "reports.review",
     }
 )
 TIER_PERMS: dict[str, frozenset[str]] = {

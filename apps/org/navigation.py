@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.functional import Promise
 
-from .access import can
+from .access import can, stores_where
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,18 @@ class NavItem:
     perm: str | None = None
     order: int = 50
     icon: str = ""
+    # Only for people who may do `perm` in a store of one of these kinds (e.g. the bank's desk).
+    kinds: frozenset[str] | None = None
 
     def visible_to(self, user) -> bool:
-        return user.is_authenticated and (self.perm is None or can(user, self.perm))
+        if not user.is_authenticated or (self.perm is not None and not can(user, self.perm)):
+            return False
+        if self.kinds is None or user.is_superuser:
+            return True
+        perm = self.perm or "store.view"
+        if any(m.store.kind in self.kinds and can(user, perm, m.store) for m in user.active_memberships):
+            return True
+        return user.is_org_admin and stores_where(user, perm).filter(kind__in=self.kinds).exists()
 
 
 _nav: list[NavItem] = []

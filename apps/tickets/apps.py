@@ -22,3 +22,11 @@ class TicketsConfig(AppConfig):
         register_provider("tickets", open_tickets)
         register_timeline_source("tickets", timeline_entries)
         register_personal_data_section("tickets", personal_data)
+
+        from apps.org.models import StoreKind
+        from apps.reports.sections import register_section
+
+        from .report_sections import complaints_section, on_time_by_advisor
+
+        register_section("complaints", complaints_section, order=10)
+        register_section("on_time", on_time_by_advisor, order=30, kinds={StoreKind.SERVICE_STATION})

@@ -84,12 +84,15 @@ LOCAL_APPS = [
     "apps.health",
     "apps.printing",
     "apps.notifications",
+    "apps.reports",
+    "apps.roster",
     "apps.roles",
     "apps.checklists",
     "apps.customers",
     "apps.tickets",
     "apps.followups",
     "apps.targets",
+    "apps.bankdesk",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -282,6 +285,10 @@ CELERY_BEAT_SCHEDULE = {
     "followups-generate": {
         "task": "apps.followups.tasks.generate_followups_task",
         "schedule": crontab(minute="*/15"),
+    },
+    "bankdesk-password-reminders": {
+        "task": "apps.bankdesk.tasks.password_reminders_task",
+        "schedule": crontab(minute=5, hour=8),
     },
     "targets-kpi-snapshots": {
         "task": "apps.targets.tasks.refresh_kpi_snapshots_task",

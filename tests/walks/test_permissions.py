@@ -233,6 +233,21 @@ def _demo_extras(demo) -> list[str]:
         path_info="/accounts/login/",
     )
     starts.append(reverse("org:staff"))
+    # A leave request of the manager's own (its withdraw button), the submitted weekly report
+    # (its page and the superior's review buttons).
+    from apps.reports.models import WeeklyReport
+    from apps.roster import services as roster
+
+    roster.request_create(
+        by=users["manager"],
+        store=stores["hall-central"],
+        kind="leave",
+        date=timezone.localdate() + dt.timedelta(days=20),
+        reason="年假",
+    )
+    starts.append(reverse("roster:requests"))
+    for report in WeeklyReport.objects.all()[:1]:
+        starts.append(report.get_absolute_url())
     return starts
 
 
