@@ -33,6 +33,7 @@ from .forms import (
     YearBookForm,
     plan_formsets,
 )
+from .four_eyes import may_sign_off
 from .models import ActionStep, Locked, PaySheet, StepStatus, TargetPlan
 
 
@@ -96,6 +97,9 @@ def plan_detail(request, pk):
             "steps": plan.steps.select_related("owner"),
             "can_edit": can(request.user, "targets.edit", plan.store),
             "can_approve": can(request.user, "targets.approve", plan.store),
+            "can_sign_off": may_sign_off(
+                by=request.user, owner=plan.responsible, store=plan.store, perm="targets.approve"
+            ),
             "letters": plan.letters.select_related("holder"),
             "newer": TargetPlan.objects.filter(supersedes=plan).first(),
             "step_choices": StepStatus.choices,
@@ -417,7 +421,9 @@ def pay_list(request):
 @login_required
 def pay_detail(request, pk):
     sheet = selectors.pay_sheet_get_for(user=request.user, pk=pk)
-    may_lock = can(request.user, "pay.lock", sheet.store) and sheet.state == PaySheet.State.DRAFT
+    may_lock = sheet.state == PaySheet.State.DRAFT and may_sign_off(
+        by=request.user, owner=sheet.user, store=sheet.store, perm="pay.lock"
+    )
     form = PayAdjustForm(
         request.POST or None,
         initial={"score": sheet.score, "incentives": sheet.incentives, "note": sheet.note},
