@@ -197,13 +197,18 @@ def test_rules_are_edited_by_admins_only(client_for, admin, manager, rules):
             "assignee_policy": "owner",
             "priority": 2,
             "talking_points": "x",
-            "survey_items_text": "质量\n服务",
+            "survey_items_text": "质量\n是否准时交车\n按时到场 | 是/否",
             "retry_text": "1, 4",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     rule.refresh_from_db()
-    assert rule.window_end_days == 9 and rule.survey_items == ["质量", "服务"] and rule.retry_hours == [1, 4]
+    assert rule.window_end_days == 9 and rule.retry_hours == [1, 4]
+    assert rule.survey_items == [
+        {"text": "质量", "kind": "score"},
+        {"text": "是否准时交车", "kind": "yes_no"},
+        {"text": "按时到场", "kind": "yes_no"},
+    ]
 
 
 def test_a_rule_window_that_closes_before_it_opens_is_refused(client_for, admin, rules):
