@@ -7,7 +7,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.customers.filters import CustomerFilter
@@ -114,11 +116,16 @@ def attempt(request, pk):
         return _render_detail(request, followup, form=form, status=400)
     tickets = list(logged.tickets.all())
     if tickets:
-        messages.warning(
-            request,
-            _("Call logged. Ticket(s) opened: %(numbers)s")
-            % {"numbers": ", ".join(t.number for t in tickets)},
+        # Each number links to its ticket; the message text is a translator's, the numbers are escaped.
+        text = ngettext(
+            "Call logged. Ticket opened: {numbers}", "Call logged. Tickets opened: {numbers}", len(tickets)
         )
+        links = format_html_join(
+            ", ",
+            '<a href="{}" class="alert-link" data-testid="opened-ticket">{}</a>',
+            ((t.get_absolute_url(), t.number) for t in tickets),
+        )
+        messages.warning(request, format_html(text, numbers=links))
     else:
         messages.success(request, _("Call logged."))
     return redirect("followups:list")

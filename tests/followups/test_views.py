@@ -420,3 +420,18 @@ def test_the_call_page_shows_phones_masked_and_reveals_them_only_through_the_log
     ).content.decode()
     assert phone.number in revealed
     assert PiiAccessLog.objects.filter(user=aftersales, customer=fu.customer, field="phone").count() == 1
+
+
+def test_the_calls_confirmation_links_the_ticket_it_opened(client_for, aftersales, fu):
+    """The ticket number in "Call logged. Ticket opened: …" is a link to the ticket, escaped."""
+    response = client_for(aftersales).post(
+        reverse("followups:attempt", args=[fu.pk]),
+        {"result": "reached", "satisfaction": "2", "complaint": "<b>异响</b>", "outcome": "客户不满意"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    ticket = Ticket.objects.get(kind=Ticket.Kind.COMPLAINT)
+    body = response.content.decode()
+    assert f'href="{ticket.get_absolute_url()}"' in body
+    assert f'data-testid="opened-ticket">{ticket.number}</a>' in body
+    assert "Ticket opened:" in body and "<b>异响</b>" not in body
