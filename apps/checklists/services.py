@@ -55,7 +55,7 @@ from .selectors import second_people_for, witnesses_for
 RUN_LEAD = dt.timedelta(minutes=30)
 # After the person's reminder, the manager is told this much later.
 MANAGER_REMINDER_AFTER = dt.timedelta(minutes=30)
-REPEAT_FAILURES = 3
+REPEAT_FAILURES = 3  # the notification says "the last three runs"
 
 
 class ServiceError(Exception):
@@ -486,9 +486,8 @@ def _failure_triggered(*, failure: ItemFailure, run: ChecklistRun) -> None:
             key=f"repeat:{failure.pk}",
             level="danger",
             text=Message(
-                gettext_noop("“%(item)s” has failed on %(n)d runs in a row at %(store)s."),
+                gettext_noop("“%(item)s” has failed on the last three runs in a row at %(store)s."),
                 item=failure.item.text,
-                n=REPEAT_FAILURES,
                 store=run.store,
             ),
             url=run.get_absolute_url(),

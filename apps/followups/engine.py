@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.customers.models import Asset, Customer
 from apps.org.models import Membership, RoleTier, Store, User
@@ -295,7 +296,11 @@ def _scan_periodic(rule, today) -> Iterable[dict]:
             "store": customer.store,
             "customer": customer,
             "trigger_date": start,
-            "reason": _("%(tier)s customer: contact at least every %(n)s months")
+            "reason": ngettext(
+                "%(tier)s customer: contact at least every %(n)s month",
+                "%(tier)s customer: contact at least every %(n)s months",
+                rule.period_months,
+            )
             % {"tier": customer.get_tier_display(), "n": rule.period_months},
         }
 

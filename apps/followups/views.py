@@ -190,7 +190,11 @@ def bulk_assign(request):
         return redirect(safe_next(request, "followups:list"))
     assignee = form.cleaned_data["assignee"]
     n = services.followup_bulk_assign(followups=form.cleaned_data["ids"], assignee=assignee, by=request.user)
-    messages.success(request, _("%(n)s follow-up(s) assigned to %(user)s.") % {"n": n, "user": assignee})
+    messages.success(
+        request,
+        ngettext("%(n)s follow-up assigned to %(user)s.", "%(n)s follow-ups assigned to %(user)s.", n)
+        % {"n": n, "user": assignee},
+    )
     return redirect(safe_next(request, "followups:list"))
 
 
@@ -288,7 +292,12 @@ def campaign_create(request):
             else:
                 messages.success(
                     request,
-                    _("Campaign created with %(n)s invitation call(s).") % {"n": campaign.followups.count()},
+                    ngettext(
+                        "Campaign created with %(n)s invitation call.",
+                        "Campaign created with %(n)s invitation calls.",
+                        calls := campaign.followups.count(),
+                    )
+                    % {"n": calls},
                 )
                 return redirect(campaign)
     page = Paginator(picked, CAMPAIGN_PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -350,5 +359,7 @@ def campaign_letters_sent(request, pk):
     campaign = get_object_or_404(Campaign.objects.for_perm(request.user, "followups.view"), pk=pk)
     require(request.user, "followups.assign", campaign.store)
     n = services.followup_mark_letters_sent(campaign=campaign, by=request.user)
-    messages.success(request, _("%(n)s letter(s) marked as sent.") % {"n": n})
+    messages.success(
+        request, ngettext("%(n)s letter marked as sent.", "%(n)s letters marked as sent.", n) % {"n": n}
+    )
     return redirect(campaign)

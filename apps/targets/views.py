@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.org.access import can, perm_required, require, stores_where
@@ -462,7 +463,11 @@ def pay_compute(request):
     form = PayComputeForm(request.POST, user=request.user)
     if form.is_valid():
         sheets = services.pay_sheets_compute_month(by=request.user, **form.cleaned_data)
-        messages.success(request, _("%(n)s pay sheets computed.") % {"n": len(sheets)})
+        messages.success(
+            request,
+            ngettext("%(n)s pay sheet computed.", "%(n)s pay sheets computed.", len(sheets))
+            % {"n": len(sheets)},
+        )
     else:
         messages.error(request, _("Choose a store and a month."))
     return redirect("targets:pay")
