@@ -11,6 +11,7 @@ elsewhere an `executemany`. Values go in as they are: the caller fills every col
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 
 from django.db import connections, models
@@ -63,6 +64,8 @@ def _element(value) -> str:
         return "t" if value else "f"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, dict | list):  # a JSONField's value
+        value = json.dumps(value, ensure_ascii=False)
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

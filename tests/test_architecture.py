@@ -76,6 +76,7 @@ SHARED_GROUND = {
         "passwords",  # password_confirm: every password typed into a page
         "formfields",  # form fields that distrust input further than Django's
         "retention",  # the admin of kept records (nothing with history is hard-deleted)
+        "sort_labels",  # the translated labels of a list's sort options
     },
 }
 

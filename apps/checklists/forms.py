@@ -196,12 +196,12 @@ ItemFormSet = inlineformset_factory(
         "on_fail",
         "is_active",
     ],
-    extra=2,
+    extra=1,  # more rows come from the page's "add an item" button (formset's empty_form)
     can_delete=False,
     # A posted TOTAL_FORMS beyond this is refused, not rendered as thousands of rows.
     max_num=200,
     absolute_max=200,
-    widgets={"text": forms.TextInput(attrs={"size": 40})},
+    widgets={"text": forms.TextInput(attrs={"data-testid": "item-text", "data-formset-focus": ""})},
 )
 
 

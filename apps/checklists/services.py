@@ -12,8 +12,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from apps.notifications.services import notifications_send_many
+from apps.notifications.services import Message, notifications_send_many
 from apps.org.access import can
 from apps.org.models import Store, User
 from apps.org.passwords import PASSWORD_REFUSED, PasswordRefused, password_confirm
@@ -53,7 +54,7 @@ from .selectors import second_people_for, witnesses_for
 RUN_LEAD = dt.timedelta(minutes=30)
 # After the person's reminder, the manager is told this much later.
 MANAGER_REMINDER_AFTER = dt.timedelta(minutes=30)
-REPEAT_FAILURES = 3
+REPEAT_FAILURES = 3  # the notification says "the last three runs"
 
 
 class ServiceError(Exception):
@@ -68,7 +69,9 @@ def _aware(day: dt.date, time: dt.time) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, time))
 
 
-def _notify(*, recipients, store: Store, key: str, text: str, url: str = "", level: str = "warning") -> int:
+def _notify(
+    *, recipients, store: Store, key: str, text: Message, url: str = "", level: str = "warning"
+) -> int:
     """Into the shared inbox (apps.notifications); the key makes a second send a no-op."""
     return notifications_send_many(
         recipients=recipients,
@@ -256,8 +259,11 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
             recipients=[run.assignee],
             store=run.store,
             key=f"run-late:{run.pk}",
-            text=_("Checklist “%(name)s” was due at %(time)s and is not done yet.")
-            % {"name": run.template.name, "time": timezone.localtime(run.due_at).strftime("%H:%M")},
+            text=Message(
+                gettext_noop("Checklist “%(name)s” was due at %(time)s and is not done yet."),
+                name=run.template.name,
+                time=timezone.localtime(run.due_at).strftime("%H:%M"),
+            ),
             url=run.get_absolute_url(),
         )
     ChecklistRun.objects.filter(pk__in=[r.pk for r in runs]).update(reminded_person_at=now)
@@ -275,15 +281,15 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
         if run.store_id not in managers:
             managers[run.store_id] = list(managers_of(store=run.store))
         text = (
-            _("%(person)s missed the checklist “%(name)s” of %(date)s.")
+            gettext_noop("%(person)s missed the checklist “%(name)s” of %(date)s.")
             if run.state == RunState.MISSED
-            else _("%(person)s has not done the checklist “%(name)s” of %(date)s, due long ago.")
+            else gettext_noop("%(person)s has not done the checklist “%(name)s” of %(date)s, due long ago.")
         )
         sent += _notify(
             recipients=managers[run.store_id],
             store=run.store,
             key=f"run-manager:{run.pk}",
-            text=text % {"person": run.assignee, "name": run.template.name, "date": run.date},
+            text=Message(text, person=run.assignee, name=run.template.name, date=run.date),
             url=run.get_absolute_url(),
         )
     ChecklistRun.objects.filter(pk__in=[r.pk for r in runs]).update(reminded_manager_at=now)
@@ -442,22 +448,26 @@ def _failure_triggered(*, failure: ItemFailure, run: ChecklistRun) -> None:
     if failure.action in (FailureAction.MATTER, FailureAction.NOTIFY, FailureAction.BLOCK):
         managers = list(managers_of(store=run.store))
         labels = {
-            FailureAction.MATTER: _("Matter for you: “%(item)s” failed at %(store)s (%(person)s): %(note)s"),
-            FailureAction.NOTIFY: _("“%(item)s” failed at %(store)s (%(person)s): %(note)s"),
-            FailureAction.BLOCK: _("Closing blocked: “%(item)s” failed at %(store)s (%(person)s): %(note)s"),
+            FailureAction.MATTER: gettext_noop(
+                "Matter for you: “%(item)s” failed at %(store)s (%(person)s): %(note)s"
+            ),
+            FailureAction.NOTIFY: gettext_noop("“%(item)s” failed at %(store)s (%(person)s): %(note)s"),
+            FailureAction.BLOCK: gettext_noop(
+                "Closing blocked: “%(item)s” failed at %(store)s (%(person)s): %(note)s"
+            ),
         }
         _notify(
             recipients=managers,
             store=run.store,
             key=f"failure:{failure.pk}",
             level="danger" if failure.action == FailureAction.BLOCK else "warning",
-            text=labels[failure.action]
-            % {
-                "item": failure.item.text,
-                "store": run.store,
-                "person": failure.raised_by,
-                "note": failure.note,
-            },
+            text=Message(
+                labels[failure.action],
+                item=failure.item.text,
+                store=run.store,
+                person=failure.raised_by,
+                note=failure.note,
+            ),
             url=run.get_absolute_url(),
         )
     # The same item failing on the last three runs of this template in this store.
@@ -474,8 +484,11 @@ def _failure_triggered(*, failure: ItemFailure, run: ChecklistRun) -> None:
             store=run.store,
             key=f"repeat:{failure.pk}",
             level="danger",
-            text=_("“%(item)s” has failed on %(n)d runs in a row at %(store)s.")
-            % {"item": failure.item.text, "n": REPEAT_FAILURES, "store": run.store},
+            text=Message(
+                gettext_noop("“%(item)s” has failed on the last three runs in a row at %(store)s."),
+                item=failure.item.text,
+                store=run.store,
+            ),
             url=run.get_absolute_url(),
         )
 

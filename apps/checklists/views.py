@@ -11,6 +11,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.org.access import can, perm_required, stores_where
@@ -293,7 +294,15 @@ def template_generate(request, pk):
     template = selectors.template_get_for(user=request.user, pk=pk)
     n = services.template_items_generate(template=template, user=request.user)
     if n:
-        messages.success(request, _("%(n)d items added from the position's duties.") % {"n": n})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d item added from the position's duties.",
+                "%(n)d items added from the position's duties.",
+                n,
+            )
+            % {"n": n},
+        )
     else:
         messages.info(request, _("No new duties of frequency every shift or daily to add."))
     return redirect("checklists:template_edit", pk=template.pk)

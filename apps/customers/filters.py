@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.org.models import Store
+from apps.org.sort_labels import DATE, PLAIN, TEXT, sort_labels
 
 from .models import Customer, Visit
 from .selectors import customer_search
@@ -16,10 +17,20 @@ class CustomerFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Customer.Kind.choices)
     store = django_filters.ModelChoiceFilter(label=_("Store"), queryset=Store.objects.none())
-    mine = django_filters.BooleanFilter(label=_("My files only"), method="only_mine")
+    mine = django_filters.BooleanFilter(
+        label=_("My files only"),
+        method="only_mine",
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes"))]),
+    )
     o = django_filters.OrderingFilter(
         label=_("Sort"),
         fields=(("name", "name"), ("tier", "tier"), ("created_at", "created"), ("owner__username", "owner")),
+        field_labels=sort_labels(
+            ("name", "name", _("Customer name"), TEXT),
+            ("tier", "tier", _("Tier"), PLAIN),
+            ("created_at", "created", _("Created at"), DATE),
+            ("owner__username", "owner", _("Owner"), TEXT),
+        ),
     )
 
     class Meta:

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from apps.notifications.services import Level, notifications_send_many
+from apps.notifications.services import Level, Message, notifications_send_many
 from apps.org.models import Store, User
 from apps.org.selectors import managers_of
 
@@ -273,8 +274,11 @@ def visits_flag_late_files(*, now: dt.datetime | None = None) -> int:
             notifications_send_many(
                 recipients=[visit.customer.owner, *managers_of(store=visit.store)],
                 key=f"customers:late-file:{visit.pk}",
-                title=_("Customer file incomplete two days after the visit: %(name)s (%(day)s)")
-                % {"name": visit.customer.name, "day": visit.visited_on.isoformat()},
+                title=Message(
+                    gettext_noop("Customer file incomplete two days after the visit: %(name)s (%(day)s)"),
+                    name=visit.customer.name,
+                    day=visit.visited_on.isoformat(),
+                ),
                 url=visit.customer.get_absolute_url(),
                 store=visit.store,
                 level=Level.WARNING,

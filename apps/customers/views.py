@@ -340,7 +340,7 @@ def customer_import(request):
         if result.committed:
             messages.success(
                 request,
-                _("Imported %(c)s customers and %(a)s vehicles or products.")
+                _("Imported. Customers: %(c)s; vehicles or products: %(a)s.")
                 % {"c": result.customers, "a": result.assets},
             )
             return redirect("customers:list")

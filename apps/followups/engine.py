@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.customers.selectors import assets_delivered_between, assets_maybe_due_between, customers_to_contact
 from apps.org.models import Membership, RoleTier, Store, User
@@ -261,7 +262,11 @@ def _scan_periodic(rule, today) -> Iterable[dict]:
             "store": customer.store,
             "customer": customer,
             "trigger_date": start,
-            "reason": _("%(tier)s customer: contact at least every %(n)s months")
+            "reason": ngettext(
+                "%(tier)s customer: contact at least every %(n)s month",
+                "%(tier)s customer: contact at least every %(n)s months",
+                rule.period_months,
+            )
             % {"tier": customer.get_tier_display(), "n": rule.period_months},
         }
 

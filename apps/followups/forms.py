@@ -9,6 +9,7 @@ from apps.roles.selectors import positions_of
 from apps.tickets.selectors import ticket_kind_choices
 
 from .models import Attempt, Campaign, FollowUpRule, Trigger
+from .surveys import SCORE_CHOICES, YES_NO_CHOICES, QuestionKind, question_from_line, questions
 
 
 class AttemptForm(forms.Form):
@@ -23,7 +24,7 @@ class AttemptForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "—")] + [(i, str(i)) for i in range(5, 0, -1)],
+        choices=[("", "—"), *SCORE_CHOICES],
     )
     outcome = forms.CharField(label=_("Call notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     requests = forms.CharField(
@@ -38,15 +39,21 @@ class AttemptForm(forms.Form):
 
     def __init__(self, *args, survey_items=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.survey_items = list(survey_items or [])
-        for i, item in enumerate(self.survey_items):
-            self.fields[f"survey_{i}"] = forms.TypedChoiceField(
-                label=item,
-                required=False,
-                coerce=int,
-                empty_value=None,
-                choices=[("", "—")] + [(n, str(n)) for n in range(5, 0, -1)],
-            )
+        self.survey_questions = questions(survey_items)
+        for i, question in enumerate(self.survey_questions):
+            if question.kind == QuestionKind.YES_NO:
+                field = forms.ChoiceField(
+                    label=question.text, required=False, choices=YES_NO_CHOICES, widget=forms.RadioSelect
+                )
+            else:
+                field = forms.TypedChoiceField(
+                    label=question.text,
+                    required=False,
+                    coerce=int,
+                    empty_value=None,
+                    choices=[("", "—"), *SCORE_CHOICES],
+                )
+            self.fields[f"survey_{i}"] = field
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -64,10 +71,11 @@ class AttemptForm(forms.Form):
         return data
 
     def survey(self) -> dict:
+        """Question text → the score (int) or "yes" / "no"; unanswered questions are left out."""
         return {
-            item: self.cleaned_data.get(f"survey_{i}")
-            for i, item in enumerate(self.survey_items)
-            if self.cleaned_data.get(f"survey_{i}") is not None
+            question.text: self.cleaned_data.get(f"survey_{i}")
+            for i, question in enumerate(self.survey_questions)
+            if self.cleaned_data.get(f"survey_{i}") not in (None, "")
         }
 
 
@@ -137,7 +145,9 @@ class RuleForm(forms.ModelForm):
         label=_("Survey items"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("one a line"),
+        help_text=_(
+            "One question a line; end it with “| 是/否” for a yes / no question or “| 1-5” for a score."
+        ),
     )
     retry_text = forms.CharField(
         label=_("Retry ladder (hours)"), required=False, help_text=_("e.g. 2, 24, 48"), initial="2, 24, 48"
@@ -178,7 +188,9 @@ class RuleForm(forms.ModelForm):
             pk=self.instance.pk
         )
         if self.instance.pk:
-            self.fields["survey_items_text"].initial = "\n".join(self.instance.survey_items)
+            self.fields["survey_items_text"].initial = "\n".join(
+                q.as_line() for q in questions(self.instance.survey_items)
+            )
             self.fields["retry_text"].initial = ", ".join(str(h) for h in self.instance.retry_hours)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -213,8 +225,9 @@ class RuleForm(forms.ModelForm):
             pass
         return data
 
-    def survey_items(self) -> list[str]:
-        return [x.strip() for x in self.cleaned_data.get("survey_items_text", "").splitlines() if x.strip()]
+    def survey_items(self) -> list[dict]:
+        lines = self.cleaned_data.get("survey_items_text", "").splitlines()
+        return [q.as_json() for q in map(question_from_line, lines) if q is not None]
 
     def retry_hours(self) -> list[int]:
         return self.cleaned_data.get("retry_text") or []

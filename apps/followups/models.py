@@ -13,6 +13,8 @@ from apps.org.access import ScopedQuerySet
 from apps.org.models import Organisation, Store
 from apps.tickets.models import Ticket
 
+from .surveys import answer_label
+
 
 class Trigger(models.TextChoices):
     DELIVERED = "delivered", _("Vehicle or product delivered")
@@ -367,6 +369,10 @@ class Attempt(models.Model):
 
     def __str__(self):
         return f"{self.followup_id} {self.get_result_display()}"
+
+    def survey_answers(self) -> list[tuple[str, str]]:
+        """(question, answer as shown): "是" / "否" for a yes / no question, "4/5" for a score."""
+        return [(question, answer_label("", value)) for question, value in (self.survey or {}).items()]
 
 
 class StoreWebhook(models.Model):

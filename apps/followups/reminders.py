@@ -22,9 +22,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.bulk_inserts import rows_insert
-from apps.notifications.services import notifications_send_batch
+from apps.notifications.services import Message, notifications_send_batch
 from apps.org.selectors import managers_of
 
 from .engine import followup_close, has_open_order, today_local
@@ -82,19 +83,20 @@ def followups_open_and_expire(*, today: dt.date | None = None, batch: int = BATC
 
 
 def _titles() -> dict[str, str]:
-    """Each reminder kind's title, in the active language, with a %(customer)s placeholder."""
+    """Each reminder kind's title as its English msgid, with a %(customer)s placeholder (the inbox
+    stores the msgid and translates it for each reader)."""
     return {
-        Reminder.Kind.OPENED: _("Follow-up due: %(customer)s"),
-        Reminder.Kind.EXPIRING: _("Last day for the follow-up of %(customer)s"),
-        Reminder.Kind.OVERDUE: _("Overdue follow-up: %(customer)s"),
-        Reminder.Kind.CALLBACK: _("Call %(customer)s again now"),
-        Reminder.Kind.ALERT: _("Alert from a follow-up call: %(customer)s"),
+        Reminder.Kind.OPENED: gettext_noop("Follow-up due: %(customer)s"),
+        Reminder.Kind.EXPIRING: gettext_noop("Last day for the follow-up of %(customer)s"),
+        Reminder.Kind.OVERDUE: gettext_noop("Overdue follow-up: %(customer)s"),
+        Reminder.Kind.CALLBACK: gettext_noop("Call %(customer)s again now"),
+        Reminder.Kind.ALERT: gettext_noop("Alert from a follow-up call: %(customer)s"),
     }
 
 
 def _message(reminder: Reminder) -> tuple[str, str]:
     fu = reminder.followup
-    title = _titles()[reminder.kind] % {"customer": fu.customer.name}
+    title = str(Message(_titles()[reminder.kind], customer=fu.customer.name))
     body = reminder.text or f"{fu.rule.name} · {fu.reason}"
     return title, body
 
@@ -203,7 +205,7 @@ def _send_batch(claimed: list[dict], now: dt.datetime) -> int:
             people = [(r["followup__assignee_id"], r["followup__assignee__email"])]
         else:
             people = []
-        title = titles[kind] % {"customer": r["followup__customer__name"]}
+        title = Message(titles[kind], customer=r["followup__customer__name"])
         body = r["text"] or f"{r['followup__rule__name']} · {r['followup__reason']}"
         url = url_template.format(r["followup_id"])
         level = "warning" if manager_kind else "info"

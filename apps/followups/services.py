@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.org.access import require
 from apps.org.models import Store, User
@@ -136,7 +137,10 @@ def followup_log_attempt(
                 followup,
                 state=FollowUp.State.UNREACHABLE,
                 by=by,
-                outcome=_("No answer after %(n)s calls.") % {"n": followup.attempts},
+                outcome=ngettext(
+                    "No answer after %(n)s call.", "No answer after %(n)s calls.", followup.attempts
+                )
+                % {"n": followup.attempts},
             )
     elif result == Attempt.Result.CALL_BACK:
         _schedule_callback(followup, callback_at)

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.org.access import can, organisation_where, perm_required, require, stores_where
@@ -110,11 +112,16 @@ def attempt(request, pk):
         return _render_detail(request, followup, form=form, status=400)
     tickets = list(logged.tickets.all())
     if tickets:
-        messages.warning(
-            request,
-            _("Call logged. Ticket(s) opened: %(numbers)s")
-            % {"numbers": ", ".join(t.number for t in tickets)},
+        # Each number links to its ticket; the message text is a translator's, the numbers are escaped.
+        text = ngettext(
+            "Call logged. Ticket opened: {numbers}", "Call logged. Tickets opened: {numbers}", len(tickets)
         )
+        links = format_html_join(
+            ", ",
+            '<a href="{}" class="alert-link" data-testid="opened-ticket">{}</a>',
+            ((t.get_absolute_url(), t.number) for t in tickets),
+        )
+        messages.warning(request, format_html(text, numbers=links))
     else:
         messages.success(request, _("Call logged."))
     return redirect("followups:list")
@@ -179,7 +186,11 @@ def bulk_assign(request):
         return redirect(safe_next(request, "followups:list"))
     assignee = form.cleaned_data["assignee"]
     n = services.followup_bulk_assign(followups=form.cleaned_data["ids"], assignee=assignee, by=request.user)
-    messages.success(request, _("%(n)s follow-up(s) assigned to %(user)s.") % {"n": n, "user": assignee})
+    messages.success(
+        request,
+        ngettext("%(n)s follow-up assigned to %(user)s.", "%(n)s follow-ups assigned to %(user)s.", n)
+        % {"n": n, "user": assignee},
+    )
     return redirect(safe_next(request, "followups:list"))
 
 
@@ -261,7 +272,12 @@ def campaign_create(request):
             else:
                 messages.success(
                     request,
-                    _("Campaign created with %(n)s invitation call(s).") % {"n": campaign.followups.count()},
+                    ngettext(
+                        "Campaign created with %(n)s invitation call.",
+                        "Campaign created with %(n)s invitation calls.",
+                        calls := campaign.followups.count(),
+                    )
+                    % {"n": calls},
                 )
                 return redirect(campaign)
     page = Paginator(pick.customers, CAMPAIGN_PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -310,5 +326,7 @@ def campaign_letters_sent(request, pk):
     campaign = selectors.campaign_get_for(user=request.user, pk=pk)
     require(request.user, "followups.assign", campaign.store)
     n = services.followup_mark_letters_sent(campaign=campaign, by=request.user)
-    messages.success(request, _("%(n)s letter(s) marked as sent.") % {"n": n})
+    messages.success(
+        request, ngettext("%(n)s letter marked as sent.", "%(n)s letters marked as sent.", n) % {"n": n}
+    )
     return redirect(campaign)

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.org.models import Store
 
+from .messages import render
+
 
 class Level(models.TextChoices):
     INFO = "info", _("Information")
@@ -25,6 +27,10 @@ class Notification(models.Model):
     )
     key = models.CharField(_("key"), max_length=200)
     title = models.CharField(_("title"), max_length=300)
+    # The title's English msgid and parameters (messages.Message): when set, the title is shown in
+    # the reader's language; `title` keeps the text as sent, for rows without a msgid.
+    title_msgid = models.TextField(_("title message"), blank=True)
+    title_params = models.JSONField(_("title parameters"), default=dict, blank=True)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     level = models.CharField(_("level"), max_length=10, choices=Level, default=Level.INFO)
@@ -44,10 +50,17 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.shown_title
 
     def get_absolute_url(self):
         return reverse("notifications:open", args=[self.pk])
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (the reader's), or as it was sent for older rows."""
+        if self.title_msgid:
+            return render(self.title_msgid, self.title_params)
+        return self.title
 
     @property
     def is_read(self) -> bool:

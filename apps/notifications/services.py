@@ -11,19 +11,30 @@ from django.utils import timezone
 from apps.bulk_inserts import rows_insert
 from apps.org.models import Store, User
 
+from .messages import Message
 from .models import Level, Notification
 
 TITLE_MAX = Notification._meta.get_field("title").max_length
 URL_MAX = Notification._meta.get_field("url").max_length
 
 
+def _title_columns(title: str | Message) -> tuple[str, str, dict]:
+    """(the text as sent, the msgid, its parameters); a plain string has no msgid."""
+    if isinstance(title, Message):
+        return str(title)[:TITLE_MAX], title.msgid, title.params
+    return str(title)[:TITLE_MAX], "", {}
+
+
 def _row(*, recipient, key, title, url, body, store, level, source, store_id=None) -> Notification:
     if level not in Level.values:
         raise ValueError(f"unknown notification level: {level!r}")
+    text, msgid, params = _title_columns(title)
     return Notification(
         recipient=recipient,
         key=key,
-        title=str(title)[:TITLE_MAX],
+        title=text,
+        title_msgid=msgid,
+        title_params=params,
         url=url[:URL_MAX] if url else "",
         body=str(body or ""),
         store_id=store.pk if store is not None else store_id,
@@ -36,14 +47,15 @@ def notification_send(
     *,
     recipient: User,
     key: str,
-    title: str,
+    title: str | Message,
     url: str = "",
     body: str = "",
     store: Store | None = None,
     level: str = Level.INFO,
     source: str = "",
 ) -> Notification | None:
-    """Put one message in `recipient`'s inbox. A second send with the same key creates nothing
+    """Put one message in `recipient`'s inbox. Give the title as a `messages.Message` so that each
+    reader sees it in their own language. A second send with the same key creates nothing
     and returns None. Safe inside an outer transaction: a duplicate only rolls back its savepoint,
     and the row commits or rolls back with the caller's transaction."""
     row = _row(
@@ -63,7 +75,7 @@ def notifications_send_many(
     *,
     recipients: Iterable[User],
     key: str,
-    title: str,
+    title: str | Message,
     url: str = "",
     body: str = "",
     store: Store | None = None,
@@ -80,7 +92,8 @@ def notifications_send_many(
 
 
 NOTIFICATION_COLUMNS = (
-    "recipient_id", "store_id", "key", "title", "body", "url", "level", "source", "created_at", "read_at"
+    "recipient_id", "store_id", "key", "title", "title_msgid", "title_params", "body", "url", "level", "source",
+    "created_at", "read_at",
 )  # fmt: skip
 
 
@@ -102,7 +115,7 @@ def notifications_send_batch(messages: Iterable[dict], *, batch_size: int = 1000
                 m["recipient_id"] if "recipient_id" in m else m["recipient"].pk,
                 store.pk if store is not None else m.get("store_id"),
                 m["key"],
-                str(m["title"])[:TITLE_MAX],
+                *_title_columns(m["title"]),
                 str(m.get("body") or ""),
                 url[:URL_MAX],
                 level,

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
@@ -35,7 +35,10 @@ def inbox(request):
 @require_POST
 def mark_all_read(request):
     n = services.notifications_mark_read(user=request.user)
-    messages.success(request, _("%(n)s notification(s) marked as read.") % {"n": n})
+    messages.success(
+        request,
+        ngettext("%(n)s notification marked as read.", "%(n)s notifications marked as read.", n) % {"n": n},
+    )
     return redirect("notifications:inbox")
 
 

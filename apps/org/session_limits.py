@@ -17,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 SIGNED_IN_AT = "dutydesk_signed_in_at"
 LAST_SEEN_AT = "dutydesk_last_seen_at"
@@ -68,9 +69,12 @@ class SessionLimitMiddleware:
     def _expired(self, request, reason: str) -> HttpResponse:
         logout(request)
         if reason == "idle":
-            text = _(
-                "You were signed out after %(minutes)d minutes without activity. Please sign in again."
-            ) % {"minutes": settings.SESSION_IDLE_TIMEOUT // 60}
+            minutes = settings.SESSION_IDLE_TIMEOUT // 60
+            text = ngettext(
+                "You were signed out after %(minutes)d minute without activity. Please sign in again.",
+                "You were signed out after %(minutes)d minutes without activity. Please sign in again.",
+                minutes,
+            ) % {"minutes": minutes}
         else:
             text = _("Your session has reached its time limit. Please sign in again.")
         messages.info(request, text)

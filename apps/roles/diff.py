@@ -7,12 +7,13 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Frequency, PositionRevision
 from .services import revision_content
 
 FIELD_LABELS = {
-    "title": _("Title"),
+    "title": pgettext_lazy("position", "Title"),
     "summary": _("Summary"),
     "education": _("Education"),
     "experience": _("Experience"),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.org.formfields import ModelMultipleChoiceField, PickerSelectMultiple
 from apps.org.models import Department, StoreKind
@@ -23,7 +24,7 @@ NUL_MESSAGE = ProhibitNullCharactersValidator.message
 
 
 class PositionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=80)
+    title = forms.CharField(label=pgettext_lazy("position", "Title"), max_length=80)
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False
     )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.org.models import Department, Organisation, Store, StoreKind
@@ -27,7 +28,7 @@ class Position(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="positions", verbose_name=_("organisation")
     )
     code = models.CharField(_("document number"), max_length=40, unique=True)
-    title = models.CharField(_("title"), max_length=80)
+    title = models.CharField(pgettext_lazy("position", "title"), max_length=80)
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
@@ -72,7 +73,7 @@ class PositionRevision(models.Model):
         Position, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("position")
     )
     number = models.PositiveIntegerField(_("revision"))
-    title = models.CharField(_("title"), max_length=80)
+    title = models.CharField(pgettext_lazy("position", "title"), max_length=80)
     summary = models.TextField(_("summary (岗位描述)"), blank=True)
     education = models.CharField(_("education"), max_length=200, blank=True)
     experience = models.CharField(_("experience"), max_length=200, blank=True)

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.org.access import perm_required
 from apps.org.models import Department
@@ -165,7 +166,11 @@ def _save(request, organisation, positions):
         if r.checklist_urls:
             messages.success(
                 request,
-                _("%(n)d checklist templates created for %(title)s: choose their stores.")
+                ngettext(
+                    "%(n)d checklist template created for %(title)s: choose its stores.",
+                    "%(n)d checklist templates created for %(title)s: choose their stores.",
+                    len(r.checklist_urls),
+                )
                 % {"n": len(r.checklist_urls), "title": r.position.title},
             )
     return redirect(results[0].position) if len(results) == 1 else redirect("roles:list")

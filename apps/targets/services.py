@@ -17,6 +17,7 @@ from apps.org.models import Department, Store, User
 from apps.org.passwords import PasswordRefused, password_confirm
 
 from . import kpis
+from .four_eyes import require_sign_off
 from .models import (
     PLAN_SECTIONS,
     ActionStep,
@@ -111,8 +112,9 @@ def plan_return(*, by: User, plan: TargetPlan) -> TargetPlan:
 
 @transaction.atomic
 def plan_approve(*, by: User, plan: TargetPlan) -> TargetPlan:
-    require(by, "targets.approve", plan.store)
+    """Four eyes: the responsible person's superior approves, never the responsible person."""
     plan = TargetPlan.objects.select_for_update().get(pk=plan.pk)
+    require_sign_off(by=by, owner=plan.responsible, store=plan.store, perm="targets.approve")
     if plan.state != TargetPlan.State.SUBMITTED:
         raise ValidationError(_("Only a submitted plan can be approved."))
     if plan.supersedes_id:
@@ -531,8 +533,8 @@ def pay_sheet_adjust(
     *, by: User, sheet: PaySheet, score: Decimal | None, incentives: Decimal, note: str = ""
 ) -> PaySheet:
     """The manager enters the score (when not from the letter) and the incentives, and the pay follows."""
-    require(by, "pay.lock", sheet.store)
     sheet = PaySheet.objects.select_for_update().get(pk=sheet.pk)
+    require_sign_off(by=by, owner=sheet.user, store=sheet.store, perm="pay.lock")
     if sheet.state == PaySheet.State.LOCKED:
         raise Locked(_("A locked pay sheet cannot be changed."))
     if score is not None and score != sheet.score:
@@ -552,8 +554,9 @@ def pay_sheet_adjust(
 
 @transaction.atomic
 def pay_sheet_lock(*, by: User, sheet: PaySheet) -> PaySheet:
-    require(by, "pay.lock", sheet.store)
+    """Four eyes: the holder's superior locks the sheet, never the holder."""
     sheet = PaySheet.objects.select_for_update().get(pk=sheet.pk)
+    require_sign_off(by=by, owner=sheet.user, store=sheet.store, perm="pay.lock")
     if sheet.state == PaySheet.State.LOCKED:
         return sheet
     if sheet.score is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .selectors import dashboard_sources
 
@@ -46,8 +47,21 @@ def handover_differences(stores, today) -> dict:
     )
     return {
         "label": _("Handover differences this month"),
-        "text": _("%(handovers)s handovers with a difference, %(unexplained)s lines without an explanation")
-        % agg,
+        "text": _("%(handovers)s, %(unexplained)s")
+        % {
+            "handovers": ngettext(
+                "%(n)s handover with a difference",
+                "%(n)s handovers with a difference",
+                agg["handovers"],
+            )
+            % {"n": agg["handovers"]},
+            "unexplained": ngettext(
+                "%(n)s line without an explanation",
+                "%(n)s lines without an explanation",
+                agg["unexplained"],
+            )
+            % {"n": agg["unexplained"]},
+        },
         "url": reverse("handovers:list"),
         "alert": bool(agg["unexplained"]),
     }

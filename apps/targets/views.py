@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.org.access import can, perm_required, require, stores_where
@@ -32,6 +33,7 @@ from .forms import (
     YearBookForm,
     plan_formsets,
 )
+from .four_eyes import may_sign_off
 from .models import Locked, PaySheet, StepStatus
 
 
@@ -96,6 +98,9 @@ def plan_detail(request, pk):
             "can_edit": can(request.user, "targets.edit", plan.store),
             "can_approve": can(request.user, "targets.approve", plan.store),
             "can_print": can(request.user, "targets.view", plan.store),
+            "can_sign_off": may_sign_off(
+                by=request.user, owner=plan.responsible, store=plan.store, perm="targets.approve"
+            ),
             "letters": plan.letters.select_related("holder"),
             "newer": selectors.plan_newer_version(plan=plan),
             "step_choices": StepStatus.choices,
@@ -402,7 +407,9 @@ def pay_list(request):
 @login_required
 def pay_detail(request, pk):
     sheet = selectors.pay_sheet_get_for(user=request.user, pk=pk)
-    may_lock = can(request.user, "pay.lock", sheet.store) and sheet.state == PaySheet.State.DRAFT
+    may_lock = sheet.state == PaySheet.State.DRAFT and may_sign_off(
+        by=request.user, owner=sheet.user, store=sheet.store, perm="pay.lock"
+    )
     form = PayAdjustForm(
         request.POST or None,
         initial={"score": sheet.score, "incentives": sheet.incentives, "note": sheet.note},
@@ -441,7 +448,11 @@ def pay_compute(request):
     form = PayComputeForm(request.POST, user=request.user)
     if form.is_valid():
         sheets = services.pay_sheets_compute_month(by=request.user, **form.cleaned_data)
-        messages.success(request, _("%(n)s pay sheets computed.") % {"n": len(sheets)})
+        messages.success(
+            request,
+            ngettext("%(n)s pay sheet computed.", "%(n)s pay sheets computed.", len(sheets))
+            % {"n": len(sheets)},
+        )
     else:
         messages.error(request, _("Choose a store and a month."))
     return redirect("targets:pay")

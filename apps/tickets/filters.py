@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.org.models import Store
+from apps.org.sort_labels import DATE, PLAIN, TEXT, sort_labels
 
 from .models import Ticket
 from .services import OPEN_STATES
@@ -35,6 +36,14 @@ class TicketFilter(django_filters.FilterSet):
             ("priority", "priority"),
             ("promised_at", "promised"),
             ("answer_due_at", "due"),
+        ),
+        field_labels=sort_labels(
+            ("created_at", "created", _("Created at"), DATE),
+            ("number", "number", _("Number"), TEXT),
+            ("state", "state", _("State"), PLAIN),
+            ("priority", "priority", _("Priority"), PLAIN),
+            ("promised_at", "promised", _("Promised"), DATE),
+            ("answer_due_at", "due", _("Answer due"), DATE),
         ),
     )
 

@@ -18,8 +18,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from apps.notifications.services import Level, notifications_send_many
+from apps.notifications.services import Level, Message, notifications_send_many
 from apps.org.models import Membership, Store, User
 from apps.org.selectors import managers_of
 
@@ -488,8 +489,11 @@ def ticket_escalate(*, ticket: Ticket, now: dt.datetime | None = None) -> list[U
         notifications_send_many(
             recipients=people,
             key=f"tickets:escalate:{ticket.pk}:{level}",
-            title=_("Escalated to you: %(number)s %(title)s (not answered in time)")
-            % {"number": ticket.number, "title": ticket.title},
+            title=Message(
+                gettext_noop("Escalated to you: %(number)s %(title)s (not answered in time)"),
+                number=ticket.number,
+                title=ticket.title,
+            ),
             url=ticket.get_absolute_url(),
             store=ticket.store,
             level=Level.DANGER,
@@ -535,8 +539,11 @@ def tickets_escalate_due(*, now: dt.datetime | None = None, batch: int = 200) ->
                     notifications_send_many(
                         recipients=[ticket.assignee],
                         key=f"tickets:warn:{ticket.pk}:{level}",
-                        title=_("Answer the customer soon: %(number)s %(title)s")
-                        % {"number": ticket.number, "title": ticket.title},
+                        title=Message(
+                            gettext_noop("Answer the customer soon: %(number)s %(title)s"),
+                            number=ticket.number,
+                            title=ticket.title,
+                        ),
                         url=ticket.get_absolute_url(),
                         store=ticket.store,
                         level=Level.WARNING,

@@ -197,13 +197,18 @@ def test_rules_are_edited_by_admins_only(client_for, admin, manager, rules):
             "assignee_policy": "owner",
             "priority": 2,
             "talking_points": "x",
-            "survey_items_text": "质量\n服务",
+            "survey_items_text": "质量\n是否准时交车\n按时到场 | 是/否",
             "retry_text": "1, 4",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     rule.refresh_from_db()
-    assert rule.window_end_days == 9 and rule.survey_items == ["质量", "服务"] and rule.retry_hours == [1, 4]
+    assert rule.window_end_days == 9 and rule.retry_hours == [1, 4]
+    assert rule.survey_items == [
+        {"text": "质量", "kind": "score"},
+        {"text": "是否准时交车", "kind": "yes_no"},
+        {"text": "按时到场", "kind": "yes_no"},
+    ]
 
 
 def test_a_rule_window_that_closes_before_it_opens_is_refused(client_for, admin, rules):
@@ -415,3 +420,18 @@ def test_the_call_page_shows_phones_masked_and_reveals_them_only_through_the_log
     ).content.decode()
     assert phone.number in revealed
     assert PiiAccessLog.objects.filter(user=aftersales, customer=fu.customer, field="phone").count() == 1
+
+
+def test_the_calls_confirmation_links_the_ticket_it_opened(client_for, aftersales, fu):
+    """The ticket number in "Call logged. Ticket opened: …" is a link to the ticket, escaped."""
+    response = client_for(aftersales).post(
+        reverse("followups:attempt", args=[fu.pk]),
+        {"result": "reached", "satisfaction": "2", "complaint": "<b>异响</b>", "outcome": "客户不满意"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    ticket = Ticket.objects.get(kind=Ticket.Kind.COMPLAINT)
+    body = response.content.decode()
+    assert f'href="{ticket.get_absolute_url()}"' in body
+    assert f'data-testid="opened-ticket">{ticket.number}</a>' in body
+    assert "Ticket opened:" in body and "<b>异响</b>" not in body

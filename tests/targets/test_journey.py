@@ -1,4 +1,5 @@
-"""Browser journey: admin drafts a plan, the manager approves it and issues a letter from a position,
+"""Browser journey: admin drafts a plan for which a clerk is responsible, the manager (above the
+clerk) approves it and issues a letter from a position,
 the holder signs, and the manager's dashboard shows the KPI against its target."""
 
 import pytest
@@ -25,7 +26,7 @@ def test_plan_to_letter_to_dashboard(page, organisation, store, admin, manager, 
     page.goto("/targets/new/")
     page.select_option("select[name=department]", str(dept.pk))
     page.select_option("select[name=store]", str(store.pk))
-    page.select_option("select[name=responsible]", str(manager.pk))
+    page.select_option("select[name=responsible]", str(clerk.pk))
     page.fill("textarea[name=direction]", "以准时交车为主线")
     page.click("[data-testid=plan-save]")
     page.fill("textarea[name=objectives-0-text]", "准时交车率达到 96%")

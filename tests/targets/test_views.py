@@ -101,9 +101,9 @@ def test_admin_creates_a_plan_and_bad_input_keeps_what_was_typed(client_for, adm
     assert TargetPlan.objects.filter(year=2027).exists()
 
 
-def test_the_manager_approves_through_the_page(client_for, admin, manager, plan):
+def test_the_admin_approves_the_managers_plan_through_the_page(client_for, admin, manager, plan):
     services.plan_submit(by=admin, plan=plan)
-    response = client_for(manager).post(reverse("targets:plan_transition", args=[plan.pk, "approve"]))
+    response = client_for(admin).post(reverse("targets:plan_transition", args=[plan.pk, "approve"]))
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.state == TargetPlan.State.APPROVED

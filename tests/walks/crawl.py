@@ -97,11 +97,18 @@ class _Parser(HTMLParser):
         self._select: Field | None = None
         self._option: tuple[str | None, bool] | None = None
         self._option_text = ""
+        # Inside a <template> (a formset's empty form cloned by the page's script) nothing is
+        # live: its fields are not submitted and its links not followed until the page copies it.
+        self._inert = 0
 
     def _abs(self, href: str) -> str:
         return urljoin(self.url, href.split("#")[0])
 
     def handle_starttag(self, tag, attrs):
+        if tag == "template":
+            self._inert += 1
+        if self._inert:
+            return
         a = {k: (v if v is not None else "") for k, v in attrs}
         for verb in ("get", "post", "put", "patch", "delete"):
             if a.get(f"hx-{verb}"):
@@ -148,6 +155,8 @@ class _Parser(HTMLParser):
             self._form.fields.append(Field(a["name"], "submit", a.get("value", "")))
 
     def handle_data(self, data):
+        if self._inert:
+            return
         if self._textarea is not None:
             self._textarea.value += data
         if self._option is not None:
@@ -166,6 +175,11 @@ class _Parser(HTMLParser):
         self._option = None
 
     def handle_endtag(self, tag):
+        if tag == "template":
+            self._inert = max(0, self._inert - 1)
+            return
+        if self._inert:
+            return
         if tag == "textarea":
             self._textarea = None
         elif tag == "option":
