@@ -25,6 +25,7 @@ import pytest
 from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from apps.org.models import Membership, User
 from apps.org.navigation import nav_for
@@ -151,7 +152,10 @@ def check_follow_up_queue(page, username: str) -> list[str] | None:
         if page.locator("a[href^='tel:']").count():
             problems.append(f"{username}: a masked number is a tel: link")
         page.locator("[data-testid=reveal-phone]").first.click()
-        page.wait_for_selector("a[href^='tel:+'][data-testid=revealed]")
+        try:
+            page.wait_for_selector("a[href^='tel:+'][data-testid=revealed]", timeout=5_000)
+        except PlaywrightTimeoutError:
+            problems.append(f"{username}: the number shown in full is not a tel: link")
         phone_screenshot(page, f"phone-followup-call-{username}")
     return problems
 
