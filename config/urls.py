@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.health.metrics import metrics
 from apps.health.views import healthz
 from apps.org import views as org_views
+from apps.org import web_manifest
 
 admin.site.site_header = _("DutyDesk administration")
 admin.site.site_title = _("DutyDesk")
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", org_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics, name="metrics"),
+    path("manifest.webmanifest", web_manifest.manifest, name="web_manifest"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", org_views.PasswordChange.as_view(), name="password_change"),

@@ -164,7 +164,8 @@ def customer_reveal(request, pk, field):
     elif field != "id_number":
         raise Http404
     value = services.customer_reveal_pii(user=request.user, customer=customer, field=field, phone=phone)
-    return render(request, "customers/_revealed.html", {"value": value})
+    # A phone shown in full is also a link that dials it (on a phone, one more tap calls).
+    return render(request, "customers/_revealed.html", {"value": value, "dial": field == "phone"})
 
 
 @login_required

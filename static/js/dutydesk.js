@@ -62,3 +62,38 @@ document.addEventListener("click", function (event) {
   total.value = String(index + 1);
   if (first) { first.focus(); }
 });
+// Lists as cards on phones (table.table-cards in dutydesk.css): every body cell is labelled with
+// its column's header, counted through rowspan and colspan; a cell under an empty header (the
+// row's buttons) is marked as the card's action. A cell that already carries data-label keeps it.
+// Run again after every htmx swap.
+function headerText(th) {
+  let text = "";
+  th.childNodes.forEach(function (node) {
+    if (!(node.nodeType === 1 && node.classList.contains("visually-hidden"))) { text += node.textContent; }
+  });
+  return text.replace(/\s+/g, " ").trim();
+}
+function labelCardCells(table) {
+  const head = table.tHead;
+  if (!head || !head.rows.length) { return; }
+  const labels = [];
+  Array.from(head.rows[head.rows.length - 1].cells).forEach(function (th) {
+    for (let i = 0; i < th.colSpan; i++) { labels.push(headerText(th)); }
+  });
+  Array.from(table.tBodies).concat(table.tFoot ? [table.tFoot] : []).forEach(function (section) {
+    const busyUntil = [];
+    Array.from(section.rows).forEach(function (row, r) {
+      let col = 0;
+      Array.from(row.cells).forEach(function (cell) {
+        while (busyUntil[col] !== undefined && busyUntil[col] >= r) { col++; }
+        if (cell.colSpan === 1 && labels[col] && !cell.hasAttribute("data-label")) { cell.dataset.label = labels[col]; }
+        if (cell.colSpan === 1 && labels[col] === "") { cell.classList.add("table-cards-action"); }
+        for (let i = 0; i < cell.colSpan; i++) { busyUntil[col + i] = r + cell.rowSpan - 1; }
+        col += cell.colSpan;
+      });
+    });
+  });
+}
+function labelAllCardCells() { document.querySelectorAll("table.table-cards").forEach(labelCardCells); }
+labelAllCardCells();
+document.body.addEventListener("htmx:afterSettle", labelAllCardCells);

@@ -47,7 +47,7 @@ from tests.walks.conftest import DEMO_USERNAMES
 from tests.walks.crawl import all_routes, crawl, route_of
 
 # Pages that answer without signing in.
-PUBLIC = {"accounts/login/", "accounts/logout/", "healthz", "i18n/setlang/"}
+PUBLIC = {"accounts/login/", "accounts/logout/", "healthz", "i18n/setlang/", "manifest.webmanifest"}
 # Answered to a token or an allowed address only, and to everyone else as if it did not exist.
 HIDDEN = {"metrics"}
 REFUSED = {403, 404}
