@@ -14,7 +14,7 @@ GETTEXT = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext
 # Placeholders that hold a name, a date or a text, never a count.
 NOT_COUNTS = {
     "value", "field", "name", "person", "item", "user", "tier", "v", "code", "col", "date", "store",
-    "month", "title", "numbers", "customer", "number", "time", "day", "path", "department", "year",
+    "month", "title", "numbers", "customer", "number", "time", "day", "path", "department", "year", "who",
 }  # fmt: skip
 VERBS = {"is", "was", "has", "does", "hands", "accepts", "needs", "says", "opens", "closes"}
 COUNTED = re.compile(r"%\((\w+)\)[sd] (\w+s)\b")

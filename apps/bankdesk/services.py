@@ -11,8 +11,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from apps.notifications.services import notification_send, notifications_send_many
+from apps.notifications.services import Message, notification_send, notifications_send_many
 from apps.org.access import people_who_can, require
 from apps.org.models import Membership, Store, StoreKind, User
 from apps.roster.selectors import add_working_days
@@ -22,6 +23,7 @@ from .models import (
     CounterfeitNote,
     Outcome,
     PacketState,
+    ReportKind,
     TellerPasswordChange,
     TransactionReport,
     VoucherPacket,
@@ -55,7 +57,7 @@ def counterfeit_record(*, by: User, store: Store, **fields) -> CounterfeitNote:
     notifications_send_many(
         recipients=[u for u in people_who_can("bank.supervise", store) if u.pk != by.pk],
         key=f"bank-counterfeit-{note.pk}",
-        title=_("A suspected counterfeit note waits for your verification"),
+        title=Message(gettext_noop("A suspected counterfeit note waits for your verification")),
         url=reverse("bankdesk:counterfeit", args=[store.pk]),
         store=store,
         source="bankdesk",
@@ -94,8 +96,12 @@ def transaction_report_record(*, by: User, store: Store, **fields) -> Transactio
     notifications_send_many(
         recipients=[u for u in people_who_can("bank.supervise", store) if u.pk != by.pk],
         key=f"bank-report-{report.pk}",
-        title=_("%(kind)s to report by %(date)s")
-        % {"kind": report.get_kind_display(), "date": f"{report.due_on:%Y-%m-%d}"},
+        title=Message(
+            gettext_noop("A large-value transaction to report by %(date)s")
+            if report.kind == ReportKind.LARGE
+            else gettext_noop("A suspicious transaction to report by %(date)s"),
+            date=f"{report.due_on:%Y-%m-%d}",
+        ),
         url=reverse("bankdesk:reports", args=[store.pk]),
         store=store,
         source="bankdesk",
@@ -187,7 +193,7 @@ def password_reminders_send(*, today: dt.date | None = None) -> int:
                 if notification_send(
                     recipient=teller,
                     key=f"bank-password-{store.pk}-{due:%Y%m%d}",
-                    title=_("Time to change your teller card password"),
+                    title=Message(gettext_noop("Time to change your teller card password")),
                     url=url,
                     store=store,
                     source="bankdesk",
@@ -196,7 +202,10 @@ def password_reminders_send(*, today: dt.date | None = None) -> int:
                     notifications_send_many(
                         recipients=[u for u in supervisors if u.pk != teller.pk],
                         key=f"bank-password-{store.pk}-{teller.pk}-{due:%Y%m%d}",
-                        title=_("%(teller)s's teller card password is due for a change") % {"teller": teller},
+                        title=Message(
+                            gettext_noop("%(teller)s's teller card password is due for a change"),
+                            teller=str(teller),
+                        ),
                         url=url,
                         store=store,
                         source="bankdesk",

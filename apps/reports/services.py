@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from apps.notifications.services import notification_send, notifications_send_many
+from apps.notifications.services import Message, notification_send, notifications_send_many
 from apps.org.access import people_who_can, require
 from apps.org.models import Store, User
 
@@ -58,8 +59,11 @@ def report_submit(*, by: User, report: WeeklyReport) -> WeeklyReport:
     notifications_send_many(
         recipients=reviewers,
         key=f"weekly-report-{locked.pk}-submitted-{locked.submitted_at:%Y%m%d%H%M%S}",
-        title=_("Weekly report of %(store)s for the week from %(date)s is waiting for you")
-        % {"store": locked.store.name, "date": f"{start:%Y-%m-%d}"},
+        title=Message(
+            gettext_noop("Weekly report of %(store)s for the week from %(date)s is waiting for you"),
+            store=locked.store.name,
+            date=f"{start:%Y-%m-%d}",
+        ),
         url=locked.get_absolute_url(),
         store=locked.store,
         source="reports",
@@ -83,8 +87,12 @@ def _review(*, by: User, report: WeeklyReport, state: str, comment: str) -> Week
         notification_send(
             recipient=locked.submitted_by,
             key=f"weekly-report-{locked.pk}-{state}-{locked.reviewed_at:%Y%m%d%H%M%S}",
-            title=_("Weekly report for the week from %(date)s: %(state)s")
-            % {"date": f"{locked.week_start:%Y-%m-%d}", "state": locked.get_state_display()},
+            title=Message(
+                gettext_noop("Your weekly report for the week from %(date)s was accepted")
+                if state == ReportState.ACCEPTED
+                else gettext_noop("Your weekly report for the week from %(date)s was returned"),
+                date=f"{locked.week_start:%Y-%m-%d}",
+            ),
             body=locked.review_comment,
             url=locked.get_absolute_url(),
             store=locked.store,

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from apps.notifications.services import notification_send, notifications_send_many
+from apps.notifications.services import Message, notification_send, notifications_send_many
 from apps.org.access import people_who_can, require
 from apps.org.models import Membership, Store, User
 
@@ -23,6 +24,12 @@ from .models import CalendarDay, CheckIn, RequestKind, RequestState, Shift, Shif
 from .selectors import arrive_early_minutes, may_decide, shift_bounds, shift_of
 
 MAX_LEAVE_DAYS = 60
+DECIDED = {
+    (RequestKind.LEAVE, RequestState.APPROVED): gettext_noop("Your leave from %(date)s was approved"),
+    (RequestKind.LEAVE, RequestState.REJECTED): gettext_noop("Your leave from %(date)s was not approved"),
+    (RequestKind.SWAP, RequestState.APPROVED): gettext_noop("The shift swap on %(date)s was approved"),
+    (RequestKind.SWAP, RequestState.REJECTED): gettext_noop("The shift swap on %(date)s was not approved"),
+}
 
 
 def calendar_sync(*, by: User, year: int) -> int:
@@ -203,12 +210,13 @@ def request_create(
     notifications_send_many(
         recipients=deciders,
         key=f"roster-request-{request.pk}",
-        title=_("%(who)s asks: %(kind)s from %(date)s")
-        % {
-            "who": by,
-            "kind": request.get_kind_display(),
-            "date": f"{date:%Y-%m-%d}",
-        },
+        title=Message(
+            gettext_noop("%(who)s asks for leave from %(date)s")
+            if kind == RequestKind.LEAVE
+            else gettext_noop("%(who)s asks to swap shifts on %(date)s"),
+            who=str(by),
+            date=f"{date:%Y-%m-%d}",
+        ),
         url=url,
         store=store,
         source="roster",
@@ -254,12 +262,7 @@ def request_decide(*, by: User, request: ShiftRequest, approve: bool, note: str 
         notification_send(
             recipient=person,
             key=f"roster-request-{locked.pk}-decided",
-            title=_("%(kind)s from %(date)s: %(state)s")
-            % {
-                "kind": locked.get_kind_display(),
-                "date": f"{locked.date:%Y-%m-%d}",
-                "state": locked.get_state_display(),
-            },
+            title=Message(DECIDED[(locked.kind, locked.state)], date=f"{locked.date:%Y-%m-%d}"),
             url=reverse("roster:requests"),
             store=locked.store,
             source="roster",

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.org.access import can, perm_required
@@ -71,7 +72,10 @@ def week(request, store_id: int, monday: str):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("Roster saved: %(n)s changes.") % {"n": n})
+                messages.success(
+                    request,
+                    ngettext("Roster saved: %(n)s change.", "Roster saved: %(n)s changes.", n) % {"n": n},
+                )
                 return redirect("roster:week", store_id=store.pk, monday=start.isoformat())
     return render(
         request,
@@ -96,7 +100,10 @@ def week_copy(request, store_id: int, monday: str):
     store = selectors.store_for(user=request.user, pk=store_id, perm="roster.plan")
     start = _monday(monday)
     n = services.week_copy(by=request.user, store=store, monday=start)
-    messages.success(request, _("%(n)s shifts copied from last week.") % {"n": n})
+    messages.success(
+        request,
+        ngettext("%(n)s shift copied from last week.", "%(n)s shifts copied from last week.", n) % {"n": n},
+    )
     return redirect("roster:week", store_id=store.pk, monday=start.isoformat())
 
 
@@ -248,7 +255,11 @@ def holiday_duty(request, store_id: int, year: int):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("Holiday duty saved: %(n)s changes.") % {"n": n})
+                messages.success(
+                    request,
+                    ngettext("Holiday duty saved: %(n)s change.", "Holiday duty saved: %(n)s changes.", n)
+                    % {"n": n},
+                )
                 return redirect("roster:holiday_duty", store_id=store.pk, year=year)
     names = {u.pk: u for u in staff}
     for day in days:
@@ -298,7 +309,13 @@ def calendar_sync(request):
         messages.error(request, _errors(exc))
     else:
         messages.success(
-            request, _("%(n)s days of %(year)s taken from the official calendar.") % {"n": n, "year": year}
+            request,
+            ngettext(
+                "%(n)s day of %(year)s taken from the official calendar.",
+                "%(n)s days of %(year)s taken from the official calendar.",
+                n,
+            )
+            % {"n": n, "year": year},
         )
     return redirect(f"{reverse('roster:calendar')}?year={year}")
 
@@ -335,7 +352,13 @@ def check_in(request, store_id: int):
                 % {"at": timezone.localtime(row.at).strftime("%H:%M")},
             )
         elif row.late_minutes:
-            messages.warning(request, _("Checked in, %(n)s minutes late.") % {"n": row.late_minutes})
+            messages.warning(
+                request,
+                ngettext(
+                    "Checked in, %(n)s minute late.", "Checked in, %(n)s minutes late.", row.late_minutes
+                )
+                % {"n": row.late_minutes},
+            )
         else:
             messages.success(request, _("Checked in. Have a good shift."))
     return redirect(reverse("home"))
