@@ -13,6 +13,7 @@ ALLOWED = {
     "notifications": {"org", "health"},
     "roles": {"org", "health", "printing"},
     "checklists": {"org", "health", "notifications", "roles", "printing"},
+    "handovers": {"org", "health", "printing", "checklists"},
     "customers": {"org", "health", "notifications", "printing"},
     "tickets": {"org", "health", "notifications", "roles", "customers", "checklists", "printing"},
     "followups": {
@@ -31,6 +32,7 @@ ALLOWED = {
         "notifications",
         "roles",
         "checklists",
+        "handovers",
         "customers",
         "tickets",
         "followups",

@@ -86,6 +86,7 @@ LOCAL_APPS = [
     "apps.notifications",
     "apps.roles",
     "apps.checklists",
+    "apps.handovers",
     "apps.customers",
     "apps.tickets",
     "apps.followups",

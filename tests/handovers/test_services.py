@@ -9,20 +9,22 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.utils import timezone
 
-from apps.checklists import services
-from apps.checklists.models import (
+from apps.checklists import services as checklists
+from apps.checklists.models import ItemKind
+from apps.handovers import services
+from apps.handovers.models import (
     AmendmentState,
     Handover,
     HandoverLine,
     HandoverSignature,
     HandoverState,
     ImmutableError,
-    ItemKind,
     MovementKind,
     SignatureRole,
 )
 from apps.org.models import RoleTier
-from tests.factories.checklists import counter, item, stock_items
+from tests.factories.checklists import item
+from tests.factories.handovers import counter, stock_items
 from tests.factories.org import member, web_request
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +124,7 @@ def test_signing_needs_every_line_counted_and_the_right_password(
 def test_a_blocking_failed_item_keeps_the_shift_from_closing(
     store, desk, balances, run, template, clerk, clerk2, manager, settings
 ):
-    services.item_answer(
+    checklists.item_answer(
         run=run,
         item=item(template, ItemKind.CHOICE),
         user=clerk,
@@ -134,7 +136,7 @@ def test_a_blocking_failed_item_keeps_the_shift_from_closing(
     count_all(h, clerk)
     with pytest.raises(services.HandoverError, match="自助设备"):
         services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
-    services.failure_resolve(failure=run.failures.get(), user=manager, resolution="已报修，厂家明早上门")
+    checklists.failure_resolve(failure=run.failures.get(), user=manager, resolution="已报修，厂家明早上门")
     h = services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
     assert h.state == HandoverState.SIGNED
 
@@ -142,7 +144,7 @@ def test_a_blocking_failed_item_keeps_the_shift_from_closing(
 def test_open_matters_are_carried_forward_when_signing(
     store, desk, balances, run, template, clerk, clerk2, settings
 ):
-    services.item_answer(run=run, item=item(template, ItemKind.TICK), user=clerk, ok=False, note="发票不足")
+    checklists.item_answer(run=run, item=item(template, ItemKind.TICK), user=clerk, ok=False, note="发票不足")
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     count_all(h, clerk)
     h = services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
