@@ -66,6 +66,24 @@ def run_items(run: ChecklistRun) -> list[tuple[TemplateItem, ItemResult | None]]
     return [(item, results.get(item.pk)) for item in items]
 
 
+def run_item_get(*, run: ChecklistRun, pk: int) -> TemplateItem:
+    """An active item of the run's template (else 404)."""
+    return get_object_or_404(TemplateItem, pk=pk, template_id=run.template_id, is_active=True)
+
+
+def result_of(*, run: ChecklistRun, item: TemplateItem) -> ItemResult | None:
+    """The answer given to `item` on `run`, if any."""
+    return (
+        ItemResult.objects.filter(run=run, item=item)
+        .select_related("answered_by", "confirmed_by", "failure")
+        .first()
+    )
+
+
+def result_get(*, run: ChecklistRun, item_pk: int) -> ItemResult:
+    return get_object_or_404(ItemResult, run=run, item_id=item_pk)
+
+
 def board_runs_for(*, user: User) -> QuerySet[ChecklistRun]:
     return (
         ChecklistRun.objects.for_perm(user, "checklists.board")

@@ -5,9 +5,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,8 +29,13 @@ from .forms import (
 from .models import (
     ItemKind,
     ItemResult,
-    TemplateItem,
 )
+
+
+def _error_text(exc: ValidationError) -> str:
+    """A service's refusal as the one line the page shows."""
+    return " ".join(str(m) for m in exc.messages)
+
 
 # ---------------------------------------------------------------- runs
 
@@ -108,9 +112,9 @@ def item_answer(request, pk, item_pk):
     run = selectors.run_get_for(user=request.user, pk=pk)
     if run.assignee_id != request.user.pk:
         raise PermissionDenied
-    item = get_object_or_404(TemplateItem, pk=item_pk, template_id=run.template_id, is_active=True)
+    item = selectors.run_item_get(run=run, pk=item_pk)
     second_people = _second_people(run, [item])
-    existing = ItemResult.objects.filter(run=run, item=item).first()
+    existing = selectors.result_of(run=run, item=item)
     data = request.POST.copy()
     on_leaving = request.htmx and "outcome" not in data and item.takes_value
     if on_leaving and existing and not existing.ok and _same_answer(existing, data.get("value", "")):
@@ -143,19 +147,15 @@ def item_answer(request, pk, item_pk):
                 confirmer_password=form.cleaned_data.get("confirmer_password") or "",
             )
             saved = True
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
     if not request.htmx:
         if saved:
             messages.success(request, _("Saved."))
         else:
             messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(run)
-    result = (
-        ItemResult.objects.filter(run=run, item=item)
-        .select_related("answered_by", "confirmed_by", "failure")
-        .first()
-    )
+    result = selectors.result_of(run=run, item=item)
     run.refresh_from_db()
     context = _item_context(run, item, result, None if saved else form, saved, second_people)
     context["photo_saved"] = saved and bool(request.FILES.get("photo"))
@@ -170,8 +170,8 @@ def run_complete(request, pk):
         run = services.run_complete(run=run, user=request.user)
         messages.success(request, _("Checklist completed."))
         return redirect("checklists:home")
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
         return redirect(run)
 
 
@@ -209,8 +209,8 @@ def failure_resolve(request, pk):
                 failure=failure, user=request.user, resolution=form.cleaned_data["resolution"]
             )
             messages.success(request, _("Marked as resolved."))
-        except services.ServiceError as exc:
-            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
     else:
         messages.error(request, _("Say how it was resolved."))
     return redirect(safe_next(request, "checklists:board"))
@@ -259,11 +259,7 @@ def template_edit(request, pk=None):
     if request.method == "POST":
         valid = form.is_valid() and (formset is None or formset.is_valid())
         if valid:
-            with transaction.atomic():
-                template = form.save()
-                if formset is not None:
-                    formset.instance = template
-                    formset.save()
+            template = services.template_save(form=form, items=formset)
             messages.success(request, _("Template saved."))
             return redirect("checklists:template_edit", pk=template.pk)
         messages.error(request, _("Please correct the errors below."))
@@ -289,5 +285,5 @@ def template_generate(request, pk):
 def result_photo(request, pk, item_pk):
     """A checklist photo, served only to those who may see the run."""
     run = selectors.run_get_for(user=request.user, pk=pk)
-    result = get_object_or_404(ItemResult, run=run, item_id=item_pk)
+    result = selectors.result_get(run=run, item_pk=item_pk)
     return file_response(result.photo)

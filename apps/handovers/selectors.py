@@ -16,6 +16,7 @@ from apps.org.selectors import store_ids
 from .models import (
     Counter,
     Handover,
+    HandoverAmendment,
     HandoverLine,
     HandoverSignature,
     HandoverState,
@@ -78,11 +79,28 @@ def handover_totals(lines: list[HandoverLine]) -> HandoverTotals:
     )
 
 
+def line_get(*, handover: Handover, pk: int) -> HandoverLine:
+    """A line of `handover` (else 404)."""
+    return get_object_or_404(HandoverLine.objects.select_related("item"), pk=pk, handover=handover)
+
+
+def lines_of(handover: Handover) -> list[HandoverLine]:
+    return list(handover.lines.select_related("item").order_by("order", "pk"))
+
+
+def amendment_get(*, handover: Handover, pk: int) -> HandoverAmendment:
+    """A correction of `handover` (else 404)."""
+    return get_object_or_404(HandoverAmendment, pk=pk, handover=handover)
+
+
 def counters_for(*, user: User) -> QuerySet[Counter]:
     return Counter.objects.for_perm(user, "handovers.sign").filter(is_active=True).select_related("store")
 
 
-def stock_items_for(*, store: Store) -> QuerySet[StockItem]:
+def stock_items_for(*, store: Store | None) -> QuerySet[StockItem]:
+    """The items counted at the handovers of `store`'s organisation (none without a store)."""
+    if store is None:
+        return StockItem.objects.none()
     return StockItem.objects.filter(organisation_id=store.organisation_id, is_active=True).order_by(
         "order", "code"
     )

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import HttpRequest
@@ -15,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from apps.checklists.open_matters import open_matters_for
 from apps.checklists.selectors import blocking_failures_for
-from apps.checklists.services import ServiceError
 from apps.org.access import can
 from apps.org.models import Store, User
 from apps.org.passwords import PASSWORD_REFUSED, PasswordRefused, password_confirm
@@ -37,19 +37,15 @@ from .models import (
 from .selectors import witnesses_for
 
 
-class HandoverError(ServiceError):
-    pass
-
-
 def _confirm(*, request: HttpRequest | None, user: User | None, password: str) -> User:
     """Every password of this app goes through the sign-in lockout (apps.org.passwords), outside
     the transaction of the write, so that a failure stays counted when the write is refused."""
     if request is None:
-        raise HandoverError(str(PASSWORD_REFUSED))
+        raise ValidationError(str(PASSWORD_REFUSED))
     try:
         return password_confirm(request=request, user=user, password=password)
     except PasswordRefused as exc:
-        raise HandoverError(str(exc)) from None
+        raise ValidationError(str(exc)) from None
 
 
 def _closing_counts(handover: Handover) -> dict[int, Decimal]:
@@ -115,12 +111,12 @@ def _stock_items(store: Store) -> list[StockItem]:
 def handover_start(*, store: Store, counter: Counter, outgoing: User, incoming: User) -> Handover:
     """Start counting a handover at a counter; starting again (a double click) returns the same one."""
     if counter.store_id != store.pk:
-        raise HandoverError(_("This counter is not in this store."))
+        raise ValidationError(_("This counter is not in this store."))
     if outgoing.pk == incoming.pk:
-        raise HandoverError(_("The incoming clerk must be someone else."))
+        raise ValidationError(_("The incoming clerk must be someone else."))
     for person in (outgoing, incoming):
         if not can(person, "handovers.sign", store):
-            raise HandoverError(_("%(name)s cannot sign handovers in this store.") % {"name": person})
+            raise ValidationError(_("%(name)s cannot sign handovers in this store.") % {"name": person})
     try:
         with transaction.atomic():
             open_one = (
@@ -131,7 +127,7 @@ def handover_start(*, store: Store, counter: Counter, outgoing: User, incoming: 
             if open_one:
                 if open_one.outgoing_id == outgoing.pk:
                     return open_one
-                raise HandoverError(
+                raise ValidationError(
                     _("%(name)s has a handover open at this counter.") % {"name": open_one.outgoing}
                 )
             now = timezone.now()
@@ -160,7 +156,7 @@ def handover_start(*, store: Store, counter: Counter, outgoing: User, incoming: 
         ).first()
         if open_one and open_one.outgoing_id == outgoing.pk:
             return open_one
-        raise HandoverError(_("Another handover was started at this counter at the same moment.")) from None
+        raise ValidationError(_("Another handover was started at this counter at the same moment.")) from None
 
 
 @transaction.atomic
@@ -174,9 +170,9 @@ def handover_line_save(
 ) -> HandoverLine:
     handover = Handover.objects.select_for_update().get(pk=line.handover_id)
     if handover.outgoing_id != user.pk:
-        raise HandoverError(_("Only the outgoing clerk counts."))
+        raise ValidationError(_("Only the outgoing clerk counts."))
     if handover.state != HandoverState.DRAFT:
-        raise HandoverError(_("This handover is signed and can no longer be changed."))
+        raise ValidationError(_("This handover is signed and can no longer be changed."))
     line = HandoverLine.objects.select_related("item").get(pk=line.pk)
     denominations = line.item.denomination_list()
     if denominations and breakdown is not None:
@@ -185,7 +181,7 @@ def handover_line_save(
         for d in denominations:
             qty = int(breakdown.get(str(d), 0) or 0)
             if qty < 0:
-                raise HandoverError(_("A count cannot be negative."))
+                raise ValidationError(_("A count cannot be negative."))
             if qty:
                 clean[str(d)] = qty
                 total += d * qty
@@ -193,7 +189,7 @@ def handover_line_save(
         line.counted = total
     else:
         if counted is not None and counted < 0:
-            raise HandoverError(_("A count cannot be negative."))
+            raise ValidationError(_("A count cannot be negative."))
         line.counted = counted
     line.explanation = (explanation or "").strip()
     line.save()
@@ -223,21 +219,21 @@ def _handover_sign(*, handover: Handover, user: User, notes: str) -> Handover:
     """Every line counted, every difference explained, nothing blocking."""
     handover = Handover.objects.select_for_update().select_related("store", "counter").get(pk=handover.pk)
     if handover.state != HandoverState.DRAFT:
-        raise HandoverError(_("This handover is already signed."))
+        raise ValidationError(_("This handover is already signed."))
     if handover.outgoing_id != user.pk:
-        raise HandoverError(_("Only the outgoing clerk signs here."))
+        raise ValidationError(_("Only the outgoing clerk signs here."))
     lines = _refresh_expected(handover)
     uncounted = [str(ln.item) for ln in lines if ln.counted is None]
     if uncounted:
-        raise HandoverError(_("Not counted yet: %(items)s") % {"items": "、".join(uncounted)})
+        raise ValidationError(_("Not counted yet: %(items)s") % {"items": "、".join(uncounted)})
     unexplained = [str(ln.item) for ln in lines if ln.needs_explanation]
     if unexplained:
-        raise HandoverError(
+        raise ValidationError(
             _("Explain every difference before signing: %(items)s") % {"items": "、".join(unexplained)}
         )
     blocking = blocking_failures_for(user=user, store=handover.store)
     if blocking:
-        raise HandoverError(
+        raise ValidationError(
             _("The shift cannot close until the manager resolves: %(items)s") % {"items": "、".join(blocking)}
         )
     now = timezone.now()
@@ -276,13 +272,13 @@ def handover_witness(
 def _handover_witness(*, handover: Handover, witness: User) -> Handover:
     handover = Handover.objects.select_for_update().select_related("store").get(pk=handover.pk)
     if handover.state != HandoverState.SIGNED:
-        raise HandoverError(_("The witness signs after the outgoing clerk and before acceptance."))
+        raise ValidationError(_("The witness signs after the outgoing clerk and before acceptance."))
     if handover.witness_id:
-        raise HandoverError(_("A witness has already signed."))
+        raise ValidationError(_("A witness has already signed."))
     if witness.pk in (handover.outgoing_id, handover.incoming_id) or not can(
         witness, "handovers.set_balances", handover.store
     ):
-        raise HandoverError(str(PASSWORD_REFUSED))
+        raise ValidationError(str(PASSWORD_REFUSED))
     now = timezone.now()
     handover.witness = witness
     handover.witnessed_at = now
@@ -302,7 +298,7 @@ def handover_accept(*, request: HttpRequest, handover_id: int, user: User, passw
         with transaction.atomic():
             handover = Handover.objects.select_for_update().select_related("store").get(pk=handover_id)
             if handover.state == HandoverState.ACCEPTED:
-                raise HandoverError(
+                raise ValidationError(
                     _("This handover was already accepted by %(name)s at %(time)s.")
                     % {
                         "name": handover.incoming,
@@ -310,13 +306,13 @@ def handover_accept(*, request: HttpRequest, handover_id: int, user: User, passw
                     }
                 )
             if handover.state != HandoverState.SIGNED:
-                raise HandoverError(_("The outgoing clerk has not signed yet."))
+                raise ValidationError(_("The outgoing clerk has not signed yet."))
             if handover.incoming_id != user.pk:
-                raise HandoverError(
+                raise ValidationError(
                     _("Only %(name)s can accept this handover.") % {"name": handover.incoming}
                 )
             if handover.store.requires_handover_witness and not handover.witness_id:
-                raise HandoverError(_("This store needs a witness (监交人) to sign first."))
+                raise ValidationError(_("This store needs a witness (监交人) to sign first."))
             now = timezone.now()
             HandoverSignature.objects.create(
                 handover=handover, role=SignatureRole.INCOMING, user=user, signed_at=now
@@ -326,7 +322,9 @@ def handover_accept(*, request: HttpRequest, handover_id: int, user: User, passw
             handover.save()
             return handover
     except IntegrityError:
-        raise HandoverError(_("This handover was accepted at the same moment by another request.")) from None
+        raise ValidationError(
+            _("This handover was accepted at the same moment by another request.")
+        ) from None
 
 
 def amendment_propose(
@@ -350,19 +348,19 @@ def _amendment_propose(
 ) -> HandoverAmendment:
     handover = Handover.objects.select_for_update().select_related("store").get(pk=handover.pk)
     if handover.state != HandoverState.ACCEPTED:
-        raise HandoverError(
+        raise ValidationError(
             _("Only an accepted handover is corrected by an amendment; edit the count instead.")
         )
     if line.handover_id != handover.pk:
-        raise HandoverError(_("This line is not on this handover."))
+        raise ValidationError(_("This line is not on this handover."))
     if user.pk not in (handover.outgoing_id, handover.incoming_id) and not can(
         user, "handovers.set_balances", handover.store
     ):
-        raise HandoverError(_("Only the two clerks or a manager can correct a handover."))
+        raise ValidationError(_("Only the two clerks or a manager can correct a handover."))
     if not (reason or "").strip():
-        raise HandoverError(_("Say why the count is corrected."))
+        raise ValidationError(_("Say why the count is corrected."))
     if counted is None or counted < 0:
-        raise HandoverError(_("A count cannot be negative."))
+        raise ValidationError(_("A count cannot be negative."))
     now = timezone.now()
     number = (handover.amendments.aggregate(m=Max("number"))["m"] or 0) + 1
     amendment = HandoverAmendment.objects.create(
@@ -395,13 +393,13 @@ def _amendment_confirm(*, amendment: HandoverAmendment, user: User) -> HandoverA
     )
     handover = amendment.handover
     if amendment.state == AmendmentState.CONFIRMED:
-        raise HandoverError(_("This correction is already confirmed."))
+        raise ValidationError(_("This correction is already confirmed."))
     if user.pk == amendment.proposed_by_id:
-        raise HandoverError(_("A second person confirms a correction."))
+        raise ValidationError(_("A second person confirms a correction."))
     if user.pk not in (handover.outgoing_id, handover.incoming_id) and not can(
         user, "handovers.set_balances", handover.store
     ):
-        raise HandoverError(_("Only the two clerks or a manager can confirm a correction."))
+        raise ValidationError(_("Only the two clerks or a manager can confirm a correction."))
     now = timezone.now()
     amendment.state = AmendmentState.CONFIRMED
     amendment.confirmed_by = user
@@ -418,11 +416,11 @@ def balance_set(
     *, store: Store, counter: Counter, item: StockItem, quantity: Decimal, user: User, effective_at=None
 ) -> OpeningBalance:
     if not can(user, "handovers.set_balances", store):
-        raise HandoverError(_("Only a manager sets opening balances."))
+        raise ValidationError(_("Only a manager sets opening balances."))
     if counter.store_id != store.pk or item.organisation_id != store.organisation_id:
-        raise HandoverError(_("This counter or item is not in this store."))
+        raise ValidationError(_("This counter or item is not in this store."))
     if quantity is None or quantity < 0:
-        raise HandoverError(_("A balance cannot be negative."))
+        raise ValidationError(_("A balance cannot be negative."))
     return OpeningBalance.objects.create(
         store=store,
         counter=counter,
@@ -446,11 +444,11 @@ def movement_record(
     occurred_at=None,
 ) -> StockMovement:
     if not can(user, "handovers.sign", store):
-        raise HandoverError(_("You cannot record stock in this store."))
+        raise ValidationError(_("You cannot record stock in this store."))
     if counter.store_id != store.pk or item.organisation_id != store.organisation_id:
-        raise HandoverError(_("This counter or item is not in this store."))
+        raise ValidationError(_("This counter or item is not in this store."))
     if quantity is None or quantity <= 0:
-        raise HandoverError(_("The quantity must be above zero."))
+        raise ValidationError(_("The quantity must be above zero."))
     return StockMovement.objects.create(
         store=store,
         counter=counter,

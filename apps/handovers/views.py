@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,7 +26,12 @@ from .forms import (
     WitnessForm,
     people_who_sign,
 )
-from .models import HandoverAmendment, HandoverLine, HandoverState
+from .models import HandoverState
+
+
+def _error_text(exc: ValidationError) -> str:
+    """A service's refusal as the one line the page shows."""
+    return " ".join(str(m) for m in exc.messages)
 
 
 @login_required
@@ -71,8 +76,8 @@ def handover_new(request):
                 incoming=form.cleaned_data["incoming"],
             )
             return redirect(handover)
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
     return render(request, "handovers/handover_new.html", {"form": form})
 
 
@@ -122,7 +127,7 @@ def handover_line(request, pk, line_pk):
     """One POST per counted line (htmx), sent when a field is left: saved at once; the answer swaps only
     the line's computed parts and the totals out of band, never an input (the person is typing on)."""
     handover = selectors.handover_get_for(user=request.user, pk=pk)
-    line = get_object_or_404(HandoverLine.objects.select_related("item"), pk=line_pk, handover=handover)
+    line = selectors.line_get(handover=handover, pk=line_pk)
     if request.user.pk != handover.outgoing_id:
         raise PermissionDenied
     form = HandoverLineForm(request.POST, item=line.item)
@@ -136,8 +141,8 @@ def handover_line(request, pk, line_pk):
                 breakdown=form.breakdown,
                 explanation=form.cleaned_data["explanation"],
             )
-        except services.ServiceError as exc:
-            error = str(exc)
+        except ValidationError as exc:
+            error = _error_text(exc)
     else:
         error = form.first_error()
     if not request.htmx:
@@ -145,7 +150,7 @@ def handover_line(request, pk, line_pk):
             messages.error(request, error)
         return redirect(handover)
     # The inputs keep what was typed: only the computed parts of the line and the totals go back.
-    lines = list(handover.lines.select_related("item").order_by("order", "pk"))
+    lines = selectors.lines_of(handover)
     line = next(ln for ln in lines if ln.pk == line.pk)
     return render(
         request,
@@ -158,8 +163,8 @@ def _handover_action(request, pk, action):
     handover = selectors.handover_get_for(user=request.user, pk=pk)
     try:
         action(handover)
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
     return redirect(handover)
 
 
@@ -171,7 +176,7 @@ def handover_sign(request, pk):
 
     def act(h):
         if not form.is_valid():
-            raise services.HandoverError(_("Enter your password to sign."))
+            raise ValidationError(_("Enter your password to sign."))
         services.handover_sign(
             request=request,
             handover=h,
@@ -192,8 +197,8 @@ def handover_witness(request, pk):
         form = WitnessForm(request.POST, witnesses=selectors.witnesses_for(handover=h))
         if not form.is_valid():
             if form.has_error("witness", "invalid_choice"):
-                raise services.HandoverError(form.errors["witness"][0])
-            raise services.HandoverError(_("Choose the witness, who enters their password."))
+                raise ValidationError(form.errors["witness"][0])
+            raise ValidationError(_("Choose the witness, who enters their password."))
         services.handover_witness(
             request=request,
             handover=h,
@@ -213,7 +218,7 @@ def handover_accept(request, pk):
 
     def act(h):
         if not form.is_valid():
-            raise services.HandoverError(_("Enter your password to accept."))
+            raise ValidationError(_("Enter your password to accept."))
         services.handover_accept(
             request=request, handover_id=h.pk, user=request.user, password=form.cleaned_data["password"]
         )
@@ -235,8 +240,8 @@ def handover_amend(request, pk):
             )
             messages.success(request, _("Correction recorded; a second person confirms it."))
             return redirect(handover)
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
     return render(
         request,
         "handovers/handover_detail.html",
@@ -250,17 +255,17 @@ def handover_amend(request, pk):
 @require_POST
 def amendment_confirm(request, pk, amendment_pk):
     handover = selectors.handover_get_for(user=request.user, pk=pk)
-    amendment = get_object_or_404(HandoverAmendment, pk=amendment_pk, handover=handover)
+    amendment = selectors.amendment_get(handover=handover, pk=amendment_pk)
     form = PasswordForm(request.POST)
     try:
         if not form.is_valid():
-            raise services.HandoverError(_("Enter your password to confirm."))
+            raise ValidationError(_("Enter your password to confirm."))
         services.amendment_confirm(
             request=request, amendment=amendment, user=request.user, password=form.cleaned_data["password"]
         )
         messages.success(request, _("Correction confirmed."))
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
     return redirect(handover)
 
 
@@ -284,7 +289,7 @@ def balances(request):
         store__in=stores_where(request.user, "handovers.set_balances")
     )
     first = counters.first()
-    items = selectors.stock_items_for(store=first.store) if first else selectors.StockItem.objects.none()
+    items = selectors.stock_items_for(store=first.store if first else None)
     form = BalanceForm(request.POST or None, counters=counters, items=items)
     if request.method == "POST" and form.is_valid():
         counter = form.cleaned_data["counter"]
@@ -292,8 +297,8 @@ def balances(request):
             services.balance_set(store=counter.store, user=request.user, **form.cleaned_data)
             messages.success(request, _("Opening balance set."))
             return redirect("handovers:balances")
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
     recent = selectors.recent_balances_for(user=request.user)
     return render(request, "handovers/balances.html", {"form": form, "recent": recent})
 
@@ -303,7 +308,7 @@ def balances(request):
 def movements(request):
     counters = selectors.counters_for(user=request.user)
     first = counters.first()
-    items = selectors.stock_items_for(store=first.store) if first else selectors.StockItem.objects.none()
+    items = selectors.stock_items_for(store=first.store if first else None)
     form = MovementForm(request.POST or None, counters=counters, items=items)
     if request.method == "POST" and form.is_valid():
         counter = form.cleaned_data["counter"]
@@ -311,7 +316,7 @@ def movements(request):
             services.movement_record(store=counter.store, user=request.user, **form.cleaned_data)
             messages.success(request, _("Recorded."))
             return redirect("handovers:movements")
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
     recent = selectors.recent_movements_for(user=request.user)
     return render(request, "handovers/movements.html", {"form": form, "recent": recent})

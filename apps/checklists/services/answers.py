@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest
@@ -32,21 +33,15 @@ from .inbox import notify
 REPEAT_FAILURES = 3
 
 
-class ServiceError(Exception):
-    """A rule said no; the message is for the user."""
-
-
-def _confirm(
-    *, request: HttpRequest | None, user: User | None, password: str, error: type[ServiceError] = ServiceError
-) -> User:
+def _confirm(*, request: HttpRequest | None, user: User | None, password: str) -> User:
     """Every password of this app goes through the sign-in lockout (apps.org.passwords), outside
     the transaction of the write, so that a failure stays counted when the write is refused."""
     if request is None:
-        raise error(str(PASSWORD_REFUSED))
+        raise ValidationError(str(PASSWORD_REFUSED))
     try:
         return password_confirm(request=request, user=user, password=password)
     except PasswordRefused as exc:
-        raise error(str(exc)) from None
+        raise ValidationError(str(exc)) from None
 
 
 def _second_person(*, request: HttpRequest | None, run: ChecklistRun, confirmer_id, password: str) -> User:
@@ -113,21 +108,21 @@ def _item_answer(
     now = now or timezone.now()
     run = ChecklistRun.objects.select_for_update().select_related("template", "store").get(pk=run.pk)
     if run.assignee_id != user.pk:
-        raise ServiceError(_("Only %(name)s can answer this checklist.") % {"name": run.assignee})
+        raise ValidationError(_("Only %(name)s can answer this checklist.") % {"name": run.assignee})
     if not run.is_open:
-        raise ServiceError(_("This checklist is closed."))
+        raise ValidationError(_("This checklist is closed."))
     if item.template_id != run.template_id or not item.is_active:
-        raise ServiceError(_("This item is not on this checklist."))
+        raise ValidationError(_("This item is not on this checklist."))
     note = (note or "").strip()
     if not ok and not note:
-        raise ServiceError(_("A failed item needs a note saying what is wrong."))
+        raise ValidationError(_("A failed item needs a note saying what is wrong."))
     if item.kind == ItemKind.PHOTO and not photo:
         existing = ItemResult.objects.filter(run=run, item=item).exclude(photo="").exists()
         if not existing:
-            raise ServiceError(_("Take or choose a photo."))
+            raise ValidationError(_("Take or choose a photo."))
     if item.kind == ItemKind.SECOND_PERSON and ok:
         if confirmer is None or confirmer.pk == user.pk or not can(confirmer, "checklists.run", run.store):
-            raise ServiceError(str(PASSWORD_REFUSED))
+            raise ValidationError(str(PASSWORD_REFUSED))
     else:
         confirmer = None
 
@@ -233,11 +228,11 @@ def run_complete(*, run: ChecklistRun, user: User, now: dt.datetime | None = Non
     now = now or timezone.now()
     run = ChecklistRun.objects.select_for_update().get(pk=run.pk)
     if run.assignee_id != user.pk:
-        raise ServiceError(_("Only %(name)s can complete this checklist.") % {"name": run.assignee})
+        raise ValidationError(_("Only %(name)s can complete this checklist.") % {"name": run.assignee})
     if run.completed_at:
         return run  # a double click
     if run.state == RunState.MISSED:
-        raise ServiceError(_("This checklist was missed and is closed."))
+        raise ValidationError(_("This checklist was missed and is closed."))
     answered = set(ItemResult.objects.filter(run=run).values_list("item_id", flat=True))
     missing = [
         i.text
@@ -245,7 +240,7 @@ def run_complete(*, run: ChecklistRun, user: User, now: dt.datetime | None = Non
         if i.pk not in answered
     ]
     if missing:
-        raise ServiceError(
+        raise ValidationError(
             _("Still to answer: %(items)s")
             % {"items": "；".join(missing[:5]) + ("…" if len(missing) > 5 else "")}
         )
@@ -258,9 +253,9 @@ def run_complete(*, run: ChecklistRun, user: User, now: dt.datetime | None = Non
 @transaction.atomic
 def failure_resolve(*, failure: ItemFailure, user: User, resolution: str) -> ItemFailure:
     if not can(user, "checklists.board", failure.store):
-        raise ServiceError(_("Only a manager of the store can resolve a failed item."))
+        raise ValidationError(_("Only a manager of the store can resolve a failed item."))
     if not resolution.strip():
-        raise ServiceError(_("Say how it was resolved."))
+        raise ValidationError(_("Say how it was resolved."))
     failure = ItemFailure.objects.select_for_update().get(pk=failure.pk)
     if failure.state == FailureState.RESOLVED:
         return failure

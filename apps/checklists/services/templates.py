@@ -1,4 +1,5 @@
-"""Writes of checklist templates: made from a SOP proposal, items generated from duties."""
+"""Writes of checklist templates: saved from the template page, made from a SOP proposal, items
+generated from the position's duties."""
 
 from __future__ import annotations
 
@@ -17,6 +18,18 @@ from ..models import (
     Phase,
     TemplateItem,
 )
+
+
+@transaction.atomic
+def template_save(*, form, items=None) -> ChecklistTemplate:
+    """Save a validated template form (apps.checklists.forms.TemplateForm) and, for a template that
+    exists, its validated item formset, together or not at all."""
+    template = form.save()
+    if items is not None:
+        items.instance = template
+        items.save()
+    return template
+
 
 PROPOSAL_DUE = {Phase.OPENING: dt.time(9, 0), Phase.DURING: dt.time(14, 0), Phase.CLOSING: dt.time(18, 0)}
 
