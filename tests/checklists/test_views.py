@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.checklists import services
 from apps.checklists.models import ChecklistRun, ItemKind, ItemResult
 from tests.factories.checklists import item, opening_template
 
@@ -253,3 +254,67 @@ def test_a_closing_report_address_with_a_bad_store_or_date_is_a_message_not_a_50
     response = client_for(manager).get(reverse("checklists:closing_report"), params)
     assert response.status_code == 302
     assert response["Location"] == reverse("checklists:board")
+
+
+# ---------------------------------------------------------------- failed items and generated items
+
+
+@pytest.fixture
+def failure(run, template, clerk):
+    services.item_answer(run=run, item=item(template, ItemKind.TICK), user=clerk, ok=False, note="发票不足")
+    return run.failures.get()
+
+
+def test_the_manager_resolves_a_failed_item_from_the_board(client_for, manager, failure):
+    client = client_for(manager)
+    response = client.post(reverse("checklists:resolve", args=[failure.pk]), {"resolution": "已补领发票"})
+    assert response.status_code == 302 and response["Location"] == reverse("checklists:board")
+    failure.refresh_from_db()
+    assert (failure.state, failure.resolved_by, failure.resolution) == ("resolved", manager, "已补领发票")
+    assert "发票不足" not in client.get(reverse("checklists:board")).content.decode()
+
+
+def test_a_clerk_cannot_resolve_a_failed_item_nor_can_another_stores_manager(
+    client_for, clerk, manager2, failure
+):
+    url = reverse("checklists:resolve", args=[failure.pk])
+    assert client_for(clerk).post(url, {"resolution": "自己关掉"}).status_code == 404
+    assert client_for(manager2).post(url, {"resolution": "不是我的店"}).status_code == 404
+    failure.refresh_from_db()
+    assert failure.state == "open" and failure.resolved_by is None
+
+
+def _with_duties(template):
+    from apps.roles.models import DutyArea, DutyTask, Frequency, PositionRevision
+
+    rev = PositionRevision.objects.create(
+        position=template.position, number=1, title="营业员", effective_date=dt.date(2025, 1, 1)
+    )
+    template.position.current_revision = rev
+    template.position.save()
+    area = DutyArea.objects.create(revision=rev, name="班前准备")
+    DutyTask.objects.create(area=area, order=1, text="检查视频监控设备", frequency=Frequency.PER_SHIFT)
+    DutyTask.objects.create(area=area, order=2, text="月度盘点", frequency=Frequency.MONTHLY)
+    return template
+
+
+def test_an_admin_generates_items_from_the_positions_duties_on_the_template_page(client_for, admin, template):
+    _with_duties(template)
+    before = template.items.count()
+    response = client_for(admin).post(reverse("checklists:template_generate", args=[template.pk]))
+    assert response["Location"] == reverse("checklists:template_edit", args=[template.pk])
+    assert template.items.count() == before + 1
+    assert template.items.filter(text="检查视频监控设备", duty_task__isnull=False).exists()
+
+
+def test_a_manager_cannot_generate_items_nor_can_another_organisations_admin(client_for, manager, template):
+    from apps.org.models import RoleTier
+    from tests.factories.org import StoreFactory, member
+
+    _with_duties(template)
+    before = template.items.count()
+    url = reverse("checklists:template_generate", args=[template.pk])
+    assert client_for(manager).post(url).status_code == 403
+    stranger = member(StoreFactory(), RoleTier.ADMIN, "admin_elsewhere")
+    assert client_for(stranger).post(url).status_code == 404
+    assert template.items.count() == before

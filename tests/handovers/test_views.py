@@ -245,3 +245,158 @@ def test_after_sales_staff_of_the_store_cannot_open_a_handover_or_its_pdf(client
     assert client.get(reverse("handovers:pdf", args=[handover.pk])).status_code == 403
     for name in ("sign", "accept", "witness", "amend"):
         assert client.post(reverse(f"handovers:{name}", args=[handover.pk]), {}).status_code == 403, name
+
+
+# ---------------------------------------------------------------- witness, corrections, receipts and issues
+
+
+@pytest.fixture
+def signed(handover, store, clerk, settings):
+    """Counted and signed by the outgoing clerk, in a store where a witness signs before acceptance."""
+    store.requires_handover_witness = True
+    store.save()
+    count_all(handover, clerk)
+    return services.handover_sign(
+        request=web_request(), handover=handover, user=clerk, password=settings.DEMO_PASSWORD
+    )
+
+
+@pytest.fixture
+def accepted(signed, manager, clerk2, settings):
+    services.handover_witness(
+        request=web_request(), handover=signed, witness_id=manager.pk, password=settings.DEMO_PASSWORD
+    )
+    return services.handover_accept(
+        request=web_request(), handover_id=signed.pk, user=clerk2, password=settings.DEMO_PASSWORD
+    )
+
+
+@pytest.fixture
+def proposed(accepted, clerk2, settings):
+    """A correction of the SIM count, proposed by the incoming clerk."""
+    return services.amendment_propose(
+        request=web_request(),
+        handover=accepted,
+        line=accepted.lines.get(item__code="sim"),
+        user=clerk2,
+        counted=Decimal(1),
+        reason="复盘少记一张",
+        password=settings.DEMO_PASSWORD,
+    )
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_the_witness_signs_through_the_page_and_the_handover_can_then_be_accepted(
+    client_for, clerk, manager, signed, settings
+):
+    response = client_for(clerk).post(
+        reverse("handovers:witness", args=[signed.pk]),
+        {"witness": manager.pk, "password": settings.DEMO_PASSWORD},
+        follow=True,
+    )
+    signed.refresh_from_db()
+    assert signed.witness == manager and signed.witnessed_at is not None
+    assert signed.signatures.filter(role="witness", user=manager).exists()
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+
+
+def test_after_sales_staff_cannot_witness_and_another_store_does_not_see_the_handover(
+    client_for, aftersales, manager2, manager, signed, settings
+):
+    data = {"witness": manager.pk, "password": settings.DEMO_PASSWORD}
+    url = reverse("handovers:witness", args=[signed.pk])
+    assert client_for(aftersales).post(url, data).status_code == 403
+    assert client_for(manager2).post(url, data).status_code == 404
+    signed.refresh_from_db()
+    assert signed.witness is None and not signed.signatures.filter(role="witness").exists()
+
+
+def test_a_clerk_of_the_handover_proposes_a_correction_through_the_page(
+    client_for, clerk2, accepted, settings
+):
+    line = accepted.lines.get(item__code="sim")
+    response = client_for(clerk2).post(
+        reverse("handovers:amend", args=[accepted.pk]),
+        {"line": line.pk, "counted": "1", "reason": "复盘少记一张", "password": settings.DEMO_PASSWORD},
+    )
+    assert response.status_code == 302 and response["Location"] == accepted.get_absolute_url()
+    amendment = accepted.amendments.get()
+    assert (amendment.line, amendment.counted, amendment.proposed_by) == (line, 1, clerk2)
+    assert amendment.signatures.filter(role="amend_proposer", user=clerk2).exists()
+    line.refresh_from_db()
+    assert line.counted != 1, "the accepted handover itself never changes"
+
+
+def test_a_clerk_who_was_not_at_the_handover_cannot_correct_it_nor_can_another_store(
+    client_for, store, accepted, manager2, settings
+):
+    from apps.org.models import RoleTier
+    from tests.factories.org import member
+
+    bystander = member(store, RoleTier.CLERK, "bystander")
+    data = {
+        "line": accepted.lines.get(item__code="sim").pk,
+        "counted": "1",
+        "reason": "想改",
+        "password": settings.DEMO_PASSWORD,
+    }
+    url = reverse("handovers:amend", args=[accepted.pk])
+    response = client_for(bystander).post(url, data)
+    assert response.status_code == 200
+    assert response.context["amend_form"].non_field_errors()
+    assert client_for(manager2).post(url, data).status_code == 404
+    assert not accepted.amendments.exists()
+
+
+def test_a_second_person_confirms_a_correction_through_the_page(client_for, manager, proposed, settings):
+    url = reverse("handovers:amendment_confirm", args=[proposed.handover_id, proposed.pk])
+    response = client_for(manager).post(url, {"password": settings.DEMO_PASSWORD}, follow=True)
+    proposed.refresh_from_db()
+    assert (proposed.state, proposed.confirmed_by) == ("confirmed", manager)
+    assert proposed.signatures.filter(role="amend_confirmer", user=manager).exists()
+    assert response.redirect_chain[-1][0] == proposed.handover.get_absolute_url()
+
+
+def test_the_proposer_cannot_confirm_their_own_correction_nor_can_another_store(
+    client_for, clerk2, manager2, aftersales, proposed, settings
+):
+    url = reverse("handovers:amendment_confirm", args=[proposed.handover_id, proposed.pk])
+    data = {"password": settings.DEMO_PASSWORD}
+    response = client_for(clerk2).post(url, data, follow=True)
+    assert len(messages_of(response)) == 1
+    assert client_for(manager2).post(url, data).status_code == 404
+    assert client_for(aftersales).post(url, data).status_code == 403
+    proposed.refresh_from_db()
+    assert proposed.state == "proposed" and proposed.confirmed_by is None
+
+
+def test_a_receipt_recorded_on_the_page_is_listed_and_raises_the_next_expected_figure(
+    client_for, clerk, desk, items
+):
+    client = client_for(clerk)
+    assert client.get(reverse("handovers:movements")).status_code == 200
+    response = client.post(
+        reverse("handovers:movements"),
+        {"counter": desk.pk, "item": items["sim"].pk, "kind": "receipt", "quantity": "20", "note": "入库"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("handovers:movements")
+    recent = client.get(reverse("handovers:movements")).context["recent"]
+    assert [(m.item, m.kind, m.quantity, m.recorded_by) for m in recent] == [
+        (items["sim"], "receipt", 20, clerk)
+    ]
+    expected, _previous, _since = services.expected_for(counter=desk, items=[items["sim"]])
+    assert expected[items["sim"].pk] == 20
+
+
+def test_after_sales_staff_cannot_record_stock_and_another_store_cannot_use_this_stores_counter(
+    client_for, aftersales, clerk_b, desk, items
+):
+    data = {"counter": desk.pk, "item": items["sim"].pk, "kind": "receipt", "quantity": "20", "note": "x"}
+    assert client_for(aftersales).get(reverse("handovers:movements")).status_code == 403
+    assert client_for(aftersales).post(reverse("handovers:movements"), data).status_code == 403
+    response = client_for(clerk_b).post(reverse("handovers:movements"), data)
+    assert response.status_code == 200 and "counter" in response.context["form"].errors
+    assert not desk.movements.exists()
