@@ -30,7 +30,7 @@ urlpatterns = [
     path("bank/", include("apps.bankdesk.urls")),
     path("roles/", include("apps.roles.urls")),
     path("checklists/", include("apps.checklists.urls")),
-    path("handovers/", include("apps.checklists.urls_handovers")),
+    path("handovers/", include("apps.handovers.urls")),
     path("customers/", include("apps.customers.urls")),
     path("tickets/", include("apps.tickets.urls")),
     path("followups/", include("apps.followups.urls")),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ChecklistsConfig(AppConfig):
     name = "apps.checklists"
     label = "checklists"
-    verbose_name = _("Checklists and handovers")
+    verbose_name = _("Checklists")
 
     def ready(self):
         from apps.health.gauges import register_gauge
@@ -22,14 +22,8 @@ class ChecklistsConfig(AppConfig):
             NavItem(_("Checklists"), "checklists:home", perm="checklists.run", order=20, icon="bi-ui-checks")
         )
         register_nav(
-            NavItem(
-                _("Handovers"), "handovers:list", perm="handovers.sign", order=22, icon="bi-arrow-left-right"
-            )
-        )
-        register_nav(
             NavItem(_("Board"), "checklists:board", perm="checklists.board", order=24, icon="bi-grid-3x3")
         )
-        register_home_panel(panels.shift_panel)
         register_home_panel(panels.manager_panel)
         register_provider("checklists", panels.failed_items_of)
 

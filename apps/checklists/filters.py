@@ -3,9 +3,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.org.models import Store, User
-from apps.roles.models import Position
+from apps.roles.selectors import positions_active_in
 
-from .models import ChecklistRun, Handover, HandoverState, RunState
+from .models import ChecklistRun, RunState
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -15,7 +15,9 @@ class BoardFilter(django_filters.FilterSet):
     date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte", widget=DATE)
     date_to = django_filters.DateFilter(label=_("To"), field_name="date", lookup_expr="lte", widget=DATE)
     position = django_filters.ModelChoiceFilter(
-        label=_("Position"), field_name="template__position", queryset=Position.objects.none()
+        label=_("Position"),
+        field_name="template__position",
+        queryset=positions_active_in(organisation_ids=[]),
     )
     person = django_filters.ModelChoiceFilter(
         label=_("Person"), field_name="assignee", queryset=User.objects.none()
@@ -29,43 +31,11 @@ class BoardFilter(django_filters.FilterSet):
     def __init__(self, *args, stores, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["store"].queryset = stores
-        self.filters["position"].queryset = Position.objects.filter(
-            organisation_id__in=stores.values("organisation_id"), is_active=True
+        self.filters["position"].queryset = positions_active_in(
+            organisation_ids=stores.values("organisation_id")
         )
         self.filters["person"].queryset = (
             User.objects.filter(memberships__store__in=stores, memberships__is_active=True)
             .distinct()
             .order_by("username")
         )
-
-
-class HandoverFilter(django_filters.FilterSet):
-    store = django_filters.ModelChoiceFilter(label=_("Store"), queryset=Store.objects.none())
-    state = django_filters.ChoiceFilter(label=_("State"), choices=HandoverState.choices)
-    person = django_filters.ModelChoiceFilter(
-        label=_("Person"), method="by_person", queryset=User.objects.none()
-    )
-    date_from = django_filters.DateFilter(
-        label=_("From"), field_name="business_date", lookup_expr="gte", widget=DATE
-    )
-    date_to = django_filters.DateFilter(
-        label=_("To"), field_name="business_date", lookup_expr="lte", widget=DATE
-    )
-
-    class Meta:
-        model = Handover
-        fields = ["store", "state", "person", "date_from", "date_to"]
-
-    def __init__(self, *args, stores, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["store"].queryset = stores
-        self.filters["person"].queryset = (
-            User.objects.filter(memberships__store__in=stores, memberships__is_active=True)
-            .distinct()
-            .order_by("username")
-        )
-
-    def by_person(self, queryset, name, value):
-        from django.db.models import Q
-
-        return queryset.filter(Q(outgoing=value) | Q(incoming=value) | Q(witness=value))

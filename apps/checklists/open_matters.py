@@ -1,7 +1,8 @@
 """Open matters handed over at a shift change (交接班).
 
-Other apps (tickets, followups) register a provider in their AppConfig.ready(); the handover lists
-what every provider returns for the outgoing person, without reaching into their tables:
+Checklists (failed items) and other apps (tickets, followups) register a provider in their
+AppConfig.ready(); the handover (apps/handovers) lists what every provider returns for the outgoing
+person, without reaching into their tables:
 
     from apps.checklists.open_matters import OpenMatter, register_provider
 

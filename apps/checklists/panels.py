@@ -1,39 +1,16 @@
-"""The home-page panels and the open-matters provider of the checklists app."""
+"""The manager's home-page panel and the open-matters provider of the checklists app (the clerk's
+shift panel, with the handover waiting, is the handovers app's)."""
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.org.access import can, stores_where
 
-from .models import ChecklistRun, FailureState, HandoverState, ItemFailure, RunState
+from .models import ChecklistRun, FailureState, ItemFailure, RunState
 from .open_matters import OpenMatter
-from .selectors import handover_list_for, notifications_for, runs_today_for
-
-
-def shift_panel(request):
-    """The clerk's shift: today's runs, the handover waiting to be accepted, reminders."""
-    user = request.user
-    if not can(user, "checklists.run"):
-        return None
-    runs = runs_today_for(user=user)
-    handovers = list(
-        handover_list_for(user=user).filter(
-            Q(outgoing=user, state__in=[HandoverState.DRAFT, HandoverState.SIGNED])
-            | Q(incoming=user, state=HandoverState.SIGNED)
-        )
-    )
-    return {
-        "template": "checklists/_home_panel.html",
-        "order": 10,
-        "css": "col-lg-5",
-        "runs": runs,
-        "handovers": handovers,
-        "notifications": notifications_for(user=user),
-    }
 
 
 def manager_panel(request):

@@ -1,34 +1,33 @@
-"""Store-scoped reads of checklists and handovers."""
+"""Store-scoped reads of checklists: templates, runs, answers and failed items."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from apps.notifications.models import Notification
 from apps.notifications.selectors import inbox_for
 from apps.org.access import people_who_can, stores_where
 from apps.org.models import Store, User
+from apps.org.selectors import store_ids
 
+from .closing_report import closing_sections_for
 from .models import (
     ChecklistRun,
     ChecklistTemplate,
-    Counter,
+    FailureAction,
     FailureState,
-    Handover,
-    HandoverLine,
-    HandoverSignature,
     ItemFailure,
     ItemResult,
     RunState,
-    StockItem,
     TemplateItem,
 )
+
+if TYPE_CHECKING:
+    from apps.notifications.models import Notification
 
 
 def runs_today_for(*, user: User, day: dt.date | None = None) -> list[ChecklistRun]:
@@ -70,6 +69,24 @@ def run_items(run: ChecklistRun) -> list[tuple[TemplateItem, ItemResult | None]]
     return [(item, results.get(item.pk)) for item in items]
 
 
+def run_item_get(*, run: ChecklistRun, pk: int) -> TemplateItem:
+    """An active item of the run's template (else 404)."""
+    return get_object_or_404(TemplateItem, pk=pk, template_id=run.template_id, is_active=True)
+
+
+def result_of(*, run: ChecklistRun, item: TemplateItem) -> ItemResult | None:
+    """The answer given to `item` on `run`, if any."""
+    return (
+        ItemResult.objects.filter(run=run, item=item)
+        .select_related("answered_by", "confirmed_by", "failure")
+        .first()
+    )
+
+
+def result_get(*, run: ChecklistRun, item_pk: int) -> ItemResult:
+    return get_object_or_404(ItemResult, run=run, item_id=item_pk)
+
+
 def board_runs_for(*, user: User) -> QuerySet[ChecklistRun]:
     return (
         ChecklistRun.objects.for_perm(user, "checklists.board")
@@ -90,6 +107,15 @@ def open_failures_for_board(*, user: User, stores=None) -> list[ItemFailure]:
         qs.select_related("item", "store", "raised_by", "run", "run__template").order_by(
             "-repeated", "-raised_at"
         )[:50]
+    )
+
+
+def blocking_failures_for(*, user: User, store: Store) -> list[str]:
+    """The items `user` failed in `store` that block closing the shift until a manager resolves them."""
+    return list(
+        ItemFailure.objects.filter(
+            store=store, raised_by=user, state=FailureState.OPEN, action=FailureAction.BLOCK
+        ).values_list("item__text", flat=True)
     )
 
 
@@ -118,72 +144,9 @@ def template_get_for(*, user: User, pk: int) -> ChecklistTemplate:
     return get_object_or_404(templates_for(user=user), pk=pk)
 
 
-# Handovers (cash counts) are seen only where the user works the counter: the list, each handover,
-# its PDF and every action on it answer to the same permission.
-HANDOVER_PERM = "handovers.sign"
-
-
-def handover_list_for(*, user: User) -> QuerySet[Handover]:
-    return (
-        Handover.objects.for_perm(user, HANDOVER_PERM)
-        .select_related("store", "counter", "outgoing", "incoming", "witness")
-        .order_by("-created_at", "-pk")
-    )
-
-
-def handover_get_for(*, user: User, pk: int) -> Handover:
-    """One handover in a store where the user works the counter (else 404)."""
-    return get_object_or_404(
-        Handover.objects.for_perm(user, HANDOVER_PERM)
-        .select_related("store", "counter", "outgoing", "incoming", "witness", "previous")
-        .prefetch_related(
-            Prefetch("lines", queryset=HandoverLine.objects.select_related("item").order_by("order", "pk")),
-            Prefetch("signatures", queryset=HandoverSignature.objects.select_related("user", "amendment")),
-            "amendments__line__item",
-            "amendments__proposed_by",
-            "amendments__confirmed_by",
-        ),
-        pk=pk,
-    )
-
-
-@dataclass(frozen=True)
-class HandoverTotals:
-    """What the count adds up to so far: lines counted, cash against the ledger, what is unexplained."""
-
-    lines: int
-    counted: int
-    money_expected: Decimal
-    money_counted: Decimal
-    money_difference: Decimal
-    unexplained: int
-
-
-def handover_totals(lines: list[HandoverLine]) -> HandoverTotals:
-    money = [ln for ln in lines if ln.item.is_money]
-    counted_money = [ln for ln in money if ln.counted is not None]
-    return HandoverTotals(
-        lines=len(lines),
-        counted=sum(1 for ln in lines if ln.counted is not None),
-        money_expected=sum((ln.expected for ln in money), Decimal(0)),
-        money_counted=sum((ln.counted for ln in counted_money), Decimal(0)),
-        money_difference=sum((ln.difference for ln in counted_money), Decimal(0)),
-        unexplained=sum(1 for ln in lines if ln.needs_explanation),
-    )
-
-
-def counters_for(*, user: User) -> QuerySet[Counter]:
-    return Counter.objects.for_perm(user, "handovers.sign").filter(is_active=True).select_related("store")
-
-
-def stock_items_for(*, store: Store) -> QuerySet[StockItem]:
-    return StockItem.objects.filter(organisation_id=store.organisation_id, is_active=True).order_by(
-        "order", "code"
-    )
-
-
 def closing_report_data(*, store: Store, day: dt.date) -> dict:
-    """日清日结: the day's runs, failures and handovers (with every difference) of one store."""
+    """日清日结: the day's runs and failures of one store, and what other apps add to the report
+    (handovers with every difference: apps.checklists.closing_report)."""
     runs = list(
         ChecklistRun.objects.filter(store=store, date=day)
         .select_related("template", "template__position", "assignee")
@@ -194,20 +157,12 @@ def closing_report_data(*, store: Store, day: dt.date) -> dict:
         .select_related("item", "raised_by", "resolved_by")
         .order_by("raised_at")
     )
-    handovers = list(
-        Handover.objects.filter(store=store, business_date=day)
-        .select_related("counter", "outgoing", "incoming", "witness")
-        .prefetch_related(Prefetch("lines", queryset=HandoverLine.objects.select_related("item")))
-        .order_by("created_at")
-    )
-    differences = [(h, line) for h in handovers for line in h.lines.all() if line.difference not in (None, 0)]
     return {
         "store": store,
         "day": day,
         "runs": runs,
         "failures": failures,
-        "handovers": handovers,
-        "differences": differences,
+        "sections": closing_sections_for(store=store, day=day),
     }
 
 
@@ -216,12 +171,24 @@ def second_people_for(*, run: ChecklistRun) -> QuerySet[User]:
     return people_who_can("checklists.run", run.store).exclude(pk=run.assignee_id).order_by("username")
 
 
-def witnesses_for(*, handover: Handover) -> QuerySet[User]:
-    """Who may witness `handover` (监交人): a third person who sets balances in its store."""
-    return (
-        people_who_can("handovers.set_balances", handover.store)
-        .exclude(pk__in=[handover.outgoing_id, handover.incoming_id])
-        .order_by("username")
+def runs_between(
+    *, stores, start: dt.date, end: dt.date, assignee: User | None = None
+) -> QuerySet[ChecklistRun]:
+    """The runs of `stores` dated in [start, end) (of one person when given), for a KPI and its records."""
+    qs = ChecklistRun.objects.filter(
+        store__in=store_ids(stores), date__gte=start, date__lt=end
+    ).select_related("template", "store", "assignee")
+    return qs.filter(assignee=assignee) if assignee is not None else qs
+
+
+def run_counts(*, stores, day: dt.date) -> dict[str, int]:
+    """The day's runs of `stores`: how many, done, late, missed, and with a failed item (one query)."""
+    return ChecklistRun.objects.filter(store__in=store_ids(stores), date=day).aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(completed_at__isnull=False)),
+        late=Count("pk", filter=Q(state=RunState.LATE)),
+        missed=Count("pk", filter=Q(state=RunState.MISSED)),
+        failed=Count("pk", filter=Q(failed_count__gt=0)),
     )
 
 

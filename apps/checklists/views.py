@@ -5,9 +5,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,33 +19,24 @@ from apps.printing.documents import pdf_response, render_pdf
 from apps.uploads import file_response
 
 from . import selectors, services
-from .filters import BoardFilter, HandoverFilter
+from .filters import BoardFilter
 from .forms import (
-    AmendmentForm,
-    BalanceForm,
     ClosingReportForm,
-    HandoverLineForm,
-    HandoverStartForm,
     ItemAnswerForm,
     ItemFormSet,
-    MovementForm,
-    PasswordForm,
     ResolveForm,
-    SignForm,
     TemplateForm,
-    WitnessForm,
-    people_who_sign,
 )
 from .models import (
-    HandoverAmendment,
-    HandoverLine,
-    HandoverState,
     ItemKind,
     ItemResult,
-    OpeningBalance,
-    StockMovement,
-    TemplateItem,
 )
+
+
+def _error_text(exc: ValidationError) -> str:
+    """A service's refusal as the one line the page shows."""
+    return " ".join(str(m) for m in exc.messages)
+
 
 # ---------------------------------------------------------------- runs
 
@@ -123,9 +113,9 @@ def item_answer(request, pk, item_pk):
     run = selectors.run_get_for(user=request.user, pk=pk)
     if run.assignee_id != request.user.pk:
         raise PermissionDenied
-    item = get_object_or_404(TemplateItem, pk=item_pk, template_id=run.template_id, is_active=True)
+    item = selectors.run_item_get(run=run, pk=item_pk)
     second_people = _second_people(run, [item])
-    existing = ItemResult.objects.filter(run=run, item=item).first()
+    existing = selectors.result_of(run=run, item=item)
     data = request.POST.copy()
     on_leaving = request.htmx and "outcome" not in data and item.takes_value
     if on_leaving and existing and not existing.ok and _same_answer(existing, data.get("value", "")):
@@ -158,19 +148,15 @@ def item_answer(request, pk, item_pk):
                 confirmer_password=form.cleaned_data.get("confirmer_password") or "",
             )
             saved = True
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
     if not request.htmx:
         if saved:
             messages.success(request, _("Saved."))
         else:
             messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(run)
-    result = (
-        ItemResult.objects.filter(run=run, item=item)
-        .select_related("answered_by", "confirmed_by", "failure")
-        .first()
-    )
+    result = selectors.result_of(run=run, item=item)
     run.refresh_from_db()
     context = _item_context(run, item, result, None if saved else form, saved, second_people)
     context["photo_saved"] = saved and bool(request.FILES.get("photo"))
@@ -185,8 +171,8 @@ def run_complete(request, pk):
         run = services.run_complete(run=run, user=request.user)
         messages.success(request, _("Checklist completed."))
         return redirect("checklists:home")
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
         return redirect(run)
 
 
@@ -224,8 +210,8 @@ def failure_resolve(request, pk):
                 failure=failure, user=request.user, resolution=form.cleaned_data["resolution"]
             )
             messages.success(request, _("Marked as resolved."))
-        except services.ServiceError as exc:
-            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
     else:
         messages.error(request, _("Say how it was resolved."))
     return redirect(safe_next(request, "checklists:board"))
@@ -274,11 +260,7 @@ def template_edit(request, pk=None):
     if request.method == "POST":
         valid = form.is_valid() and (formset is None or formset.is_valid())
         if valid:
-            with transaction.atomic():
-                template = form.save()
-                if formset is not None:
-                    formset.instance = template
-                    formset.save()
+            template = services.template_save(form=form, items=formset)
             messages.success(request, _("Template saved."))
             return redirect("checklists:template_edit", pk=template.pk)
         messages.error(request, _("Please correct the errors below."))
@@ -308,310 +290,9 @@ def template_generate(request, pk):
     return redirect("checklists:template_edit", pk=template.pk)
 
 
-# ---------------------------------------------------------------- handovers
-
-
-@login_required
-@perm_required("handovers.sign")
-def handover_list(request):
-    stores = stores_where(request.user, "handovers.sign").order_by("name")
-    filterset = HandoverFilter(
-        request.GET, queryset=selectors.handover_list_for(user=request.user), stores=stores
-    )
-    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
-    open_mine = selectors.handover_list_for(user=request.user).filter(
-        state__in=[HandoverState.DRAFT, HandoverState.SIGNED]
-    )
-    return render(
-        request,
-        "checklists/handover_list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "open_mine": [h for h in open_mine if request.user.pk in (h.outgoing_id, h.incoming_id)],
-            "can_set_balances": can(request.user, "handovers.set_balances"),
-        },
-    )
-
-
-@login_required
-@perm_required("handovers.sign")
-def handover_new(request):
-    counters = selectors.counters_for(user=request.user)
-    stores = stores_where(request.user, "handovers.sign")
-    people = people_who_sign(stores).exclude(pk=request.user.pk)
-    form = HandoverStartForm(
-        request.POST or None, counters=counters, people=people, initial=request.GET.dict()
-    )
-    if request.method == "POST" and form.is_valid():
-        counter = form.cleaned_data["counter"]
-        try:
-            handover = services.handover_start(
-                store=counter.store,
-                counter=counter,
-                outgoing=request.user,
-                incoming=form.cleaned_data["incoming"],
-            )
-            return redirect(handover)
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
-    return render(request, "checklists/handover_new.html", {"form": form})
-
-
-def _handover_context(request, handover, **extra):
-    user = request.user
-    lines = list(handover.lines.all())
-    matters = handover.open_matters
-    if handover.state == HandoverState.DRAFT:
-        from .open_matters import open_matters_for
-
-        matters = [
-            {"kind": m.kind, "label": m.label, "url": m.url, "since": m.since, "ref": m.ref}
-            for m in open_matters_for(user=handover.outgoing, store=handover.store)
-        ]
-    return {
-        "handover": handover,
-        "lines": lines,
-        "totals": selectors.handover_totals(lines),
-        "matters": matters,
-        "is_outgoing": user.pk == handover.outgoing_id,
-        "is_incoming": user.pk == handover.incoming_id,
-        "needs_witness": handover.store.requires_handover_witness and not handover.witness_id,
-        "can_amend": handover.state == HandoverState.ACCEPTED
-        and (
-            user.pk in (handover.outgoing_id, handover.incoming_id)
-            or can(user, "handovers.set_balances", handover.store)
-        ),
-        "sign_form": SignForm(),
-        "accept_form": PasswordForm(),
-        "witness_form": WitnessForm(witnesses=selectors.witnesses_for(handover=handover))
-        if handover.state == HandoverState.SIGNED
-        else None,
-        "amend_form": AmendmentForm(handover=handover) if handover.state == HandoverState.ACCEPTED else None,
-        **extra,
-    }
-
-
-@login_required
-@perm_required("handovers.sign")
-def handover_detail(request, pk):
-    handover = selectors.handover_get_for(user=request.user, pk=pk)
-    return render(request, "checklists/handover_detail.html", _handover_context(request, handover))
-
-
-@login_required
-@perm_required("handovers.sign")
-@require_POST
-def handover_line(request, pk, line_pk):
-    """One POST per counted line (htmx), sent when a field is left: saved at once; the answer swaps only
-    the line's computed parts and the totals out of band, never an input (the person is typing on)."""
-    handover = selectors.handover_get_for(user=request.user, pk=pk)
-    line = get_object_or_404(HandoverLine.objects.select_related("item"), pk=line_pk, handover=handover)
-    if request.user.pk != handover.outgoing_id:
-        raise PermissionDenied
-    form = HandoverLineForm(request.POST, item=line.item)
-    error = ""
-    if form.is_valid():
-        try:
-            services.handover_line_save(
-                line=line,
-                user=request.user,
-                counted=form.cleaned_data.get("counted"),
-                breakdown=form.breakdown,
-                explanation=form.cleaned_data["explanation"],
-            )
-        except services.ServiceError as exc:
-            error = str(exc)
-    else:
-        error = form.first_error()
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        return redirect(handover)
-    # The inputs keep what was typed: only the computed parts of the line and the totals go back.
-    lines = list(handover.lines.select_related("item").order_by("order", "pk"))
-    line = next(ln for ln in lines if ln.pk == line.pk)
-    return render(
-        request,
-        "checklists/_handover_line_saved.html",
-        {"line": line, "error": error, "totals": selectors.handover_totals(lines)},
-    )
-
-
-def _handover_action(request, pk, action):
-    handover = selectors.handover_get_for(user=request.user, pk=pk)
-    try:
-        action(handover)
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
-    return redirect(handover)
-
-
-@login_required
-@perm_required("handovers.sign")
-@require_POST
-def handover_sign(request, pk):
-    form = SignForm(request.POST)
-
-    def act(h):
-        if not form.is_valid():
-            raise services.HandoverError(_("Enter your password to sign."))
-        services.handover_sign(
-            request=request,
-            handover=h,
-            user=request.user,
-            password=form.cleaned_data["password"],
-            notes=form.cleaned_data["notes"],
-        )
-        messages.success(request, _("Signed. The shift closes when %(name)s accepts.") % {"name": h.incoming})
-
-    return _handover_action(request, pk, act)
-
-
-@login_required
-@perm_required("handovers.sign")
-@require_POST
-def handover_witness(request, pk):
-    def act(h):
-        form = WitnessForm(request.POST, witnesses=selectors.witnesses_for(handover=h))
-        if not form.is_valid():
-            if form.has_error("witness", "invalid_choice"):
-                raise services.HandoverError(form.errors["witness"][0])
-            raise services.HandoverError(_("Choose the witness, who enters their password."))
-        services.handover_witness(
-            request=request,
-            handover=h,
-            witness_id=form.cleaned_data["witness"].pk,
-            password=form.cleaned_data["password"],
-        )
-        messages.success(request, _("The witness has signed."))
-
-    return _handover_action(request, pk, act)
-
-
-@login_required
-@perm_required("handovers.sign")
-@require_POST
-def handover_accept(request, pk):
-    form = PasswordForm(request.POST)
-
-    def act(h):
-        if not form.is_valid():
-            raise services.HandoverError(_("Enter your password to accept."))
-        services.handover_accept(
-            request=request, handover_id=h.pk, user=request.user, password=form.cleaned_data["password"]
-        )
-        messages.success(request, _("Handover accepted. The previous shift is closed."))
-
-    return _handover_action(request, pk, act)
-
-
-@login_required
-@perm_required("handovers.sign")
-@require_POST
-def handover_amend(request, pk):
-    handover = selectors.handover_get_for(user=request.user, pk=pk)
-    form = AmendmentForm(request.POST, handover=handover)
-    if form.is_valid():
-        try:
-            services.amendment_propose(
-                request=request, handover=handover, user=request.user, **form.cleaned_data
-            )
-            messages.success(request, _("Correction recorded; a second person confirms it."))
-            return redirect(handover)
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
-    return render(
-        request,
-        "checklists/handover_detail.html",
-        _handover_context(request, handover, amend_form=form),
-        status=200,
-    )
-
-
-@login_required
-@perm_required("handovers.sign")
-@require_POST
-def amendment_confirm(request, pk, amendment_pk):
-    handover = selectors.handover_get_for(user=request.user, pk=pk)
-    amendment = get_object_or_404(HandoverAmendment, pk=amendment_pk, handover=handover)
-    form = PasswordForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.HandoverError(_("Enter your password to confirm."))
-        services.amendment_confirm(
-            request=request, amendment=amendment, user=request.user, password=form.cleaned_data["password"]
-        )
-        messages.success(request, _("Correction confirmed."))
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
-    return redirect(handover)
-
-
-@login_required
-@perm_required("handovers.sign")
-def handover_pdf(request, pk):
-    handover = selectors.handover_get_for(user=request.user, pk=pk)
-    pdf = render_pdf(
-        "checklists/pdf/handover.html",
-        {"handover": handover, "lines": list(handover.lines.all()), "printed_at": timezone.now()},
-    )
-    return pdf_response(
-        pdf, f"交接班记录-{handover.counter.code}-{handover.business_date:%Y%m%d}-{handover.pk}.pdf"
-    )
-
-
-@login_required
-@perm_required("handovers.set_balances")
-def balances(request):
-    counters = selectors.counters_for(user=request.user).filter(
-        store__in=stores_where(request.user, "handovers.set_balances")
-    )
-    first = counters.first()
-    items = selectors.stock_items_for(store=first.store) if first else selectors.StockItem.objects.none()
-    form = BalanceForm(request.POST or None, counters=counters, items=items)
-    if request.method == "POST" and form.is_valid():
-        counter = form.cleaned_data["counter"]
-        try:
-            services.balance_set(store=counter.store, user=request.user, **form.cleaned_data)
-            messages.success(request, _("Opening balance set."))
-            return redirect("handovers:balances")
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
-    recent = (
-        OpeningBalance.objects.for_perm(request.user, "handovers.set_balances")
-        .select_related("counter", "item", "set_by", "store")
-        .order_by("-effective_at")[:30]
-    )
-    return render(request, "checklists/balances.html", {"form": form, "recent": recent})
-
-
-@login_required
-@perm_required("handovers.sign")
-def movements(request):
-    counters = selectors.counters_for(user=request.user)
-    first = counters.first()
-    items = selectors.stock_items_for(store=first.store) if first else selectors.StockItem.objects.none()
-    form = MovementForm(request.POST or None, counters=counters, items=items)
-    if request.method == "POST" and form.is_valid():
-        counter = form.cleaned_data["counter"]
-        try:
-            services.movement_record(store=counter.store, user=request.user, **form.cleaned_data)
-            messages.success(request, _("Recorded."))
-            return redirect("handovers:movements")
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
-    recent = (
-        StockMovement.objects.for_perm(request.user, "handovers.sign")
-        .select_related("counter", "item", "recorded_by", "store")
-        .order_by("-occurred_at")[:30]
-    )
-    return render(request, "checklists/movements.html", {"form": form, "recent": recent})
-
-
 @login_required
 def result_photo(request, pk, item_pk):
     """A checklist photo, served only to those who may see the run."""
     run = selectors.run_get_for(user=request.user, pk=pk)
-    result = get_object_or_404(ItemResult, run=run, item_id=item_pk)
+    result = selectors.result_get(run=run, item_pk=item_pk)
     return file_response(result.photo)

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from apps.org.models import Store, User
 
-from .models import DutyTask, Kpi, Position, PositionHolder
+from .models import DutyTask, Frequency, Kpi, Position, PositionHolder
 
 
 def positions_held_by(*, user, store: Store | None = None) -> QuerySet[Position]:
@@ -184,4 +184,24 @@ def holdings_of(*, position: Position, store: Store) -> QuerySet[PositionHolder]
     """Who holds the position in the store now (the holdings, with their user)."""
     return PositionHolder.objects.filter(position=position, store=store, is_active=True).select_related(
         "user"
+    )
+
+
+# --- for other apps (checklists): the vocabulary and the rows they start from -------------------
+
+DutyFrequency = Frequency
+
+
+def positions_active_in(*, organisation_ids) -> QuerySet[Position]:
+    """Active positions of these organisations (ids or a values() subquery)."""
+    return Position.objects.filter(organisation_id__in=organisation_ids, is_active=True)
+
+
+def holder_rows(*, position_ids, store_ids) -> list[tuple[int, int, int]]:
+    """(position id, store id, user id) of the active holders (active users) of these positions in
+    these stores, in one query."""
+    return list(
+        PositionHolder.objects.filter(
+            position_id__in=position_ids, store_id__in=store_ids, is_active=True, user__is_active=True
+        ).values_list("position_id", "store_id", "user_id")
     )

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.org.models import Department, Organisation
+from apps.org.models import Department, Organisation, Store, User
 
 from .models import DutyArea, DutyTask, Frequency, Kpi, Position, PositionHolder, PositionRevision
 
@@ -362,3 +362,22 @@ def position_holder_seed(*, position: Position, user, store, since: dt.date) -> 
         position=position, user=user, store=store, defaults={"since": since}
     )
     return holder
+
+
+def position_ensure(
+    *, organisation: Organisation, code: str, title: str, store_kind: str = ""
+) -> tuple[Position, bool]:
+    """The organisation's active position with this title, else the one with this code (created
+    when missing). For demo data and imports that name positions by title."""
+    position = Position.objects.filter(organisation=organisation, title=title, is_active=True).first()
+    if position is not None:
+        return position, False
+    return Position.objects.get_or_create(
+        code=code, defaults={"organisation": organisation, "title": title, "store_kind": store_kind}
+    )
+
+
+def holder_ensure(*, position: Position, user: User, store: Store) -> bool:
+    """`user` holds `position` in `store` (added when missing); True when it was added."""
+    _holder, created = PositionHolder.objects.get_or_create(position=position, user=user, store=store)
+    return created

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -335,13 +335,9 @@ RUN_COLUMNS = [
 
 
 def _runs(stores, user, month):
-    from apps.checklists.models import ChecklistRun
+    from apps.checklists.selectors import runs_between
 
-    end = next_month(month)
-    qs = ChecklistRun.objects.filter(_store_filter(stores), date__gte=month, date__lt=end).select_related(
-        "template", "store", "assignee"
-    )
-    return qs.filter(assignee=user) if user is not None else qs
+    return runs_between(stores=stores, start=month, end=next_month(month), assignee=user)
 
 
 @kpi_formula(
@@ -394,28 +390,16 @@ def checklist_failure_rate(stores, user, month):
     ],
 )
 def handover_differences(stores, user, month):
-    from apps.checklists.models import Handover, HandoverLine, HandoverState
+    from apps.handovers.selectors import signed_handovers
 
-    end = next_month(month)
-    qs = Handover.objects.filter(
-        _store_filter(stores),
-        business_date__gte=month,
-        business_date__lt=end,
-        state__in=[HandoverState.SIGNED, HandoverState.ACCEPTED],
-    ).select_related("store", "counter", "outgoing", "incoming")
-    if user is not None:
-        qs = qs.filter(outgoing=user)
-    differing = HandoverLine.objects.filter(counted__isnull=False).exclude(counted=F("expected"))
-    agg = qs.aggregate(
-        total=Count("pk"),
-        differing=Count("pk", filter=Q(pk__in=differing.values("handover_id"))),
-    )
+    qs, differing = signed_handovers(stores=stores, start=month, end=next_month(month), outgoing=user)
+    agg = qs.aggregate(total=Count("pk"), differing=Count("pk", filter=differing))
     value = Decimal(agg["differing"]) if agg["total"] else None
     return KpiValue(
         numerator=Decimal(agg["differing"]),
         denominator=Decimal(agg["total"]),
         value=value,
-        records=qs.filter(pk__in=differing.values("handover_id")).order_by("business_date", "pk"),
+        records=qs.filter(differing).order_by("business_date", "pk"),
     )
 
 

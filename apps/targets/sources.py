@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,15 +10,9 @@ from .selectors import dashboard_sources
 
 
 def checklists_today(stores, today) -> dict:
-    from apps.checklists.models import ChecklistRun, RunState
+    from apps.checklists.selectors import run_counts
 
-    agg = ChecklistRun.objects.filter(store__in=stores, date=today).aggregate(
-        total=Count("pk"),
-        done=Count("pk", filter=Q(completed_at__isnull=False)),
-        late=Count("pk", filter=Q(state=RunState.LATE)),
-        missed=Count("pk", filter=Q(state=RunState.MISSED)),
-        failed=Count("pk", filter=Q(failed_count__gt=0)),
-    )
+    agg = run_counts(stores=stores, day=today)
     return {
         "label": _("Today's checklists"),
         "text": _(
@@ -32,19 +25,9 @@ def checklists_today(stores, today) -> dict:
 
 
 def handover_differences(stores, today) -> dict:
-    from apps.checklists.models import HandoverLine, HandoverState
+    from apps.handovers.selectors import difference_counts
 
-    lines = HandoverLine.objects.filter(
-        handover__store__in=stores,
-        handover__business_date__year=today.year,
-        handover__business_date__month=today.month,
-        handover__state__in=[HandoverState.SIGNED, HandoverState.ACCEPTED],
-        counted__isnull=False,
-    ).exclude(counted=F("expected"))
-    agg = lines.aggregate(
-        handovers=Count("handover_id", distinct=True),
-        unexplained=Count("pk", filter=Q(explanation="")),
-    )
+    agg = difference_counts(stores=stores, year=today.year, month=today.month)
     return {
         "label": _("Handover differences this month"),
         "text": _("%(handovers)s, %(unexplained)s")

@@ -88,6 +88,7 @@ LOCAL_APPS = [
     "apps.roster",
     "apps.roles",
     "apps.checklists",
+    "apps.handovers",
     "apps.customers",
     "apps.tickets",
     "apps.followups",

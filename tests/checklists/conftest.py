@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from apps.checklists import services
 from apps.org.models import RoleTier
-from tests.factories.checklists import counter, opening_template, stock_items
+from tests.factories.checklists import opening_template
 from tests.factories.org import member
 
 
@@ -27,13 +27,3 @@ def template(store, clerk):
 def run(template, store, clerk):
     services.runs_create_due(now=at(8, 10))
     return template.runs.get(assignee=clerk)
-
-
-@pytest.fixture
-def items(organisation):
-    return stock_items(organisation)
-
-
-@pytest.fixture
-def desk(store):
-    return counter(store)

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.checklists import services
@@ -77,7 +78,7 @@ def test_missed_run_marking_covers_runs_never_started(template, clerk):
 
 
 def test_a_failed_item_needs_a_note(run, template, clerk):
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ValidationError):
         services.item_answer(run=run, item=item(template, ItemKind.TICK), user=clerk, ok=False, note=" ")
     assert not run.results.exists()
 
@@ -108,7 +109,7 @@ def test_answering_again_as_ok_resolves_the_failure_and_keeps_who_answered_when(
 
 def test_second_person_confirms_with_their_own_password(run, template, clerk, clerk2, settings):
     seal = item(template, ItemKind.SECOND_PERSON)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ValidationError):
         services.item_answer(
             request=web_request(),
             run=run,
@@ -118,7 +119,7 @@ def test_second_person_confirms_with_their_own_password(run, template, clerk, cl
             confirmer_id=clerk2.pk,
             confirmer_password="wrong",
         )
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ValidationError):
         services.item_answer(
             run=run,
             item=seal,
@@ -162,7 +163,7 @@ def test_the_same_item_failing_three_runs_in_a_row_is_flagged_to_the_manager(tem
 
 
 def test_completing_needs_every_required_item_and_is_late_after_the_due_time(run, template, clerk):
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ValidationError):
         services.run_complete(run=run, user=clerk)
     services.item_answer(run=run, item=item(template, ItemKind.TICK), user=clerk, ok=True)
     services.item_answer(
@@ -180,13 +181,13 @@ def test_completing_needs_every_required_item_and_is_late_after_the_due_time(run
 
 
 def test_only_the_assignee_answers(run, template, clerk2):
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ValidationError):
         services.item_answer(run=run, item=item(template, ItemKind.TICK), user=clerk2, ok=True)
 
 
 def test_a_photo_item_needs_a_photo(run, template, clerk):
     photo_item = item(template, ItemKind.PHOTO)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ValidationError):
         services.item_answer(run=run, item=photo_item, user=clerk, ok=True)
     result = services.item_answer(
         run=run, item=photo_item, user=clerk, ok=True, photo=SimpleUploadedFile("hall.png", PNG, "image/png")

@@ -1,8 +1,7 @@
-"""Views: who may open what, htmx saving, the board and lists with constant query counts, PDFs."""
+"""Views: who may open what, htmx saving, the board and lists with constant query counts."""
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,13 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.checklists import services
-from apps.checklists.models import ChecklistRun, HandoverState, ItemKind, ItemResult
+from apps.checklists.models import ChecklistRun, ItemKind, ItemResult
 from tests.factories.checklists import item, opening_template
-from tests.factories.org import web_request
-from tests.pdf_checks import assert_cjk_font_embedded, pdf_text
 
 from .conftest import at
-from .test_handovers import count_all
 
 pytestmark = pytest.mark.django_db
 
@@ -231,240 +227,12 @@ def test_the_board_filters_by_person_position_and_dates(client_for, manager, sto
     assert client.get(reverse("checklists:board"), {"date_from": "not-a-date"}).status_code == 200
 
 
-# ---------------------------------------------------------------- handovers
-
-
-@pytest.fixture
-def handover(store, desk, items, clerk, clerk2):
-    return services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
-
-
-def test_a_clerk_of_another_store_cannot_open_a_handover(client_for, clerk_b, handover):
-    client = client_for(clerk_b)
-    assert client.get(handover.get_absolute_url()).status_code == 404
-    assert client.get(reverse("handovers:pdf", args=[handover.pk])).status_code == 404
-    line = handover.lines.first()
-    assert (
-        client.post(reverse("handovers:line", args=[handover.pk, line.pk]), {"counted": "1"}).status_code
-        == 404
-    )
-    assert client.post(reverse("handovers:accept", args=[handover.pk]), {"password": "x"}).status_code == 404
-    assert handover.get_absolute_url() not in client.get(reverse("handovers:list")).content.decode()
-
-
-def test_only_the_outgoing_clerk_counts(client_for, clerk2, handover):
-    line = handover.lines.first()
-    assert (
-        client_for(clerk2)
-        .post(reverse("handovers:line", args=[handover.pk, line.pk]), {"counted": "1"})
-        .status_code
-        == 403
-    )
-
-
-def test_only_managers_set_opening_balances(client_for, clerk, manager):
-    assert client_for(clerk).get(reverse("handovers:balances")).status_code == 403
-    assert client_for(manager).get(reverse("handovers:balances")).status_code == 200
-
-
-def test_a_counted_line_is_saved_by_htmx_and_swaps_only_its_difference_and_the_totals(
-    client_for, clerk, handover
-):
-    line = handover.lines.get(item__code="sim")
-    response = client_for(clerk).post(
-        reverse("handovers:line", args=[handover.pk, line.pk]), {"counted": "3", "explanation": ""}, **HTMX
-    )
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert f'id="line-{line.pk}-difference"' in body and 'data-state="unexplained"' in body
-    assert 'id="handover-totals"' in body and 'data-testid="totals-counted">1 / 4<' in body
-    assert body.count('hx-swap-oob="true"') == 3  # difference, error, totals
-    assert not FIELD.search(body) and "<form" not in body, "a save never replaces an input"
-    line.refresh_from_db()
-    assert line.counted == 3
-
-
-def test_a_cash_line_answers_with_its_sum_and_saving_it_never_touches_another_line(
-    client_for, clerk, handover
-):
-    client = client_for(clerk)
-    sim = handover.lines.get(item__code="sim")
-    client.post(reverse("handovers:line", args=[handover.pk, sim.pk]), {"counted": "28", "explanation": "x"})
-    cash = handover.lines.get(item__code="float")
-    response = client.post(
-        reverse("handovers:line", args=[handover.pk, cash.pk]),
-        {"d_100": "15", "d_50": "8", "d_20": "", "d_10": "1,2", "explanation": ""},
-        **HTMX,
-    )
-    assert "line-error" in response.content.decode()  # 1,2 is not a whole number: nothing saved
-    cash.refresh_from_db()
-    assert cash.counted is None
-    response = client.post(
-        reverse("handovers:line", args=[handover.pk, cash.pk]),
-        {"d_100": "15", "d_50": "8", "d_20": "", "d_10": "12", "explanation": ""},
-        **HTMX,
-    )
-    assert f'<strong id="line-{cash.pk}-sum" data-testid="line-sum" hx-swap-oob="true">2020<' in (
-        response.content.decode()
-    )
-    cash.refresh_from_db()
-    sim.refresh_from_db()
-    assert cash.breakdown == {"100": 15, "50": 8, "10": 12} and cash.counted == 2020
-    assert (sim.counted, sim.explanation) == (28, "x")
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        {"counted": "NaN"},
-        {"counted": "Infinity"},
-        {"counted": "1e400"},
-        {"counted": "-1"},
-        {"counted": "12345678901234"},
-        {"counted": "abc"},
-        {"explanation": "说" * 2001},
-    ],
-)
-def test_bad_counts_answer_with_an_error_not_a_500(client_for, clerk, handover, data):
-    line = handover.lines.get(item__code="sim")
-    response = client_for(clerk).post(reverse("handovers:line", args=[handover.pk, line.pk]), data, **HTMX)
-    assert response.status_code == 200 and "line-error" in response.content.decode()
-    line.refresh_from_db()
-    assert line.counted is None
-
-
-@pytest.mark.parametrize("quantity", ["x", "-3", "1.5", "99999999999"])
-def test_bad_denomination_quantities_answer_with_an_error_not_a_500(client_for, clerk, handover, quantity):
-    cash = handover.lines.get(item__code="float")
-    response = client_for(clerk).post(
-        reverse("handovers:line", args=[handover.pk, cash.pk]), {"d_100": quantity}, **HTMX
-    )
-    body = response.content.decode()
-    assert response.status_code == 200 and "line-error" in body and "¥100" in body
-    cash.refresh_from_db()
-    assert cash.counted is None
-
-
-@pytest.mark.parametrize(
-    ("item", "data"),
-    [
-        ("sim", {"counted": "12345678901234567890"}),
-        ("sim", {"counted": "1e309"}),
-        ("sim", {"counted": "NaN"}),
-        ("sim", {"counted": "3", "explanation": "a\x00b"}),
-        ("float", {"d_100": "12345678901234567890"}),
-        ("float", {"d_100": "-1"}),
-    ],
-)
-def test_huge_counts_and_nul_characters_are_refused_and_nothing_is_saved(
-    client_for, clerk, handover, item, data
-):
-    line = handover.lines.get(item__code=item)
-    before = (line.counted, line.breakdown, line.explanation)
-    response = client_for(clerk).post(reverse("handovers:line", args=[handover.pk, line.pk]), data, **HTMX)
-    assert response.status_code == 200 and "line-error" in response.content.decode()
-    line.refresh_from_db()
-    assert (line.counted, line.breakdown, line.explanation) == before
-
-
-def test_sign_and_accept_through_the_browser_views(client, clerk, clerk2, handover, settings):
-    count_all(handover, clerk)
-    client.force_login(clerk)
-    client.post(reverse("handovers:sign", args=[handover.pk]), {"password": settings.DEMO_PASSWORD})
-    handover.refresh_from_db()
-    assert handover.state == HandoverState.SIGNED
-    client.force_login(clerk2)
-    client.post(reverse("handovers:accept", args=[handover.pk]), {"password": "wrong"})
-    handover.refresh_from_db()
-    assert handover.state == HandoverState.SIGNED
-    client.post(reverse("handovers:accept", args=[handover.pk]), {"password": settings.DEMO_PASSWORD})
-    handover.refresh_from_db()
-    assert handover.state == HandoverState.ACCEPTED
-
-
-def test_double_submitting_the_start_form_makes_one_handover(client_for, clerk, clerk2, desk, items):
-    client = client_for(clerk)
-    data = {"counter": desk.pk, "incoming": clerk2.pk}
-    first = client.post(reverse("handovers:new"), data)
-    second = client.post(reverse("handovers:new"), data)
-    assert first["Location"] == second["Location"]
-
-
-def test_handover_list_query_count_is_constant_as_rows_grow(
-    client_for, manager, store, items, clerk, clerk2, settings
-):
-    from tests.factories.checklists import counter
-
-    client = client_for(manager)
-    url = reverse("handovers:list")
-
-    def make(n):
-        for i in range(n):
-            desk = counter(store, code=f"d{Handover_count()}-{i}", name=f"台席{i}")
-            services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
-
-    def Handover_count():
-        from apps.checklists.models import Handover
-
-        return Handover.objects.count()
-
-    make(2)
-    client.get(url)
-    with CaptureQueriesContext(connection) as small:
-        client.get(url)
-    make(8)
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(url)
-    assert response.content.decode().count('data-testid="handover-row"') == 10
-    assert len(large) == len(small)
-
-
-def test_handover_sheet_pdf_has_chinese_text_and_font(client_for, clerk, handover, settings):
-    count_all(handover, clerk)
-    services.handover_sign(
-        request=web_request(), handover=handover, user=clerk, password=settings.DEMO_PASSWORD
-    )
-    response = client_for(clerk).get(reverse("handovers:pdf", args=[handover.pk]))
-    assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content).replace(" ", "")
-    assert "交接班记录" in text and "备用金" in text
-    assert_cjk_font_embedded(response.content)
-
-
-def test_closing_report_pdf_lists_runs_failures_and_differences(
-    client_for, manager, clerk, clerk2, store, run, template, handover, settings
-):
-    services.item_answer(run=run, item=item(template, ItemKind.TICK), user=clerk, ok=False, note="发票不足")
-    sim = handover.lines.get(item__code="sim")
-    count_all(handover, clerk)
-    services.handover_line_save(
-        line=sim, user=clerk, counted=Decimal(-0) + 2, explanation="多出两张，系上一班漏记入库"
-    )
-    response = client_for(manager).get(
-        reverse("checklists:closing_report"), {"store": store.pk, "date": timezone.localdate().isoformat()}
-    )
-    assert response.status_code == 200
-    text = pdf_text(response.content).replace(" ", "")
-    assert "日清日结" in text and "发票不足" in text and "漏记入库" in text
-    assert client_for(clerk).get(reverse("checklists:closing_report"), {"store": store.pk}).status_code == 403
-
-
 def test_template_pages_are_for_admins(client_for, clerk, manager, admin, template):
     assert client_for(manager).get(reverse("checklists:templates")).status_code == 403
     client = client_for(admin)
     assert client.get(reverse("checklists:templates")).status_code == 200
     assert client.get(reverse("checklists:template_edit", args=[template.pk])).status_code == 200
     assert client.get(reverse("checklists:template_new")).status_code == 200
-
-
-def test_after_sales_staff_of_the_store_cannot_open_a_handover_or_its_pdf(client_for, aftersales, handover):
-    """The handover list refuses after-sales staff (no handovers.sign), so does every handover view."""
-    client = client_for(aftersales)
-    assert client.get(reverse("handovers:list")).status_code == 403
-    assert client.get(handover.get_absolute_url()).status_code == 403
-    assert client.get(reverse("handovers:pdf", args=[handover.pk])).status_code == 403
-    for name in ("sign", "accept", "witness", "amend"):
-        assert client.post(reverse(f"handovers:{name}", args=[handover.pk]), {}).status_code == 403, name
 
 
 @pytest.mark.parametrize(
@@ -486,3 +254,67 @@ def test_a_closing_report_address_with_a_bad_store_or_date_is_a_message_not_a_50
     response = client_for(manager).get(reverse("checklists:closing_report"), params)
     assert response.status_code == 302
     assert response["Location"] == reverse("checklists:board")
+
+
+# ---------------------------------------------------------------- failed items and generated items
+
+
+@pytest.fixture
+def failure(run, template, clerk):
+    services.item_answer(run=run, item=item(template, ItemKind.TICK), user=clerk, ok=False, note="发票不足")
+    return run.failures.get()
+
+
+def test_the_manager_resolves_a_failed_item_from_the_board(client_for, manager, failure):
+    client = client_for(manager)
+    response = client.post(reverse("checklists:resolve", args=[failure.pk]), {"resolution": "已补领发票"})
+    assert response.status_code == 302 and response["Location"] == reverse("checklists:board")
+    failure.refresh_from_db()
+    assert (failure.state, failure.resolved_by, failure.resolution) == ("resolved", manager, "已补领发票")
+    assert "发票不足" not in client.get(reverse("checklists:board")).content.decode()
+
+
+def test_a_clerk_cannot_resolve_a_failed_item_nor_can_another_stores_manager(
+    client_for, clerk, manager2, failure
+):
+    url = reverse("checklists:resolve", args=[failure.pk])
+    assert client_for(clerk).post(url, {"resolution": "自己关掉"}).status_code == 404
+    assert client_for(manager2).post(url, {"resolution": "不是我的店"}).status_code == 404
+    failure.refresh_from_db()
+    assert failure.state == "open" and failure.resolved_by is None
+
+
+def _with_duties(template):
+    from apps.roles.models import DutyArea, DutyTask, Frequency, PositionRevision
+
+    rev = PositionRevision.objects.create(
+        position=template.position, number=1, title="营业员", effective_date=dt.date(2025, 1, 1)
+    )
+    template.position.current_revision = rev
+    template.position.save()
+    area = DutyArea.objects.create(revision=rev, name="班前准备")
+    DutyTask.objects.create(area=area, order=1, text="检查视频监控设备", frequency=Frequency.PER_SHIFT)
+    DutyTask.objects.create(area=area, order=2, text="月度盘点", frequency=Frequency.MONTHLY)
+    return template
+
+
+def test_an_admin_generates_items_from_the_positions_duties_on_the_template_page(client_for, admin, template):
+    _with_duties(template)
+    before = template.items.count()
+    response = client_for(admin).post(reverse("checklists:template_generate", args=[template.pk]))
+    assert response["Location"] == reverse("checklists:template_edit", args=[template.pk])
+    assert template.items.count() == before + 1
+    assert template.items.filter(text="检查视频监控设备", duty_task__isnull=False).exists()
+
+
+def test_a_manager_cannot_generate_items_nor_can_another_organisations_admin(client_for, manager, template):
+    from apps.org.models import RoleTier
+    from tests.factories.org import StoreFactory, member
+
+    _with_duties(template)
+    before = template.items.count()
+    url = reverse("checklists:template_generate", args=[template.pk])
+    assert client_for(manager).post(url).status_code == 403
+    stranger = member(StoreFactory(), RoleTier.ADMIN, "admin_elsewhere")
+    assert client_for(stranger).post(url).status_code == 404
+    assert template.items.count() == before

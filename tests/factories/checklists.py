@@ -5,12 +5,9 @@ import factory
 
 from apps.checklists.models import (
     ChecklistTemplate,
-    Counter,
     FailureAction,
     ItemKind,
     Phase,
-    Section,
-    StockItem,
     TemplateItem,
 )
 from apps.roles.models import Position, PositionHolder
@@ -74,24 +71,3 @@ def opening_template(store, *, position=None, holders=(), name=None, **kwargs) -
 
 def item(template, kind) -> TemplateItem:
     return template.items.get(kind=kind)
-
-
-def counter(store, code="t1", name="1号台席") -> Counter:
-    return Counter.objects.get_or_create(store=store, code=code, defaults={"name": name})[0]
-
-
-def stock_items(organisation) -> dict[str, StockItem]:
-    rows = [
-        ("float", "备用金", Section.FLOAT, "元", "100,50,20,10"),
-        ("takings-cash", "营业款（现金）", Section.TAKINGS, "元", ""),
-        ("sim", "SIM 卡", Section.STOCK, "张", ""),
-        ("invoice", "发票", Section.STOCK, "份", ""),
-    ]
-    out = {}
-    for i, (code, name, section, unit, denoms) in enumerate(rows):
-        out[code] = StockItem.objects.get_or_create(
-            organisation=organisation,
-            code=code,
-            defaults={"name": name, "section": section, "unit": unit, "denominations": denoms, "order": i},
-        )[0]
-    return out

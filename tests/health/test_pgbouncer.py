@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 THROUGH_THE_BOUNCER = [
     "tests/followups/test_reminders.py",
-    "tests/checklists/test_handovers.py",
+    "tests/handovers/test_services.py",
 ]
 pytestmark = [pytest.mark.postgres]
 

@@ -177,15 +177,8 @@ def test_beat_job_fills_twelve_months_once(store):
 def test_checklist_formulas_from_runs_and_handovers(store, clerk, admin):
     from django.utils import timezone
 
-    from apps.checklists.models import (
-        ChecklistRun,
-        ChecklistTemplate,
-        Counter,
-        Handover,
-        HandoverLine,
-        HandoverState,
-        StockItem,
-    )
+    from apps.checklists.models import ChecklistRun, ChecklistTemplate
+    from apps.handovers.models import Counter, Handover, HandoverLine, HandoverState, StockItem
     from tests.factories.targets import position
 
     tpl = ChecklistTemplate.objects.create(

@@ -118,18 +118,12 @@ def _demo_extras(demo) -> list[str]:
     for acceptance, a correction, a photo, attachments, a campaign, a draft plan, an inbox entry, a
     finished print job): made here so that every route has an instance. Returns pages to start
     crawling from."""
-    from apps.checklists import services as checklists
-    from apps.checklists.models import (
-        ChecklistRun,
-        Counter,
-        Handover,
-        HandoverAmendment,
-        HandoverState,
-        ItemResult,
-    )
+    from apps.checklists.models import ChecklistRun, ItemResult
     from apps.customers.models import Customer
     from apps.customers.services import attachment_add
     from apps.followups.models import Campaign, FollowUp
+    from apps.handovers import services as handovers
+    from apps.handovers.models import Counter, Handover, HandoverAmendment, HandoverState
     from apps.notifications.services import notification_send
     from apps.printing.models import PrintJob
     from apps.targets.models import TargetPlan
@@ -143,13 +137,13 @@ def _demo_extras(demo) -> list[str]:
 
     # Being counted by the hall's manager; waiting for the bank supervisor's acceptance, where a
     # witness signs first.
-    counting = checklists.handover_start(
+    counting = handovers.handover_start(
         store=hall,
         counter=Counter.objects.get(store=hall, code="t2"),
         outgoing=users["manager"],
         incoming=users["clerk"],
     )
-    waiting = checklists.handover_start(
+    waiting = handovers.handover_start(
         store=branch,
         counter=Counter.objects.get(store=branch, code="g1"),
         outgoing=users["teller"],

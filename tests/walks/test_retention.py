@@ -19,7 +19,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.checklists.models import ImmutableError
+from apps.handovers.models import ImmutableError
 from apps.org.retention import (
     always_kept,
     archivable,
@@ -64,7 +64,7 @@ def _send_log(demo):
 
 
 def _amendment(demo):
-    from apps.checklists.models import Handover, HandoverAmendment
+    from apps.handovers.models import Handover, HandoverAmendment
 
     handover = Handover.objects.filter(state="accepted").first()
     HandoverAmendment.objects.create(
@@ -89,7 +89,7 @@ MAKERS = {
     "customers.PiiAccessLog": _pii_access,
     "targets.PaySheet": _locked_pay_sheet,
     "followups.SendLog": _send_log,
-    "checklists.HandoverAmendment": _amendment,
+    "handovers.HandoverAmendment": _amendment,
 }
 
 
@@ -113,9 +113,9 @@ def test_the_kept_kinds_cover_the_logs_and_the_locked_and_signed_records():
         "targets.PaySheet",
         "targets.TargetPlan",
         "targets.ResponsibilityLetter",
-        "checklists.Handover",
-        "checklists.HandoverSignature",
-        "checklists.HandoverAmendment",
+        "handovers.Handover",
+        "handovers.HandoverSignature",
+        "handovers.HandoverAmendment",
         "checklists.ItemResult",
         "tickets.TicketEvent",
         "customers.PiiAccessLog",

@@ -7,8 +7,9 @@ import re
 
 from django.contrib.auth import get_user_model
 
-from apps.checklists import services
-from apps.checklists.models import ChecklistRun, Counter, RunState
+from apps.checklists.models import ChecklistRun, RunState
+from apps.handovers import services
+from apps.handovers.models import Counter
 from tests.walks.crawl import crawl
 
 # A field someone types in (a file input or a checkbox is not typed into).

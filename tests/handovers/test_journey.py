@@ -8,12 +8,14 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from apps.checklists import services
-from apps.checklists.models import Handover, HandoverState, ItemResult
+from apps.checklists import services as checklists
+from apps.checklists.models import ItemResult
+from apps.handovers import services
+from apps.handovers.models import Handover, HandoverState
 from tests.browser_fixtures import screenshot, sign_in, sign_out
-from tests.factories.checklists import counter, opening_template, stock_items
-
-from .conftest import at
+from tests.checklists.conftest import at
+from tests.factories.checklists import opening_template
+from tests.factories.handovers import counter, stock_items
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +26,7 @@ def test_clerk_day_open_fail_close_hand_over_accept_and_board(
     page, store, clerk, clerk2, manager, organisation, tmp_path
 ):
     template = opening_template(store, holders=[clerk], name="营业员班前准备")
-    services.runs_create_due(now=at(8, 10))
+    checklists.runs_create_due(now=at(8, 10))
     desk = counter(store)
     items = stock_items(organisation)
     services.balance_set(store=store, counter=desk, item=items["float"], quantity=Decimal(2000), user=manager)

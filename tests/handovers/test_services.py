@@ -5,24 +5,27 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.utils import timezone
 
-from apps.checklists import services
-from apps.checklists.models import (
+from apps.checklists import services as checklists
+from apps.checklists.models import ItemKind
+from apps.handovers import services
+from apps.handovers.models import (
     AmendmentState,
     Handover,
     HandoverLine,
     HandoverSignature,
     HandoverState,
     ImmutableError,
-    ItemKind,
     MovementKind,
     SignatureRole,
 )
 from apps.org.models import RoleTier
-from tests.factories.checklists import counter, item, stock_items
+from tests.factories.checklists import item
+from tests.factories.handovers import counter, stock_items
 from tests.factories.org import member, web_request
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +100,7 @@ def test_the_next_handover_starts_from_the_previous_closing_count(
 def test_a_difference_needs_an_explanation_before_signing(store, desk, balances, clerk, clerk2, settings):
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     count_all(h, clerk, sim=48)
-    with pytest.raises(services.HandoverError, match="SIM"):
+    with pytest.raises(ValidationError, match="SIM"):
         services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
     line = h.lines.get(item__code="sim")
     services.handover_line_save(
@@ -112,17 +115,17 @@ def test_signing_needs_every_line_counted_and_the_right_password(
     store, desk, balances, clerk, clerk2, settings
 ):
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
-    with pytest.raises(services.HandoverError):
+    with pytest.raises(ValidationError):
         services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
     count_all(h, clerk)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ValidationError):
         services.handover_sign(request=web_request(), handover=h, user=clerk, password="wrong")
 
 
 def test_a_blocking_failed_item_keeps_the_shift_from_closing(
     store, desk, balances, run, template, clerk, clerk2, manager, settings
 ):
-    services.item_answer(
+    checklists.item_answer(
         run=run,
         item=item(template, ItemKind.CHOICE),
         user=clerk,
@@ -132,9 +135,9 @@ def test_a_blocking_failed_item_keeps_the_shift_from_closing(
     )
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     count_all(h, clerk)
-    with pytest.raises(services.HandoverError, match="自助设备"):
+    with pytest.raises(ValidationError, match="自助设备"):
         services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
-    services.failure_resolve(failure=run.failures.get(), user=manager, resolution="已报修，厂家明早上门")
+    checklists.failure_resolve(failure=run.failures.get(), user=manager, resolution="已报修，厂家明早上门")
     h = services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
     assert h.state == HandoverState.SIGNED
 
@@ -142,7 +145,7 @@ def test_a_blocking_failed_item_keeps_the_shift_from_closing(
 def test_open_matters_are_carried_forward_when_signing(
     store, desk, balances, run, template, clerk, clerk2, settings
 ):
-    services.item_answer(run=run, item=item(template, ItemKind.TICK), user=clerk, ok=False, note="发票不足")
+    checklists.item_answer(run=run, item=item(template, ItemKind.TICK), user=clerk, ok=False, note="发票不足")
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     count_all(h, clerk)
     h = services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
@@ -154,7 +157,7 @@ def test_starting_twice_returns_the_same_handover(store, desk, balances, clerk, 
     a = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     b = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     assert a.pk == b.pk and Handover.objects.count() == 1
-    with pytest.raises(services.HandoverError):
+    with pytest.raises(ValidationError):
         services.handover_start(store=store, counter=desk, outgoing=clerk2, incoming=clerk)
 
 
@@ -165,7 +168,7 @@ def test_the_outgoing_shift_closes_only_when_the_incoming_clerk_accepts(
     count_all(h, clerk)
     h = services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
     assert h.accepted_at is None
-    with pytest.raises(services.HandoverError):
+    with pytest.raises(ValidationError):
         services.handover_accept(
             request=web_request(), handover_id=h.pk, user=clerk, password=settings.DEMO_PASSWORD
         )
@@ -173,7 +176,7 @@ def test_the_outgoing_shift_closes_only_when_the_incoming_clerk_accepts(
         request=web_request(), handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD
     )
     assert h.state == HandoverState.ACCEPTED
-    with pytest.raises(services.HandoverError, match="刘洋"):
+    with pytest.raises(ValidationError, match="刘洋"):
         services.handover_accept(
             request=web_request(), handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD
         )
@@ -186,11 +189,11 @@ def test_a_witness_signs_where_the_store_requires_it(store, desk, balances, cler
     h = services.handover_start(store=store, counter=desk, outgoing=clerk, incoming=clerk2)
     count_all(h, clerk)
     services.handover_sign(request=web_request(), handover=h, user=clerk, password=settings.DEMO_PASSWORD)
-    with pytest.raises(services.HandoverError, match="监交人"):
+    with pytest.raises(ValidationError, match="监交人"):
         services.handover_accept(
             request=web_request(), handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD
         )
-    with pytest.raises(services.HandoverError):
+    with pytest.raises(ValidationError):
         services.handover_witness(
             request=web_request(), handover=h, witness_id=clerk2.pk, password=settings.DEMO_PASSWORD
         )
@@ -221,7 +224,7 @@ def test_an_accepted_handover_cannot_change_in_the_model_layer(
         line.save()
     with pytest.raises(ImmutableError):
         HandoverLine.objects.filter(handover=h).update(counted=0)
-    with pytest.raises(services.HandoverError):
+    with pytest.raises(ValidationError):
         services.handover_line_save(line=line, user=clerk, counted=Decimal(1))
 
 
@@ -246,7 +249,7 @@ def test_a_correction_is_an_amendment_with_its_own_signatures_and_feeds_the_next
     pw = settings.DEMO_PASSWORD
     h = accepted(store, desk, clerk, clerk2, pw)
     sim = h.lines.get(item__code="sim")
-    with pytest.raises(services.HandoverError):
+    with pytest.raises(ValidationError):
         services.amendment_propose(
             request=web_request(),
             handover=h,
@@ -265,7 +268,7 @@ def test_a_correction_is_an_amendment_with_its_own_signatures_and_feeds_the_next
         reason="复点少三张",
         password=pw,
     )
-    with pytest.raises(services.HandoverError):
+    with pytest.raises(ValidationError):
         services.amendment_confirm(request=web_request(), amendment=a, user=clerk2, password=pw)
     a = services.amendment_confirm(request=web_request(), amendment=a, user=manager, password=pw)
     assert a.state == AmendmentState.CONFIRMED
@@ -315,7 +318,7 @@ def test_twenty_concurrent_accepts_produce_exactly_one_acceptance(organisation, 
                 request=web_request(), handover_id=h.pk, user=clerk2, password=settings.DEMO_PASSWORD
             )
             result = "ok"
-        except services.HandoverError as exc:
+        except ValidationError as exc:
             result = f"error: {exc}"
         finally:
             conn.close()
