@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.customers.models import Customer
 
-from .models import AddedItem, CustomerDelay, Ticket, TicketEvent
+from .models import AddedItem, Confirmation, CustomerDelay, Ticket, TicketEvent
 from .services import ticket_create
 
 COMPLAINTS = [
@@ -106,15 +106,33 @@ def seed(ctx) -> None:
                     item.customer_confirmed_at = created + dt.timedelta(hours=1)
                     item.confirmation_note = "客户电话确认"
                     item.save()
+                    Confirmation.objects.create(
+                        ticket=t,
+                        added_item=item,
+                        confirmed_by_name=customer.contact_person or customer.name,
+                        channel=Confirmation.Channel.PHONE,
+                        confirmed_at=item.customer_confirmed_at,
+                        recorded_by=by,
+                    )
                     fields["promised_at"] = promised = item.proposed_promised_at
             if late:
-                CustomerDelay.objects.create(
+                delay = CustomerDelay.objects.create(
                     ticket=t,
                     reason="客户临时要求加做项目并推迟取车",
                     hours=Decimal(3),
                     customer_confirmed_at=settled if confirmed_delay else None,
                     confirmation_note="客户在结算单上签字确认" if confirmed_delay else "",
                 )
+                if confirmed_delay:
+                    Confirmation.objects.create(
+                        ticket=t,
+                        delay=delay,
+                        confirmed_by_name=customer.contact_person or customer.name,
+                        channel=Confirmation.Channel.SIGNATURE,
+                        confirmed_at=settled,
+                        note="结算单签字",
+                        recorded_by=by,
+                    )
             on_time = settled <= promised + (
                 dt.timedelta(hours=3) if late and confirmed_delay else dt.timedelta()
             )
