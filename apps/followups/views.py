@@ -275,7 +275,10 @@ def campaign_create(request):
                     created_by=request.user,
                     customers=picked.filter(store=store).prefetch_related(None),
                     criteria=_filter_params(request, filterset),
+                    shortened=form.cleaned_data["shortened"],
                 )
+            except services.CampaignTooLate as exc:
+                form.add_error("shortened", _error_text(exc))
             except ValidationError as exc:
                 form.add_error(None, _error_text(exc))
             else:
