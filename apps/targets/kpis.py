@@ -198,6 +198,36 @@ def complaints_answered(stores, user, month):
 
 
 @kpi_formula(
+    "tickets.warranty_service_timeliness",
+    name=_("In-warranty service timeliness rate"),
+    unit="%",
+    target=98,
+    description=_(
+        "Service asked for in the month on a vehicle or product under warranty and answered in time "
+        "(by the answer deadline; a repair order: delivered by the promise) ÷ such service requests. "
+        "Not the follow-up calls: those are the follow-up timeliness rate."
+    ),
+    columns=[
+        *TICKET_COLUMNS,
+        ("created_at", _("Raised")),
+        ("answer_due_at", _("Answer due")),
+        ("answered_at", _("Answered")),
+        ("on_time", _("On time")),
+    ],
+)
+def warranty_service_timeliness(stores, user, month):
+    from apps.tickets.selectors import WARRANTY_SERVICE_IN_TIME, warranty_service_requests
+
+    qs = warranty_service_requests(stores=stores, month=month, user=user).select_related(
+        "store", "assignee", "customer"
+    )
+    agg = qs.aggregate(total=Count("pk"), in_time=Count("pk", filter=WARRANTY_SERVICE_IN_TIME))
+    result = ratio(agg["in_time"], agg["total"])
+    result.records = qs.order_by("created_at", "pk")
+    return result
+
+
+@kpi_formula(
     "tickets.output_value",
     name=_("Output value"),
     unit="元",
@@ -306,7 +336,10 @@ kpi_formula(
     name=_("Follow-up timeliness rate"),
     unit="%",
     target=98,
-    description=_("Follow-ups done before their window closed ÷ follow-ups done in the month."),
+    description=_(
+        "Follow-up calls done before their window closed ÷ follow-ups done in the month. Not the "
+        "in-warranty service timeliness rate (保修内服务及时率): that counts service requests."
+    ),
     columns=FOLLOWUP_COLUMNS,
 )(_followup_ratio("followups_done", "DONE_ON_TIME"))
 kpi_formula(

@@ -18,6 +18,7 @@ from apps.org.passwords import PasswordRefused, password_confirm
 
 from . import kpis
 from .models import (
+    PLAN_ATTRITION_FIELDS,
     PLAN_SECTIONS,
     ActionStep,
     BudgetLine,
@@ -28,6 +29,7 @@ from .models import (
     ManualKpiValue,
     PayScheme,
     PaySheet,
+    PlanAttachment,
     PlanObjective,
     ResponsibilityLetter,
     StepStatus,
@@ -82,6 +84,28 @@ def plan_update(*, by: User, plan: TargetPlan, **fields) -> TargetPlan:
 
 
 @transaction.atomic
+def plan_attach(*, by: User, plan: TargetPlan, upload, label: str = "") -> PlanAttachment:
+    """An annex (附件) to a draft plan; frozen with the plan once approved."""
+    from pathlib import Path
+
+    from apps.customers.services import attachment_validate
+
+    require(by, "targets.edit", plan.store)
+    if not plan.is_editable:
+        raise Locked(_("Only a draft plan can be edited."))
+    attachment_validate(upload)
+    return PlanAttachment.objects.create(
+        plan=plan,
+        label=label.strip()[:80],
+        file=upload,
+        name=Path(upload.name).name[:200],
+        size=upload.size,
+        content_type=getattr(upload, "content_type", "") or "",
+        uploaded_by=by,
+    )
+
+
+@transaction.atomic
 def plan_submit(*, by: User, plan: TargetPlan) -> TargetPlan:
     require(by, "targets.edit", plan.store)
     plan = TargetPlan.objects.select_for_update().get(pk=plan.pk)
@@ -122,7 +146,7 @@ def plan_approve(*, by: User, plan: TargetPlan) -> TargetPlan:
     return plan
 
 
-PLAN_COPY_FIELDS = ["title", *PLAN_SECTIONS]
+PLAN_COPY_FIELDS = ["title", *PLAN_SECTIONS, *PLAN_ATTRITION_FIELDS]
 
 
 @transaction.atomic
@@ -210,6 +234,11 @@ def letter_next_number(*, store: Store, year: int) -> str:
 def _kpi_key_for(name: str) -> str:
     """Guess the catalogue KPI behind a position KPI's name (the letter's author can change it)."""
     hints = [
+        # The two 及时率 first: call timeliness (回访及时率) and in-warranty service (保修内服务及时率).
+        ("回访及时", "followups.timeliness_rate"),
+        ("follow-up timel", "followups.timeliness_rate"),
+        ("保修", "tickets.warranty_service_timeliness"),
+        ("warranty", "tickets.warranty_service_timeliness"),
         ("准时", "tickets.on_time_rate"),
         ("on-time", "tickets.on_time_rate"),
         ("产值", "tickets.output_value"),
@@ -222,8 +251,9 @@ def _kpi_key_for(name: str) -> str:
         ("return", "followups.return_visit_rate"),
         ("满意", "followups.satisfaction_rate"),
         ("satisf", "followups.satisfaction_rate"),
-        ("及时", "followups.timeliness_rate"),
-        ("timel", "followups.timeliness_rate"),
+        # A bare 及时率 is the product plan's 保修内服务及时率 (the only one in the source documents).
+        ("及时", "tickets.warranty_service_timeliness"),
+        ("timel", "tickets.warranty_service_timeliness"),
     ]
     lowered = name.lower()
     for hint, key in hints:
