@@ -143,6 +143,11 @@ def seed(ctx) -> None:
                 resolved_at=settled,
             )
             events.append(TicketEvent(ticket=t, kind="settled", by=by, data={"on_time": on_time}))
+            if not on_time and n % 8 == 6:
+                # The follow-up call heard 是否准时交车 = 否: the order waits for the manager's review.
+                reason = "客户在回访电话中表示未准时交车。"
+                fields.update(review_flagged_at=settled + dt.timedelta(days=4), review_reason=reason)
+                events.append(TicketEvent(ticket=t, kind="review", by=by, text=reason, key="review:demo"))
         if kind != "repair_order":
             if state in ("resolved", "closed", "waiting_customer"):
                 answered = created + dt.timedelta(hours=rng.randint(1, 30))

@@ -144,6 +144,10 @@ def test_a_vip_added_in_december_gets_a_visit_that_half_year(rules, store):
     assert FollowUp.objects.filter(rule=rules["vip-periodic"], customer=vip).count() == 1
 
 
+def test_the_call_after_pickup_asks_whether_the_car_was_delivered_on_time(rules):
+    assert any("是否准时交车" in str(item) for item in rules["first-call-pickup"].survey_items)
+
+
 def test_a_call_answering_not_on_time_flags_the_order_for_the_manager(
     client_for, rules, store, customer, aftersales, manager, clerk
 ):
