@@ -87,6 +87,23 @@ def checklist_photo(request) -> Case:
     return Case(url, PNG, clerk, other_clerk, inline=True)
 
 
+def plan_attachment(request) -> Case:
+    from apps.org.models import Department
+    from apps.targets import services
+
+    store, admin = request.getfixturevalue("store"), request.getfixturevalue("admin")
+    manager, clerk = request.getfixturevalue("manager"), request.getfixturevalue("clerk")
+    dept = Department.objects.create(
+        organisation=store.organisation, store=store, name="售后服务部", code="as"
+    )
+    plan = services.plan_create(by=admin, department=dept, store=store, year=2026, responsible=manager)
+    attachment = services.plan_attach(
+        by=admin, plan=plan, upload=SimpleUploadedFile("附件3 预算.pdf", b"%PDF-1.4 plan"), label="附件3"
+    )
+    url = reverse("targets:plan_attachment", args=[plan.pk, attachment.pk])
+    return Case(url, b"%PDF-1.4 plan", manager, clerk, inline=False)
+
+
 def _drop_perm(request, tier: str, perm: str) -> None:
     monkeypatch = request.getfixturevalue("monkeypatch")
     monkeypatch.setitem(access.TIER_PERMS, tier, access.TIER_PERMS[tier] - {perm})
@@ -96,6 +113,7 @@ CASES = {
     ("customers.Attachment", "file"): customer_attachment,
     ("tickets.TicketAttachment", "file"): ticket_attachment,
     ("checklists.ItemResult", "photo"): checklist_photo,
+    ("targets.PlanAttachment", "file"): plan_attachment,
 }
 
 

@@ -111,6 +111,7 @@ def seed(ctx) -> None:
                         delivery_date=delivered,
                         maintenance_months=6,
                         maintenance_km=5000 if vtype != "专用车" else 10000,
+                        warranty_months=36,
                     )
                 )
             else:
@@ -126,8 +127,11 @@ def seed(ctx) -> None:
                         acceptance_record="客户签收，外观完好，功能测试通过",
                         packing_list="主机 ×1，电源适配器 ×1，说明书 ×1",
                         maintenance_months=12,
+                        warranty_months=12,
                     )
                 )
+        for asset in assets:
+            asset.warranty_ends_on = asset.compute_warranty_end()
         CustomerPhone.objects.bulk_create(phones)
         assets = Asset.objects.bulk_create(assets)
         visits, items = [], []
@@ -136,6 +140,9 @@ def seed(ctx) -> None:
                 days_ago = rng.randint(0, 400) if k else rng.randint(0, 60)
                 work = rng.choice(WORK if plate_prefix else PRODUCT_WORK)
                 visited = today - dt.timedelta(days=days_ago)
+                visited_at = timezone.make_aware(
+                    dt.datetime.combine(visited, dt.time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])))
+                )
                 complete = days_ago > 4 or rng.random() < 0.6
                 amount = Decimal(rng.randint(80, 3000))
                 visits.append(
@@ -144,6 +151,8 @@ def seed(ctx) -> None:
                         customer=asset.customer,
                         asset=asset,
                         visited_on=visited,
+                        visited_at=visited_at,
+                        file_due_at=visited_at + dt.timedelta(hours=48),
                         work_done=work if complete else "",
                         amount=amount,
                         staff=rng.choice(owner_users),
@@ -162,11 +171,10 @@ def seed(ctx) -> None:
             items.append(VisitItem(visit=visit, description=visit.work_done or "到店", amount=visit.amount))
         VisitItem.objects.bulk_create(items)
         # The two-day rule, as the beat job would have run it.
-        cutoff = today - dt.timedelta(days=2)
         Visit.objects.filter(
             store=store,
             file_completed_at__isnull=True,
             late_file_flagged_at__isnull=True,
-            visited_on__lte=cutoff,
+            file_due_at__lte=timezone.now(),
         ).update(late_file_flagged_at=timezone.now())
         ctx.count(True)

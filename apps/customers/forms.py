@@ -123,6 +123,7 @@ class AssetForm(forms.ModelForm):
         widgets = {
             "delivery_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "last_service_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "warranty_ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "configuration": forms.Textarea(attrs={"rows": 2}),
             "acceptance_record": forms.Textarea(attrs={"rows": 2}),
             "packing_list": forms.Textarea(attrs={"rows": 2}),
@@ -141,11 +142,19 @@ class AssetForm(forms.ModelForm):
         vin = (data.get("vin") or "").replace(" ", "")
         if vin and len(vin) != 17:
             self.add_error("vin", _("A VIN has 17 characters."))
+        if data.get("warranty_months") and not data.get("delivery_date") and not data.get("warranty_ends_on"):
+            self.add_error("delivery_date", _("The warranty counts from the delivery date: give it."))
         return data
 
 
 class VisitForm(forms.Form):
     visited_on = forms.DateField(label=_("Visit date"), widget=forms.DateInput(attrs={"type": "date"}))
+    visited_time = forms.TimeField(
+        label=_("Visit time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("The customer file is due 48 hours after the visit (empty: now, or closing time)."),
+    )
     asset = forms.ModelChoiceField(
         label=_("Vehicle or product"), queryset=Asset.objects.none(), required=False
     )

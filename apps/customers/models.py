@@ -136,6 +136,9 @@ class Asset(models.Model):
     last_service_date = models.DateField(_("last service date"), null=True, blank=True)
     last_service_km = models.PositiveIntegerField(_("mileage at last service"), null=True, blank=True)
     next_due_date = models.DateField(_("next maintenance due"), null=True, blank=True, db_index=True)
+    # The warranty period (保修期): months from delivery, or an end date given as such.
+    warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), null=True, blank=True)
+    warranty_ends_on = models.DateField(_("warranty ends on"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = AssetQuerySet.as_manager()
@@ -151,6 +154,19 @@ class Asset(models.Model):
 
     def get_absolute_url(self):
         return reverse("customers:asset", args=[self.customer_id, self.pk])
+
+    def compute_warranty_end(self) -> dt.date | None:
+        """The delivery date plus the warranty months (the day before the same day that many months on)."""
+        if not (self.warranty_months and self.delivery_date):
+            return self.warranty_ends_on
+        base = self.delivery_date
+        month = base.month - 1 + self.warranty_months
+        year, month = base.year + month // 12, month % 12 + 1
+        return dt.date(year, month, min(base.day, calendar.monthrange(year, month)[1])) - dt.timedelta(days=1)
+
+    def in_warranty(self, on: dt.date) -> bool:
+        start_ok = self.delivery_date is None or self.delivery_date <= on
+        return bool(self.warranty_ends_on) and start_ok and on <= self.warranty_ends_on
 
     def compute_next_due(self, *, avg_km_per_month: int = 1500) -> dt.date | None:
         """Next maintenance by months or mileage, whichever comes first."""
@@ -189,6 +205,8 @@ class Visit(models.Model):
         verbose_name=_("asset"),
     )
     visited_on = models.DateField(_("visit date"), db_index=True)
+    # When the customer came (the two-day rule counts from here); older rows: the day's closing time.
+    visited_at = models.DateTimeField(_("visit time"), null=True, blank=True)
     work_done = models.TextField(_("work done"), blank=True)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, default=0)
     staff = models.ForeignKey(
@@ -202,6 +220,8 @@ class Visit(models.Model):
     mileage_km = models.PositiveIntegerField(_("mileage (km)"), null=True, blank=True)
     # When the customer file for this visit was complete (the two-day rule measures this).
     file_completed_at = models.DateTimeField(_("file completed at"), null=True, blank=True)
+    # 48 hours (or 2 business days, per store) after `visited_at`: flagged late from then on.
+    file_due_at = models.DateTimeField(_("file due at"), null=True, blank=True, db_index=True)
     late_file_flagged_at = models.DateTimeField(_("late file flagged at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

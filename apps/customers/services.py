@@ -6,9 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import chinese_calendar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -31,8 +33,11 @@ from .models import (
 from .phones import phone_normalise
 
 ATTACHMENT_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".xlsx", ".docx", ".txt"}
-# A visit's file must be complete this long after the visit (售后服务工作规划: 两天内建立客户档案).
-FILE_DUE_AFTER = dt.timedelta(days=2)
+# A visit's file must be complete this long after the visit (售后服务工作规划: 两天内建立客户档案),
+# counted from the visit itself: 48 hours, or 2 business days where the store says so
+# (Store.customer_file_within).
+FILE_DUE_AFTER = dt.timedelta(hours=48)
+FILE_DUE_BUSINESS_DAYS = 2
 
 # The fields of a customer file a person fills in (the form shows them in this order).
 CUSTOMER_FIELDS = (
@@ -140,6 +145,8 @@ ASSET_FIELDS = (
     "maintenance_km",
     "last_service_date",
     "last_service_km",
+    "warranty_months",
+    "warranty_ends_on",
 )
 
 
@@ -155,6 +162,7 @@ def _clean_asset_fields(fields: dict) -> dict:
 def asset_create(*, customer: Customer, model_name: str, by: User | None = None, **fields) -> Asset:
     fields = _clean_asset_fields({k: v for k, v in fields.items() if k in ASSET_FIELDS})
     asset = Asset(customer=customer, model_name=model_name, **fields)
+    asset.warranty_ends_on = asset.compute_warranty_end()
     asset_refresh_next_due(asset=asset, save=False)
     asset.full_clean()
     asset.save()
@@ -165,6 +173,7 @@ def asset_create(*, customer: Customer, model_name: str, by: User | None = None,
 def asset_update(*, asset: Asset, by: User | None = None, **fields) -> Asset:
     for name, value in _clean_asset_fields({k: v for k, v in fields.items() if k in ASSET_FIELDS}).items():
         setattr(asset, name, value)
+    asset.warranty_ends_on = asset.compute_warranty_end()
     asset_refresh_next_due(asset=asset, save=False)
     asset.full_clean()
     asset.save()
@@ -174,21 +183,31 @@ def asset_update(*, asset: Asset, by: User | None = None, **fields) -> Asset:
 
 
 def visit_file_missing(*, visit: Visit) -> list[str]:
-    """What the customer file still lacks for this visit (empty: the file is complete)."""
+    """What the customer file still lacks for this visit (empty: the file is complete).
+
+    What the plan lists (售后服务部工作规划 1): the customer's name, address and phone, the visit
+    date, the services the customer wishes for (客户希望得到的服务); for a car brought in, its
+    model, plate (车号), type (车种), the work done and the maintenance cycle (the next due date
+    follows from it); for a delivered product, its serial number and delivery date. A consultation
+    without a vehicle (来公司咨询) needs only the customer's part."""
     customer = visit.customer
     missing = []
     if not customer.address:
         missing.append(_("address"))
     if not customer.phones.exists():
         missing.append(_("phone"))
-    if not visit.work_done:
-        missing.append(_("work done"))
+    if not customer.wishes.strip():
+        missing.append(_("services the customer wishes for"))
     asset = visit.asset
     if asset is None:
-        missing.append(_("vehicle or product"))
-    elif asset.kind == Asset.Kind.VEHICLE:
+        return missing
+    if not visit.work_done:
+        missing.append(_("work done"))
+    if asset.kind == Asset.Kind.VEHICLE:
         if not asset.plate and not asset.vin:
             missing.append(_("plate or VIN"))
+        if not asset.vehicle_type:
+            missing.append(_("vehicle type"))
         if not (asset.maintenance_months or asset.maintenance_km):
             missing.append(_("maintenance cycle"))
     else:
@@ -210,12 +229,49 @@ def visit_refresh_file_state(*, visit: Visit, now: dt.datetime | None = None) ->
     return True
 
 
+def is_business_day(day: dt.date) -> bool:
+    """A working day of the statutory calendar (holidays and 调休 included); weekdays where the
+    calendar has no data for the year."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def customer_file_due(*, store: Store, visited_at: dt.datetime) -> dt.datetime:
+    """When the file of a visit at `visited_at` is due: 48 hours later, or, where the store counts
+    business days, the same time of day 2 business days later."""
+    if store.customer_file_within != "2_business_days":
+        return visited_at + FILE_DUE_AFTER
+    local = timezone.localtime(visited_at)
+    day, counted = local.date(), 0
+    while counted < FILE_DUE_BUSINESS_DAYS:
+        day += dt.timedelta(days=1)
+        counted += is_business_day(day)
+    return timezone.make_aware(dt.datetime.combine(day, local.time().replace(tzinfo=None)))
+
+
+def visit_moment(*, store: Store, visited_on: dt.date, at: dt.time | None = None) -> dt.datetime:
+    """The visit's moment: the time given; else now for a visit today; else the day's closing time
+    (the latest a past visit can have been, so that its file is never flagged early)."""
+    if at is not None:
+        return timezone.make_aware(dt.datetime.combine(visited_on, at))
+    now = timezone.localtime()
+    if visited_on == now.date():
+        return now
+    closes = store.closes_at
+    if isinstance(closes, str):
+        closes = dt.time.fromisoformat(closes)
+    return timezone.make_aware(dt.datetime.combine(visited_on, closes))
+
+
 @transaction.atomic
 def visit_create(
     *,
     customer: Customer,
     visited_on: dt.date,
     by: User | None = None,
+    visited_time: dt.time | None = None,
     asset: Asset | None = None,
     work_done: str = "",
     staff: User | None = None,
@@ -227,11 +283,14 @@ def visit_create(
         raise ValidationError(_("The vehicle or product belongs to another customer."))
     items = [(d.strip(), Decimal(a or 0)) for d, a in items if (d or "").strip()]
     total = amount if amount is not None else sum((a for _d, a in items), Decimal(0))
+    visited_at = visit_moment(store=customer.store, visited_on=visited_on, at=visited_time)
     visit = Visit.objects.create(
         store=customer.store,
         customer=customer,
         asset=asset,
         visited_on=visited_on,
+        visited_at=visited_at,
+        file_due_at=customer_file_due(store=customer.store, visited_at=visited_at),
         work_done=work_done,
         amount=total,
         staff=staff or by,
@@ -250,18 +309,21 @@ def visit_create(
 
 
 def visits_flag_late_files(*, now: dt.datetime | None = None) -> int:
-    """The two-day rule: flag visits whose file is still incomplete two days on (idempotent).
+    """The two-day rule: flag visits whose file is still incomplete when it is due (`file_due_at`:
+    48 hours, or 2 business days, after the visit). Idempotent.
 
     The file's owner and the store's managers are notified once; the visit stays on their home
     panel until the file is done.
     """
     now = now or timezone.now()
-    cutoff = timezone.localdate(now) - FILE_DUE_AFTER
+    # A row without a due time (none after the migration that filled them): two whole days on.
+    cutoff = timezone.localdate(now) - dt.timedelta(days=3)
     flagged = 0
     with transaction.atomic():
         due = (
             Visit.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(file_completed_at__isnull=True, late_file_flagged_at__isnull=True, visited_on__lte=cutoff)
+            .filter(file_completed_at__isnull=True, late_file_flagged_at__isnull=True)
+            .filter(Q(file_due_at__lte=now) | Q(file_due_at__isnull=True, visited_on__lte=cutoff))
             .select_related("customer__owner", "asset", "store")
             .order_by("pk")[:500]
         )

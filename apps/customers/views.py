@@ -261,6 +261,7 @@ def visit_create(request, pk):
             customer=customer,
             by=request.user,
             visited_on=data["visited_on"],
+            visited_time=data["visited_time"],
             asset=data["asset"],
             work_done=data["work_done"],
             staff=data["staff"],

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 from .models import (
     AssigneePolicy,
     Campaign,
+    Channel,
     FollowUp,
     FollowUpRule,
     Reminder,
@@ -124,14 +125,16 @@ def followup_create_for(
     campaign: Campaign | None = None,
     previous: FollowUp | None = None,
     today: dt.date | None = None,
+    window: tuple[dt.date, dt.date, dt.date] | None = None,
 ) -> FollowUp | None:
-    """Create the follow-up with this key unless it exists; returns None when it already did."""
+    """Create the follow-up with this key unless it exists; returns None when it already did.
+
+    `window` (opens, closes, expires) replaces the rule's window counted from `trigger_date`: a
+    shortened campaign schedule, a VIP who joined late in the period."""
     if FollowUp.objects.filter(key=key).exists():
         return None
     today = today or today_local()
-    start = trigger_date + dt.timedelta(days=rule.window_start_days)
-    end = trigger_date + dt.timedelta(days=max(rule.window_end_days, rule.window_start_days))
-    expires = end + dt.timedelta(days=rule.grace_days)
+    start, end, expires = window or rule_window(rule, trigger_date)
     if expires < today:
         return None  # found too late to be worth calling: it was never in anyone's queue
     try:
@@ -163,6 +166,13 @@ def followup_create_for(
     except IntegrityError:
         return None  # another scan created it at the same moment
     return followup
+
+
+def rule_window(rule: FollowUpRule, trigger_date: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """(opens, closes, expires) of the rule's window for a trigger on `trigger_date`."""
+    start = trigger_date + dt.timedelta(days=rule.window_start_days)
+    end = trigger_date + dt.timedelta(days=max(rule.window_end_days, rule.window_start_days))
+    return start, end, end + dt.timedelta(days=rule.grace_days)
 
 
 def schedule_reminders(followup: FollowUp) -> list[Reminder]:
@@ -254,8 +264,22 @@ def period_start(day: dt.date, months: int) -> dt.date:
     return dt.date(day.year, index * months + 1, 1)
 
 
+def period_end(day: dt.date, months: int) -> dt.date:
+    """The last day of the period `day` falls in."""
+    start = period_start(day, months)
+    month = start.month - 1 + max(1, min(12, months))
+    following = dt.date(start.year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
 def _scan_periodic(rule, today) -> Iterable[dict]:
     start = period_start(today, rule.period_months)
+    last = period_end(today, rule.period_months)
+    # A customer who became VIP after the period's window closed (e.g. in December for a window
+    # that ends in November) still gets the period's visit: from today to the period's last day.
+    late_window = None
+    if rule_window(rule, start)[2] < today:
+        late_window = (today, last, last)
     for customer in customers_to_contact(tiers=rule.tiers):
         yield {
             "key": f"r{rule.pk}:customer{customer.pk}:{start:%Y%m}",
@@ -268,6 +292,7 @@ def _scan_periodic(rule, today) -> Iterable[dict]:
                 rule.period_months,
             )
             % {"tier": customer.get_tier_display(), "n": rule.period_months},
+            **({"window": late_window} if late_window else {}),
         }
 
 
@@ -317,9 +342,19 @@ def followups_generate(*, today: dt.date | None = None, rules=None) -> int:
 
 
 def followup_chain_next(*, followup: FollowUp, base: dt.date) -> FollowUp | None:
-    """The rule's next follow-up (e.g. the second call), its window counted from `base`."""
+    """The rule's next follow-up (e.g. the second call), its window counted from `base`.
+
+    A call follows only a call that reached the customer (售后服务工作规定 5: the second call comes
+    a week after the first *跟踪服务*, and avoids repeating what was said). When the first was never
+    reached (no answer after the retry ladder, wrong number) or expired unworked, there is no second
+    call: the store's managers get an alert to have the first one made. A letter (the campaign
+    letter after the invitation call) does not need the customer to have answered: it is sent anyway.
+    """
     nxt = followup.rule.next_rule
     if nxt is None or not nxt.is_active:
+        return None
+    if followup.state != FollowUp.State.DONE and nxt.channel != Channel.LETTER:
+        _alert_not_chained(followup=followup, nxt=nxt)
         return None
     return followup_create_for(
         rule=nxt,
@@ -367,3 +402,27 @@ def followup_close(
     if state == FollowUp.State.SKIPPED:
         return None  # not now: nothing to follow on from
     return followup_chain_next(followup=followup, base=chain_from or today_local())
+
+
+def _alert_not_chained(*, followup: FollowUp, nxt: FollowUpRule) -> None:
+    """Tell the managers (once) that the next follow-up waits for the first to reach the customer."""
+    Reminder.objects.get_or_create(
+        key=f"fu{followup.pk}:alert:not-chained",
+        defaults={
+            "followup": followup,
+            "kind": Reminder.Kind.ALERT,
+            "due_at": timezone.now(),
+            "text": (
+                _(
+                    "%(customer)s was not reached in “%(rule)s” (%(state)s): no “%(next)s” was "
+                    "scheduled. Have the first call made again."
+                )
+                % {
+                    "customer": followup.customer.name,
+                    "rule": followup.rule.name,
+                    "state": followup.get_state_display(),
+                    "next": nxt.name,
+                }
+            )[:250],
+        },
+    )

@@ -244,6 +244,11 @@ class CampaignForm(forms.ModelForm):
             "letter_body": forms.Textarea(attrs={"rows": 5}),
         }
 
+    shortened = forms.BooleanField(
+        label=_("Shortened schedule: invite from today when two weeks ahead has passed"),
+        required=False,
+    )
+
     def __init__(self, *args, stores=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["store"].queryset = stores

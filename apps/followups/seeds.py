@@ -11,7 +11,8 @@ from apps.org.models import Organisation
 from .models import AssigneePolicy, Channel, FollowUpRule, Priority, Trigger
 
 CALL_SCRIPT = "询问用车情况\n征求服务意见\n告知使用知识与注意事项\n介绍近期服务与活动"
-SURVEY = ["产品运行情况", "产品质量", "服务态度", "服务及时性", "是否准时交车"]
+ON_TIME_QUESTION = "是否准时交车"
+SURVEY = ["产品运行情况", "产品质量", "服务态度", "服务及时性", ON_TIME_QUESTION]
 
 RULES: list[dict] = [
     {
@@ -30,6 +31,8 @@ RULES: list[dict] = [
         "window_start_days": 3,
         "window_end_days": 7,
         "talking_points": CALL_SCRIPT + "\n客户的要求、希望或投诉一定记录清楚，能当时答复的当时答复",
+        # 准时交车率目标管理 4: every call asks 是否准时交车; a "no" puts the order before the manager.
+        "survey_items": [ON_TIME_QUESTION],
         "next": "second-call",
     },
     {

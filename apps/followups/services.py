@@ -16,9 +16,9 @@ from apps.org.access import require
 from apps.org.models import Store, User
 from apps.org.selectors import managers_of
 from apps.tickets.selectors import TicketKind, TicketPriority
-from apps.tickets.services import ticket_create
+from apps.tickets.services import ticket_create, ticket_flag_for_review
 
-from .engine import followup_close, followup_create_for
+from .engine import followup_close, followup_create_for, rule_window
 from .models import Attempt, Campaign, FollowUp, FollowUpRule, Reminder, Trigger
 
 if TYPE_CHECKING:
@@ -26,6 +26,21 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 LOW_SCORE = 2  # a satisfaction of 2 or less (of 5) is handled like a complaint
+# The survey question of 准时交车率目标管理 (电话回访员 asks 是否准时交车 in every call); a "no" puts
+# the order before the manager.
+ON_TIME_QUESTION = "准时交车"
+NO_ANSWERS = {"no", "否", "n", "false", "0", "不是", "没有"}
+
+
+def survey_says_not_on_time(survey: dict) -> bool:
+    """True when the call's answer to 是否准时交车 is "no" (stored as False, 0, "no" or "否")."""
+    return any(
+        (ON_TIME_QUESTION in str(question) or "on time" in str(question).lower())
+        and (answer is False or str(answer).strip().lower() in NO_ANSWERS)
+        for question, answer in (survey or {}).items()
+    )
+
+
 DEFAULT_RETRY_HOURS = [2, 24, 48]
 
 
@@ -104,7 +119,7 @@ def followup_log_attempt(
 ) -> Attempt:
     followup = (
         FollowUp.objects.select_for_update(of=("self",))
-        .select_related("rule", "customer", "store")
+        .select_related("rule", "customer", "store", "ticket")
         .get(pk=followup.pk)
     )
     if not followup.is_active:
@@ -161,6 +176,15 @@ def followup_log_attempt(
             attempt.tickets.add(_complaint_ticket(followup=followup, attempt=attempt, by=by, low=low))
         if requests.strip() and not request_answered:
             attempt.tickets.add(_request_ticket(followup=followup, attempt=attempt, by=by))
+        order = followup.ticket
+        if order is not None and order.kind == TicketKind.REPAIR_ORDER and survey_says_not_on_time(survey):
+            ticket_flag_for_review(
+                ticket=order,
+                reason=_("The customer said in the follow-up call that the car was not delivered on time.")
+                + (" " + outcome.strip() if outcome.strip() else ""),
+                by=by,
+                key=f"followup:{followup.pk}:on-time",
+            )
     return attempt
 
 
@@ -285,6 +309,35 @@ def followup_mark_letters_sent(*, campaign: Campaign, by: User) -> int:
     return done
 
 
+class CampaignTooLate(ValidationError):
+    """The invitations' normal schedule (two weeks ahead) has already passed for this event date."""
+
+
+def campaign_schedule(
+    *, rule: FollowUpRule, event_date: dt.date, today: dt.date, shortened: bool = False
+) -> tuple[dt.date, dt.date, dt.date] | None:
+    """(opens, closes, expires) of the invitation calls: the rule's window before the event, or,
+    when that has passed and `shortened` is asked for, calls from today for the rule's usual span,
+    closing before the event. None: the normal window, still reachable."""
+    start, end, expires = rule_window(rule, event_date)
+    if expires >= today:
+        return None
+    if not shortened:
+        raise CampaignTooLate(
+            _(
+                "The invitation calls were due from %(start)s to %(end)s (two weeks before the event); "
+                "that has passed, so no customer would be invited. Choose “shortened schedule” to call "
+                "from today, or move the event."
+            )
+            % {"start": start, "end": expires},
+            code="too_late",
+        )
+    eve = event_date - dt.timedelta(days=1)
+    span = dt.timedelta(days=max(rule.window_end_days - rule.window_start_days, 0))
+    closes = max(today, min(today + span, eve))
+    return today, closes, max(closes, min(closes + dt.timedelta(days=rule.grace_days), eve))
+
+
 @transaction.atomic
 def followup_rule_save(
     *, rule: FollowUpRule, organisation, survey_items: list[str], retry_hours: list[int]
@@ -310,11 +363,14 @@ def campaign_create(
     letter_body: str = "",
     criteria: dict | None = None,
     picked_in: Store | None = None,
+    shortened: bool = False,
 ) -> Campaign:
     """A campaign and its phone invitations (two weeks ahead); the letters follow each call.
 
     `customers` are invited when they belong to `store` and agree to be contacted; `picked_in`, the
-    store the customer filters picked them in, must be `store` when given.
+    store the customer filters picked them in, must be `store` when given. Created too late for the
+    two weeks: `CampaignTooLate` (nothing is created) unless `shortened`, which invites from today
+    and closes the calls before the event.
     """
     if picked_in is not None and picked_in != store:
         raise ValidationError({"store": _("The customer filters pick the customers of another store.")})
@@ -327,6 +383,10 @@ def campaign_create(
     )
     if rule is None:
         raise ValidationError(_("There is no active campaign rule; an administrator must add one."))
+    today = timezone.localdate()
+    if event_date <= today:
+        raise ValidationError(_("The event must be after today to invite anyone."))
+    window = campaign_schedule(rule=rule, event_date=event_date, today=today, shortened=shortened)
     campaign = Campaign.objects.create(
         store=store,
         name=name,
@@ -348,5 +408,7 @@ def campaign_create(
             campaign=campaign,
             trigger_date=event_date,
             reason=_("Invitation to %(name)s on %(date)s") % {"name": name, "date": event_date},
+            today=today,
+            window=window,
         )
     return campaign

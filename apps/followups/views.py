@@ -266,7 +266,10 @@ def campaign_create(request):
                     customers=pick.customers.filter(store=store).prefetch_related(None),
                     criteria=pick.params,
                     picked_in=pick.store,
+                    shortened=form.cleaned_data["shortened"],
                 )
+            except services.CampaignTooLate as exc:
+                form.add_error("shortened", _error_text(exc))
             except ValidationError as exc:
                 form.add_error(None, exc if hasattr(exc, "error_dict") else _error_text(exc))
             else:

@@ -43,6 +43,16 @@ class Store(models.Model):
     opens_at = models.TimeField(_("opens at"), default="08:30")
     closes_at = models.TimeField(_("closes at"), default="18:00")
     requires_handover_witness = models.BooleanField(_("handover needs a witness (监交)"), default=False)
+    customer_file_within = models.CharField(
+        _("customer file due"),
+        max_length=16,
+        choices=[
+            ("48h", _("48 hours after the visit")),
+            ("2_business_days", _("2 business days after the visit")),
+        ],
+        default="48h",
+        help_text=_("The two-day rule of the customer file (两日内建立客户档案)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()

@@ -51,7 +51,13 @@ AFTERSALES_PLAN = {
     ),
     "post_kpis": "服务顾问：准时交车率、客户满意率；跟踪业务员：回访率 100%、回访及时率 ≥ 98%。",
     "training": "1. 每月一次前台服务流程培训\n2. 每季度一次技术培训\n3. 新员工入职培训",
-    "policy_proposals": "建议将客户抱怨奖罚纳入市场维护激励制度；建议配件紧急采购授权给服务站长。",
+    "policy_proposals": "建议将客户抱怨奖罚纳入市场维护激励制度。",
+    "resource_proposals": "高峰期增设一个快速保养工位，由公司统一调配备用车辆。",
+    "authority_proposals": "建议配件紧急采购（单笔 5000 元以内）授权给服务站长。",
+    "management_mode": "以月度目标计划为导向，每周例会对照准时交车率和回访率检查进度。",
+    "process_targets": "- 修订《准时交车管理规定》\n- 建立增项与延误的客户确认登记流程",
+    "attrition_core_pct": "5",
+    "attrition_general_pct": "15",
     "incentives": "完成基本目标按绩效方案兑现；达成挑战目标的，部门另发年度奖励；未达成的按比例扣减。",
 }
 AFTERSALES_OBJECTIVES = [
@@ -218,7 +224,7 @@ def seed(ctx) -> None:
         ("十项调查", "≥ 92", "分"),
         ("回访率", "100%", "%"),
         ("满意率", "≥ 98%", "%"),
-        ("及时率", "≥ 98%", "%"),
+        ("保修内服务及时率", "≥ 98%", "%"),
         ("准时交车率", "≥ 96%", "%"),
     ]
     head = _position(ctx, "服务站长", "GW-DEMO-TG-01", "aftersales", kpis, duties)

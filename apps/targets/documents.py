@@ -26,7 +26,7 @@ def plan_context(plan: TargetPlan) -> dict:
     groups = []
     for value, label in plan.objectives.model.Category.choices:
         rows = [o for o in objectives if o.category == value]
-        groups.append({"label": label, "rows": rows})
+        groups.append({"value": value, "label": label, "rows": rows})
     return {
         "plan": plan,
         "objective_groups": groups,
@@ -34,6 +34,7 @@ def plan_context(plan: TargetPlan) -> dict:
         "budget": plan.budget.all(),
         "budget_totals": budget_totals(plan),
         "steps": plan.steps.select_related("owner"),
+        "attachments": plan.attachments.all(),
     }
 
 

@@ -16,6 +16,7 @@ from apps.roles.selectors import positions_current_in
 
 from . import kpis
 from .models import (
+    PLAN_ATTRITION_FIELDS,
     PLAN_SECTIONS,
     ActionStep,
     BudgetLine,
@@ -62,7 +63,15 @@ MARKDOWN_HINT = _("Markdown: # heading, **bold**, - list item, 1. numbered item,
 class PlanForm(forms.ModelForm):
     class Meta:
         model = TargetPlan
-        fields = ["department", "store", "year", "title", "responsible", *PLAN_SECTIONS]
+        fields = [
+            "department",
+            "store",
+            "year",
+            "title",
+            "responsible",
+            *PLAN_SECTIONS,
+            *PLAN_ATTRITION_FIELDS,
+        ]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in PLAN_SECTIONS}
 
     def __init__(self, *args, user, **kwargs):
@@ -82,6 +91,14 @@ class PlanForm(forms.ModelForm):
             for name in ("department", "store", "year"):
                 self.fields[name].disabled = True
         self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        for name in PLAN_ATTRITION_FIELDS:
+            value = data.get(name)
+            if value is not None and not 0 <= value <= 100:
+                self.add_error(name, _("Enter a percentage from 0 to 100."))
+        return data
 
     def clean_year(self):
         year = self.cleaned_data["year"]
@@ -282,3 +299,17 @@ class YearBookForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = TargetPlan.objects.for_user(user).select_related("department")
         self.helper = _helper()
+
+
+class PlanAttachmentForm(forms.Form):
+    label = forms.CharField(
+        label=_("Annex"), max_length=80, required=False, help_text=_("e.g. 附件2 人员编制计划")
+    )
+    file = forms.FileField(label=_("File"))
+
+    def clean_file(self):
+        from apps.customers.services import attachment_validate
+
+        upload = self.cleaned_data["file"]
+        attachment_validate(upload)
+        return upload

@@ -18,7 +18,9 @@ from apps.org.passwords import PasswordRefused, password_confirm
 
 from . import kpis
 from .four_eyes import require_sign_off
+from .kpis import monthly_target
 from .models import (
+    PLAN_ATTRITION_FIELDS,
     PLAN_SECTIONS,
     ActionStep,
     BudgetLine,
@@ -29,6 +31,7 @@ from .models import (
     ManualKpiValue,
     PayScheme,
     PaySheet,
+    PlanAttachment,
     PlanObjective,
     ResponsibilityLetter,
     StepStatus,
@@ -87,6 +90,28 @@ def plan_update(*, by: User, plan: TargetPlan, tables=(), **fields) -> TargetPla
 
 
 @transaction.atomic
+def plan_attach(*, by: User, plan: TargetPlan, upload, label: str = "") -> PlanAttachment:
+    """An annex (附件) to a draft plan; frozen with the plan once approved."""
+    from pathlib import Path
+
+    from apps.customers.services import attachment_validate
+
+    require(by, "targets.edit", plan.store)
+    if not plan.is_editable:
+        raise Locked(_("Only a draft plan can be edited."))
+    attachment_validate(upload)
+    return PlanAttachment.objects.create(
+        plan=plan,
+        label=label.strip()[:80],
+        file=upload,
+        name=Path(upload.name).name[:200],
+        size=upload.size,
+        content_type=getattr(upload, "content_type", "") or "",
+        uploaded_by=by,
+    )
+
+
+@transaction.atomic
 def plan_submit(*, by: User, plan: TargetPlan) -> TargetPlan:
     require(by, "targets.edit", plan.store)
     plan = TargetPlan.objects.select_for_update().get(pk=plan.pk)
@@ -128,7 +153,7 @@ def plan_approve(*, by: User, plan: TargetPlan) -> TargetPlan:
     return plan
 
 
-PLAN_COPY_FIELDS = ["title", *PLAN_SECTIONS]
+PLAN_COPY_FIELDS = ["title", *PLAN_SECTIONS, *PLAN_ATTRITION_FIELDS]
 
 
 @transaction.atomic
@@ -177,26 +202,6 @@ def action_step_set_status(*, by: User, step: ActionStep, status: str) -> Action
     step.status_changed_at = timezone.now()
     step.save()
     return step
-
-
-def monthly_target(line: LetterKpi, entry: kpis.KpiEntry | None, which: str = "base") -> Decimal | None:
-    """A letter line's target for one month: amounts are yearly (in 元 or 万元) and spread evenly."""
-    value = getattr(line, which)
-    if value is None:
-        return None
-    if entry is not None and entry.unit == "元":
-        if "万" in (line.unit or ""):
-            value = value * 10000
-        letter = line.letter
-        months = max(
-            1,
-            (letter.period_end.year - letter.period_start.year) * 12
-            + letter.period_end.month
-            - letter.period_start.month
-            + 1,
-        )
-        value = value / months
-    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 # ---- letters ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from apps.org.models import Store, User
 from apps.org.redirects import safe_next
 from apps.printing.services import print_job_start
 from apps.spreadsheets import xlsx_response
+from apps.uploads import file_response
 
 from . import documents, exports, kpis, selectors, services
 from .filters import LetterFilter, PaySheetFilter, PlanFilter
@@ -27,6 +28,7 @@ from .forms import (
     ManualKpiForm,
     PayAdjustForm,
     PayComputeForm,
+    PlanAttachmentForm,
     PlanForm,
     SignForm,
     StepStatusForm,
@@ -34,7 +36,7 @@ from .forms import (
     plan_formsets,
 )
 from .four_eyes import may_sign_off
-from .models import Locked, PaySheet, StepStatus
+from .models import Locked, PaySheet, PlanAttachment, StepStatus
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -95,6 +97,8 @@ def plan_detail(request, pk):
             "budget": plan.budget.all(),
             "budget_totals": documents.budget_totals(plan),
             "steps": plan.steps.select_related("owner"),
+            "attachments": plan.attachments.select_related("uploaded_by"),
+            "attach_form": PlanAttachmentForm(),
             "can_edit": can(request.user, "targets.edit", plan.store),
             "can_approve": can(request.user, "targets.approve", plan.store),
             "can_print": can(request.user, "targets.view", plan.store),
@@ -174,6 +178,38 @@ def step_status(request, pk):
     else:
         messages.success(request, _("Action step updated."))
     return redirect(safe_next(request, step.plan))
+
+
+@login_required
+@require_POST
+def plan_attach(request, pk):
+    plan = selectors.plan_get_for(user=request.user, pk=pk)
+    require(request.user, "targets.edit", plan.store)
+    form = PlanAttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(plan)
+    try:
+        services.plan_attach(
+            by=request.user, plan=plan, upload=form.cleaned_data["file"], label=form.cleaned_data["label"]
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("File attached."))
+    return redirect(plan)
+
+
+@login_required
+def plan_attachment(request, pk, attachment_pk):
+    """An annex of a plan, only for those who may see the plan's figures (another store: 404)."""
+    plan = selectors.plan_get_for(user=request.user, pk=pk)
+    require(request.user, "targets.view", plan.store)
+    attachment = get_object_or_404(PlanAttachment, plan=plan, pk=attachment_pk)
+    return file_response(attachment.file, filename=attachment.name)
 
 
 @login_required

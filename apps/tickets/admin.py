@@ -5,7 +5,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from apps.org.retention import KeptRecordInline
 from apps.uploads import StoredFileAdmin
 
-from .models import AddedItem, AnswerPolicy, CustomerDelay, Holiday, Ticket, TicketAttachment, TicketEvent
+from .models import (
+    AddedItem,
+    AnswerPolicy,
+    Confirmation,
+    CustomerDelay,
+    Holiday,
+    Ticket,
+    TicketAttachment,
+    TicketEvent,
+)
 
 
 class EventInline(KeptRecordInline, admin.TabularInline):
@@ -15,13 +24,33 @@ class EventInline(KeptRecordInline, admin.TabularInline):
     fields = readonly_fields
 
 
+class ConfirmationInline(KeptRecordInline, admin.TabularInline):
+    model = Confirmation
+    extra = 0
+    readonly_fields = [
+        "added_item",
+        "delay",
+        "confirmed_by_name",
+        "contact",
+        "channel",
+        "confirmed_at",
+        "note",
+        "recorded_by",
+        "recorded_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # recorded on the ticket's page, with who recorded it
+
+
 @admin.register(Ticket)
 class TicketAdmin(SimpleHistoryAdmin):
     list_display = ["number", "kind", "title", "store", "state", "assignee", "escalation_level", "on_time"]
     list_filter = ["kind", "state", "store"]
     search_fields = ["number", "title"]
     raw_id_fields = ["customer", "asset", "assignee", "created_by"]
-    inlines = [EventInline]
+    inlines = [EventInline, ConfirmationInline]
 
 
 @admin.register(AnswerPolicy)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from apps.customers.selectors import customers_of_store
 
-from .models import AddedItem, CustomerDelay, Ticket, TicketEvent
+from .models import AddedItem, Confirmation, CustomerDelay, Ticket, TicketEvent
 from .services import ticket_create
 
 COMPLAINTS = [
@@ -108,15 +108,33 @@ def seed(ctx) -> None:
                     item.customer_confirmed_at = created + dt.timedelta(hours=1)
                     item.confirmation_note = "客户电话确认"
                     item.save()
+                    Confirmation.objects.create(
+                        ticket=t,
+                        added_item=item,
+                        confirmed_by_name=customer.contact_person or customer.name,
+                        channel=Confirmation.Channel.PHONE,
+                        confirmed_at=item.customer_confirmed_at,
+                        recorded_by=by,
+                    )
                     fields["promised_at"] = promised = item.proposed_promised_at
             if late:
-                CustomerDelay.objects.create(
+                delay = CustomerDelay.objects.create(
                     ticket=t,
                     reason="客户临时要求加做项目并推迟取车",
                     hours=Decimal(3),
                     customer_confirmed_at=settled if confirmed_delay else None,
                     confirmation_note="客户在结算单上签字确认" if confirmed_delay else "",
                 )
+                if confirmed_delay:
+                    Confirmation.objects.create(
+                        ticket=t,
+                        delay=delay,
+                        confirmed_by_name=customer.contact_person or customer.name,
+                        channel=Confirmation.Channel.SIGNATURE,
+                        confirmed_at=settled,
+                        note="结算单签字",
+                        recorded_by=by,
+                    )
             on_time = settled <= promised + (
                 dt.timedelta(hours=3) if late and confirmed_delay else dt.timedelta()
             )
@@ -127,6 +145,11 @@ def seed(ctx) -> None:
                 resolved_at=settled,
             )
             events.append(TicketEvent(ticket=t, kind="settled", by=by, data={"on_time": on_time}))
+            if not on_time and n % 8 == 6:
+                # The follow-up call heard 是否准时交车 = 否: the order waits for the manager's review.
+                reason = "客户在回访电话中表示未准时交车。"
+                fields.update(review_flagged_at=settled + dt.timedelta(days=4), review_reason=reason)
+                events.append(TicketEvent(ticket=t, kind="review", by=by, text=reason, key="review:demo"))
         if kind != "repair_order":
             if state in ("resolved", "closed", "waiting_customer"):
                 answered = created + dt.timedelta(hours=rng.randint(1, 30))

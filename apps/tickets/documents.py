@@ -12,8 +12,8 @@ def _context(ticket):
         "customer": ticket.customer,
         "asset": ticket.asset,
         "phone": phone_masked(customer=ticket.customer),
-        "added_items": list(ticket.added_items.all()),
-        "delays": list(ticket.customer_delays.all()),
+        "added_items": list(ticket.added_items.select_related("confirmation")),
+        "delays": list(ticket.customer_delays.select_related("confirmation")),
         "printed_at": timezone.localtime(),
     }
 

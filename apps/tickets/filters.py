@@ -25,6 +25,7 @@ class TicketFilter(django_filters.FilterSet):
             ("overdue", _("Answer overdue")),
             ("escalated", _("Escalated")),
             ("late", _("Delivered late")),
+            ("review", _("Waiting for the manager's review")),
         ],
     )
     o = django_filters.OrderingFilter(
@@ -75,5 +76,9 @@ class TicketFilter(django_filters.FilterSet):
         if value == "escalated":
             return queryset.filter(escalation_level__gt=0)
         if value == "late":
-            return queryset.filter(on_time=False)
+            return queryset.filter(kind=Ticket.Kind.REPAIR_ORDER, settled_at__isnull=False).exclude(
+                on_time=True
+            )
+        if value == "review":
+            return queryset.filter(review_flagged_at__isnull=False, review_resolved_at__isnull=True)
         return queryset

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.customers.selectors import assets_of
 from apps.org.models import User
 
-from .models import Ticket
+from .models import Confirmation, Ticket
 
 DT = {"type": "datetime-local"}
 
@@ -93,15 +93,27 @@ class AddedItemForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    note = forms.CharField(label=_("How the customer confirmed"), max_length=200)
+    """The customer's confirmation: who, by which channel, when (a typed note alone is not one)."""
+
+    customer_name = forms.CharField(label=_("Confirmed by (customer's name)"), max_length=120)
+    contact = forms.CharField(label=_("Customer's phone or account"), max_length=60, required=False)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Confirmation.Channel.choices)
+    confirmed_at = forms.DateTimeField(label=_("Confirmed at"), widget=DateTimeLocalInput())
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, ticket=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ticket is not None and not self.is_bound:
+            self.initial.setdefault("customer_name", ticket.customer.contact_person or ticket.customer.name)
 
 
 class DelayForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
     hours = forms.DecimalField(label=_("Hours"), max_digits=6, decimal_places=1, min_value=0.1)
-    confirmation_note = forms.CharField(
-        label=_("How the customer confirmed (leave empty if not yet)"), max_length=200, required=False
-    )
+
+
+class ReviewResolveForm(forms.Form):
+    note = forms.CharField(label=_("What the review found"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SettleForm(forms.Form):

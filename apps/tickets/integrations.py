@@ -6,7 +6,7 @@ from apps.customers.timeline import TimelineEntry
 from apps.org.access import can
 
 from .models import Ticket, TicketEvent
-from .selectors import my_tickets, open_tickets_for
+from .selectors import my_tickets, open_tickets_for, tickets_for_review
 
 EVENT_ICONS = {
     TicketEvent.Kind.ESCALATED: "bi-arrow-up-circle text-danger",
@@ -15,6 +15,8 @@ EVENT_ICONS = {
     TicketEvent.Kind.SOLUTION: "bi-lightbulb",
     TicketEvent.Kind.ASSIGNED: "bi-person-up",
     TicketEvent.Kind.SETTLED: "bi-cash-coin",
+    TicketEvent.Kind.CONFIRMED: "bi-person-check",
+    TicketEvent.Kind.REVIEW: "bi-flag text-warning",
 }
 TIMELINE_EVENT_KINDS = [k for k in TicketEvent.Kind.values if k not in (TicketEvent.Kind.CREATED,)]
 
@@ -89,10 +91,12 @@ def my_tickets_panel(request):
     if not can(request.user, "tickets.view"):
         return None
     tickets = list(my_tickets(user=request.user))
+    reviews = list(tickets_for_review(user=request.user)[:5]) if can(request.user, "tickets.assign") else []
     return {
         "template": "tickets/_home_panel.html",
         "order": 30,
         "css": "col-lg-4",
         "tickets": tickets,
+        "reviews": reviews,
         "user_id": request.user.pk,
     }

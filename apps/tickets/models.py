@@ -100,8 +100,22 @@ class Ticket(models.Model):
     settlement_amount = models.DecimalField(
         _("settlement amount"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    # Filled at settlement: delivered on time, counting customer-confirmed delays and re-confirmed added items.
+    # Filled at settlement: delivered on time, counting customer-confirmed delays and re-confirmed
+    # added items. An order settled without a promise is late (准时交车率 counts every settled order).
     on_time = models.BooleanField(_("on time"), null=True, blank=True)
+    # The manager's review (e.g. the customer said in the follow-up call it was not delivered on time).
+    review_flagged_at = models.DateTimeField(_("flagged for review at"), null=True, blank=True)
+    review_reason = models.CharField(_("why it needs a review"), max_length=250, blank=True)
+    review_resolved_at = models.DateTimeField(_("review resolved at"), null=True, blank=True)
+    review_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("review resolved by"),
+    )
+    review_resolution = models.TextField(_("review outcome"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, db_index=True)
@@ -131,6 +145,12 @@ class Ticket(models.Model):
                 condition=models.Q(kind="complaint", escalation_level__gt=0),
                 name="ticket_escalated_complaint_idx",
             ),
+            # The manager's review list: a few flagged rows out of every order.
+            models.Index(
+                fields=["store", "review_flagged_at"],
+                condition=models.Q(review_flagged_at__isnull=False, review_resolved_at__isnull=True),
+                name="ticket_review_open_idx",
+            ),
         ]
 
     def __str__(self):
@@ -138,6 +158,10 @@ class Ticket(models.Model):
 
     def get_absolute_url(self):
         return reverse("tickets:detail", args=[self.pk])
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.review_flagged_at and not self.review_resolved_at)
 
 
 class TicketEvent(models.Model):
@@ -155,7 +179,10 @@ class TicketEvent(models.Model):
         PROMISE = "promise", _("Promised time changed")
         ADDED_ITEM = "added_item", _("Added item")
         DELAY = "delay", _("Customer-caused delay")
+        CONFIRMED = "confirmed", _("Customer confirmed")
         SETTLED = "settled", _("Settled")
+        REVIEW = "review", _("Flagged for the manager's review")
+        REVIEWED = "reviewed", _("Review resolved")
 
     # A ticket with events is never deleted: it is closed.
     ticket = models.ForeignKey(
@@ -201,6 +228,7 @@ class AddedItem(models.Model):
     description = models.CharField(_("item"), max_length=200)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, default=0)
     proposed_promised_at = models.DateTimeField(_("proposed new promised time"), null=True, blank=True)
+    # Set with the Confirmation record; a bare note (older rows) is not a re-confirmation.
     customer_confirmed_at = models.DateTimeField(_("customer re-confirmed at"), null=True, blank=True)
     confirmation_note = models.CharField(_("how the customer confirmed"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -233,6 +261,63 @@ class CustomerDelay(models.Model):
 
     def __str__(self):
         return self.reason
+
+
+class Confirmation(models.Model):
+    """The customer's confirmation of an added item (增项) or a customer-caused delay: who
+    confirmed, by which channel, when, and who recorded it (准时交车率目标管理: 顾客再次确认 /
+    顾客签字确认). Kept for good: the on-time figure rests on it."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        SIGNATURE = "signature", _("Signature on the order")
+        MESSAGE = "message", _("Message (SMS / chat)")
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.PROTECT, related_name="confirmations", verbose_name=_("ticket")
+    )
+    added_item = models.OneToOneField(
+        AddedItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="confirmation",
+        verbose_name=_("added item"),
+    )
+    delay = models.OneToOneField(
+        CustomerDelay,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="confirmation",
+        verbose_name=_("customer-caused delay"),
+    )
+    confirmed_by_name = models.CharField(_("confirmed by (customer)"), max_length=120)
+    contact = models.CharField(_("customer contact"), max_length=60, blank=True)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    never_deleted = True
+
+    class Meta:
+        verbose_name = _("customer confirmation")
+        verbose_name_plural = _("customer confirmations")
+        ordering = ["confirmed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(added_item__isnull=False, delay__isnull=True)
+                | models.Q(added_item__isnull=True, delay__isnull=False),
+                name="tickets_confirmation_one_subject",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.confirmed_by_name} · {self.get_channel_display()}"
 
 
 def ticket_attachment_path(instance, filename):

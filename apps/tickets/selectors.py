@@ -3,9 +3,10 @@
 For `targets` (each takes `stores` — a Store queryset, list of stores or of store ids — and a
 `month` given as any date inside it; months are local calendar months):
 
-- `on_time_rate(stores=, user=None, month=) -> (on_time, settled)`: repair orders settled in the
-  month that had a promise; `on_time` counts those settled by the promise plus confirmed
-  customer-caused delays. Rate = on_time / settled (target ≥ 96%). `user`: the assignee.
+- `on_time_rate(stores=, user=None, month=) -> (on_time, settled)`: every repair order settled in
+  the month (准时交车率 = 准时交车台数 / 结算总台数); `on_time` counts those settled by the promise
+  plus confirmed customer-caused delays; one settled without a promise counts as late. Rate =
+  on_time / settled (target ≥ 96%). `user`: the assignee.
 - `complaints_answered_within(stores=, month=, user=None) -> (answered_in_time, total)`: complaints opened
   in the month; in time = the customer was answered by the policy deadline (`answer_due_at`,
   2 business days by default).
@@ -13,9 +14,13 @@ For `targets` (each takes `stores` — a Store queryset, list of stores or of st
   tickets settled in the month (`user`: the assignee).
 - `same_day_answers(stores=, month=) -> (told_same_day, solutions)`: tickets whose solution was
   found in the month; told same day = the customer heard it the same local day.
+- `warranty_service_in_time(stores=, month=, user=None) -> (in_time, requests)`: 保修内服务及时率 of
+  the product after-sales plan. Service asked for in the month (every kind but complaints, which
+  have their own figure) on a vehicle or product whose warranty covered that day; in time = the
+  customer was answered by the policy deadline, or, for a repair order, delivered by the promise.
 
-The rows behind the first three: `settled_repair_orders`, `complaints_raised` (with the
-`ANSWERED_IN_TIME` condition) and `settled_tickets`.
+The rows behind them: `settled_repair_orders`, `complaints_raised` (with the `ANSWERED_IN_TIME`
+condition), `settled_tickets` and `warranty_service_requests` (with `WARRANTY_SERVICE_IN_TIME`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -42,10 +48,11 @@ def _tickets(stores, user=None) -> QuerySet[Ticket]:
 
 
 def settled_repair_orders(*, stores, month: dt.date, user=None) -> QuerySet[Ticket]:
-    """Repair orders settled in the month whose on-time outcome is known (they had a promise)."""
+    """Every repair order settled in the month: the denominator of 准时交车率. Only `on_time=True`
+    counts as on time, so one settled without a promise (on_time empty on older rows) is late."""
     start, end = month_bounds(month)
     return _tickets(stores, user).filter(
-        kind=Ticket.Kind.REPAIR_ORDER, settled_at__gte=start, settled_at__lt=end, on_time__isnull=False
+        kind=Ticket.Kind.REPAIR_ORDER, settled_at__gte=start, settled_at__lt=end
     )
 
 
@@ -60,6 +67,33 @@ def complaints_raised(*, stores, month: dt.date, user=None) -> QuerySet[Ticket]:
     return _tickets(stores, user).filter(
         kind=Ticket.Kind.COMPLAINT, created_at__gte=start, created_at__lt=end
     )
+
+
+# 保修内服务 answered in time: by the policy deadline; a repair order, delivered by its promise.
+WARRANTY_SERVICE_IN_TIME = (Q(kind=Ticket.Kind.REPAIR_ORDER) & Q(on_time=True)) | (
+    ~Q(kind=Ticket.Kind.REPAIR_ORDER) & ANSWERED_IN_TIME
+)
+
+
+def warranty_service_requests(*, stores, month: dt.date, user=None) -> QuerySet[Ticket]:
+    """Service tickets (not complaints) opened in the month on an asset under warranty that day."""
+    start, end = month_bounds(month)
+    opened_on = TruncDate("created_at", tzinfo=timezone.get_current_timezone())
+    return (
+        _tickets(stores, user)
+        .filter(created_at__gte=start, created_at__lt=end)
+        .exclude(kind=Ticket.Kind.COMPLAINT)
+        .annotate(opened_on=opened_on)
+        .filter(asset__warranty_ends_on__gte=F("opened_on"))
+        .filter(Q(asset__delivery_date__isnull=True) | Q(asset__delivery_date__lte=F("opened_on")))
+    )
+
+
+def warranty_service_in_time(*, stores, month: dt.date, user=None) -> tuple[int, int]:
+    agg = warranty_service_requests(stores=stores, month=month, user=user).aggregate(
+        total=Count("pk"), in_time=Count("pk", filter=WARRANTY_SERVICE_IN_TIME)
+    )
+    return agg["in_time"], agg["total"]
 
 
 def settled_tickets(*, stores, month: dt.date, user=None) -> QuerySet[Ticket]:
@@ -146,6 +180,21 @@ def my_tickets(*, user, limit: int = 8) -> list[Ticket]:
     escalated = list(base.filter(escalated_to=user).order_by(*MY_TICKETS_ORDER)[:limit])
     merged = {t.pk: t for t in assigned + escalated}
     return sorted(merged.values(), key=_my_tickets_key)[:limit]
+
+
+def tickets_for_review(*, user) -> QuerySet[Ticket]:
+    """Orders waiting for the manager's review, in the stores where the user may assign tickets."""
+    from apps.org.access import stores_where
+
+    return (
+        Ticket.objects.filter(
+            store__in=stores_where(user, "tickets.assign"),
+            review_flagged_at__isnull=False,
+            review_resolved_at__isnull=True,
+        )
+        .select_related("customer", "store")
+        .order_by("review_flagged_at", "pk")
+    )
 
 
 def ticket_events(*, ticket: Ticket) -> QuerySet[TicketEvent]:

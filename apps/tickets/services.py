@@ -1,8 +1,11 @@
 """Writes on tickets. Other apps (followups) create tickets only through `ticket_create`.
 
 The state machine is `TRANSITIONS`; every change leaves a `TicketEvent` (the full history).
-Repair orders: the promise (`promised_at`) moves only through an added item the customer
-re-confirmed; customer-caused delays count only once confirmed; `ticket_settle` decides on-time.
+Repair orders: the promise (`promised_at`) is required at check-in and moves only through an added
+item the customer re-confirmed; customer-caused delays count only once confirmed; a confirmation is
+a `Confirmation` record (who, channel, when, recorded by), never a bare note; `ticket_settle`
+decides on-time (no promise: late). A follow-up call saying the car was not delivered on time flags
+the order for the manager's review (`ticket_flag_for_review` / `ticket_review_resolve`).
 Complaints and the other answered kinds: `answer_due_at` comes from the answer policy in the
 store's business hours; `tickets_escalate_due` (beat) warns, then escalates up the reporting line.
 """
@@ -15,17 +18,26 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from apps.notifications.services import Level, Message, notifications_send_many
+from apps.notifications.services import Level, notifications_send_many
+from apps.org.access import require
 from apps.org.models import Membership, Store, User
 from apps.org.selectors import managers_of
 
 from .business_hours import add_business_days, add_business_hours, day_hours
-from .models import AddedItem, AnswerPolicy, CustomerDelay, Ticket, TicketAttachment, TicketEvent
+from .confirmations import _confirmation_record, _confirmation_text
+from .models import (
+    AddedItem,
+    AnswerPolicy,
+    Confirmation,
+    CustomerDelay,
+    Ticket,
+    TicketAttachment,
+    TicketEvent,
+)
 
 if TYPE_CHECKING:
     from apps.customers.models import Asset, Customer
@@ -118,6 +130,8 @@ def ticket_create(
         raise ValidationError(_("The customer belongs to another store."))
     if asset is not None and asset.customer_id != customer.pk:
         raise ValidationError(_("The vehicle or product belongs to another customer."))
+    if kind == Ticket.Kind.REPAIR_ORDER and promised_at is None:
+        raise ValidationError(_("A repair order needs the promised delivery time."))
     now = timezone.now()
     ticket = Ticket(
         store=store,
@@ -338,17 +352,43 @@ def added_item_add(
 
 @transaction.atomic
 def added_item_confirm(
-    *, item: AddedItem, by: User, note: str, confirmed_at: dt.datetime | None = None
+    *,
+    item: AddedItem,
+    by: User,
+    customer_name: str,
+    channel: str,
+    confirmed_at: dt.datetime | None = None,
+    contact: str = "",
+    note: str = "",
 ) -> AddedItem:
-    """The customer re-confirmed the added item: record how, and move the promise to the proposal."""
-    if not note.strip():
-        raise ValidationError(_("Record how the customer confirmed."))
-    if item.customer_confirmed_at:
-        return item
+    """The customer re-confirmed the added item: record the confirmation, move the promise to the
+    proposal. Once confirmed, a second confirmation changes nothing."""
     ticket = _locked(item.ticket)
-    item.customer_confirmed_at = confirmed_at or timezone.now()
-    item.confirmation_note = note.strip()
+    if Confirmation.objects.filter(added_item=item).exists():
+        return item
+    if ticket.settled_at:
+        raise ValidationError(_("This ticket is already settled."))
+    confirmation = _confirmation_record(
+        ticket=ticket,
+        by=by,
+        customer_name=customer_name,
+        channel=channel,
+        confirmed_at=confirmed_at,
+        contact=contact,
+        note=note,
+        added_item=item,
+    )
+    item.customer_confirmed_at = confirmation.confirmed_at
+    item.confirmation_note = _confirmation_text(confirmation)[:200]
     item.save(update_fields=["customer_confirmed_at", "confirmation_note"])
+    _event(
+        ticket,
+        TicketEvent.Kind.CONFIRMED,
+        by=by,
+        text=_("Added item re-confirmed: %(item)s — %(how)s")
+        % {"item": item.description, "how": _confirmation_text(confirmation)},
+        data={"item": item.pk, "confirmation": confirmation.pk, "channel": confirmation.channel},
+    )
     if item.proposed_promised_at and item.proposed_promised_at != ticket.promised_at:
         old = ticket.promised_at
         ticket.promised_at = item.proposed_promised_at
@@ -368,52 +408,72 @@ def added_item_confirm(
 
 
 @transaction.atomic
-def customer_delay_add(
-    *, ticket: Ticket, reason: str, hours: Decimal, by: User, confirmation_note: str = ""
-) -> CustomerDelay:
-    """A delay the customer caused; with a confirmation note it counts as confirmed at once."""
+def customer_delay_add(*, ticket: Ticket, reason: str, hours: Decimal, by: User) -> CustomerDelay:
+    """A delay the customer caused; it counts once the customer's confirmation is recorded."""
     if Decimal(hours) <= 0:
         raise ValidationError(_("The delay must be longer than zero hours."))
-    delay = CustomerDelay.objects.create(
-        ticket=ticket,
-        reason=reason,
-        hours=hours,
-        confirmation_note=confirmation_note.strip(),
-        customer_confirmed_at=timezone.now() if confirmation_note.strip() else None,
-    )
+    delay = CustomerDelay.objects.create(ticket=ticket, reason=reason, hours=hours)
     _event(
         ticket,
         TicketEvent.Kind.DELAY,
         by=by,
         text=reason,
-        data={"delay": delay.pk, "hours": str(hours), "confirmed": bool(delay.customer_confirmed_at)},
+        data={"delay": delay.pk, "hours": str(hours), "confirmed": False},
     )
     return delay
 
 
 @transaction.atomic
-def customer_delay_confirm(*, delay: CustomerDelay, by: User, note: str) -> CustomerDelay:
-    if not note.strip():
-        raise ValidationError(_("Record how the customer confirmed."))
-    if not delay.customer_confirmed_at:
-        delay.customer_confirmed_at = timezone.now()
-        delay.confirmation_note = note.strip()
-        delay.save(update_fields=["customer_confirmed_at", "confirmation_note"])
-        _event(
-            delay.ticket,
-            TicketEvent.Kind.DELAY,
-            by=by,
-            text=note,
-            data={"delay": delay.pk, "confirmed": True},
-        )
+def customer_delay_confirm(
+    *,
+    delay: CustomerDelay,
+    by: User,
+    customer_name: str,
+    channel: str,
+    confirmed_at: dt.datetime | None = None,
+    contact: str = "",
+    note: str = "",
+) -> CustomerDelay:
+    ticket = _locked(delay.ticket)
+    if Confirmation.objects.filter(delay=delay).exists():
+        return delay
+    if ticket.settled_at:
+        raise ValidationError(_("This ticket is already settled."))
+    confirmation = _confirmation_record(
+        ticket=ticket,
+        by=by,
+        customer_name=customer_name,
+        channel=channel,
+        confirmed_at=confirmed_at,
+        contact=contact,
+        note=note,
+        delay=delay,
+    )
+    delay.customer_confirmed_at = confirmation.confirmed_at
+    delay.confirmation_note = _confirmation_text(confirmation)[:200]
+    delay.save(update_fields=["customer_confirmed_at", "confirmation_note"])
+    _event(
+        ticket,
+        TicketEvent.Kind.CONFIRMED,
+        by=by,
+        text=_("Customer-caused delay confirmed: %(reason)s — %(how)s")
+        % {"reason": delay.reason, "how": _confirmation_text(confirmation)},
+        data={"delay": delay.pk, "confirmation": confirmation.pk, "channel": confirmation.channel},
+    )
     return delay
 
 
 def ticket_is_on_time(ticket: Ticket) -> bool | None:
-    """Settled by the promised time plus the customer-confirmed delays (None: no promise to keep)."""
-    if not ticket.promised_at or not ticket.settled_at:
+    """Settled by the promised time plus the delays the customer confirmed (a Confirmation record).
+
+    None: not settled yet. Settled without a promise: late (准时交车率 = 准时交车台数 / 结算总台数
+    counts every settled order)."""
+    if not ticket.settled_at:
         return None
-    allowed = sum((d.hours for d in ticket.customer_delays.all() if d.customer_confirmed_at), Decimal(0))
+    if not ticket.promised_at:
+        return False
+    confirmed = Confirmation.objects.filter(ticket=ticket, delay__isnull=False).values("delay_id")
+    allowed = sum((d.hours for d in ticket.customer_delays.filter(pk__in=confirmed)), Decimal(0))
     return ticket.settled_at <= ticket.promised_at + dt.timedelta(hours=float(allowed))
 
 
@@ -431,6 +491,13 @@ def ticket_settle(
     ticket.settlement_amount = amount
     ticket.on_time = ticket_is_on_time(ticket)
     ticket.save(update_fields=["settled_at", "settlement_amount", "on_time"])
+    if ticket.kind == Ticket.Kind.REPAIR_ORDER and not ticket.promised_at:
+        _event(
+            ticket,
+            TicketEvent.Kind.COMMENT,
+            by=by,
+            text=_("Settled without a promised time: counts as late."),
+        )
     _event(
         ticket,
         TicketEvent.Kind.SETTLED,
@@ -439,6 +506,59 @@ def ticket_settle(
     )
     if ticket.state in OPEN_STATES:
         ticket = ticket_transition(ticket=ticket, to=S.RESOLVED, by=by)
+    return ticket
+
+
+@transaction.atomic
+def ticket_flag_for_review(*, ticket: Ticket, reason: str, by: User | None = None, key: str = "") -> bool:
+    """Put the order before the store's managers (e.g. the customer said in the follow-up call that it
+    was not delivered on time). Idempotent per `key`; True when newly flagged."""
+    ticket = _locked(ticket)
+    key = key or f"review:{timezone.now():%Y%m%d%H%M%S}"
+    if not _event_once(ticket, TicketEvent.Kind.REVIEW, key=key[:60], by=by, text=reason):
+        return False
+    ticket.review_flagged_at = timezone.now()
+    ticket.review_reason = reason[:250]
+    ticket.review_resolved_at = None
+    ticket.review_resolved_by = None
+    ticket.review_resolution = ""
+    ticket.save(
+        update_fields=[
+            "review_flagged_at",
+            "review_reason",
+            "review_resolved_at",
+            "review_resolved_by",
+            "review_resolution",
+        ]
+    )
+    notifications_send_many(
+        recipients=managers_of(store=ticket.store),
+        key=f"tickets:review:{ticket.pk}:{key}"[:120],
+        title=(_("Review the order %(number)s: %(reason)s") % {"number": ticket.number, "reason": reason})[
+            :300
+        ],
+        url=ticket.get_absolute_url(),
+        store=ticket.store,
+        level=Level.WARNING,
+        source="tickets",
+    )
+    return True
+
+
+@transaction.atomic
+def ticket_review_resolve(*, ticket: Ticket, by: User, note: str) -> Ticket:
+    """The manager closes the review with what was found (only those who may assign tickets)."""
+    require(by, "tickets.assign", ticket.store)
+    if not note.strip():
+        raise ValidationError(_("Say what the review found."))
+    ticket = _locked(ticket)
+    if not ticket.needs_review:
+        raise ValidationError(_("This ticket is not waiting for a review."))
+    ticket.review_resolved_at = timezone.now()
+    ticket.review_resolved_by = by
+    ticket.review_resolution = note.strip()
+    ticket.save(update_fields=["review_resolved_at", "review_resolved_by", "review_resolution"])
+    _event(ticket, TicketEvent.Kind.REVIEWED, by=by, text=note.strip())
     return ticket
 
 
@@ -452,106 +572,3 @@ def _event_once(ticket, kind, *, key, **kwargs) -> bool:
     except IntegrityError:
         return False
     return True
-
-
-def ticket_escalate(*, ticket: Ticket, now: dt.datetime | None = None) -> list[User]:
-    """Escalate one level up the assignee's reporting line (vacant posts skipped); idempotent per level."""
-    from apps.roles.selectors import escalation_chain
-
-    now = now or timezone.now()
-    level = ticket.escalation_level + 1
-    chain = escalation_chain(user=ticket.assignee, store=ticket.store) if ticket.assignee else []
-    if not chain and level == 1 and ticket.assignee:
-        fallback = supervisors_of(user=ticket.assignee, store=ticket.store)
-        chain = [fallback] if fallback else []
-    people = chain[level - 1] if level <= len(chain) else []
-    if not people:
-        _event_once(
-            ticket,
-            TicketEvent.Kind.ESCALATED,
-            key=f"escalate:{level}:top",
-            text=_("Nobody further up the reporting line."),
-            data={"level": level, "to": []},
-        )
-        ticket.next_escalation_at = None
-        ticket.save(update_fields=["next_escalation_at"])
-        return []
-    created = _event_once(
-        ticket,
-        TicketEvent.Kind.ESCALATED,
-        key=f"escalate:{level}",
-        text=_("Not answered in time: escalated to %(people)s.")
-        % {"people": "、".join(str(p) for p in people)},
-        data={"level": level, "to": [p.pk for p in people], "names": [str(p) for p in people]},
-    )
-    if created:
-        ticket.escalated_to.add(*people)
-        notifications_send_many(
-            recipients=people,
-            key=f"tickets:escalate:{ticket.pk}:{level}",
-            title=Message(
-                gettext_noop("Escalated to you: %(number)s %(title)s (not answered in time)"),
-                number=ticket.number,
-                title=ticket.title,
-            ),
-            url=ticket.get_absolute_url(),
-            store=ticket.store,
-            level=Level.DANGER,
-            source="tickets",
-        )
-    ticket.escalation_level = level
-    policy = answer_policy(kind=ticket.kind, priority=ticket.priority)
-    if policy:
-        _schedule(ticket, start=now, policy=policy)
-    else:
-        ticket.next_escalation_at = ticket.warn_at = None
-    ticket.save(update_fields=["escalation_level", "next_escalation_at", "warn_at"])
-    return people
-
-
-def tickets_escalate_due(*, now: dt.datetime | None = None, batch: int = 200) -> dict[str, int]:
-    """Beat, every minute: warn before the breach, escalate after it. Rows are claimed with
-    SKIP LOCKED and every step is keyed (TicketEvent.key), so doubled ticks do nothing twice."""
-    now = now or timezone.now()
-    done = {"warned": 0, "escalated": 0}
-    with transaction.atomic():
-        due = list(
-            Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(answered_at__isnull=True, state__in=OPEN_STATES)
-            .filter(Q(warn_at__lte=now) | Q(next_escalation_at__lte=now))
-            .select_related("store", "assignee")
-            .order_by("pk")[:batch]
-        )
-        for ticket in due:
-            if ticket.warn_at and ticket.warn_at <= now:
-                level = ticket.escalation_level + 1
-                if _event_once(
-                    ticket,
-                    TicketEvent.Kind.WARNING,
-                    key=f"warn:{level}",
-                    text=_("The answer is due at %(due)s.")
-                    % {"due": timezone.localtime(ticket.next_escalation_at).strftime("%Y-%m-%d %H:%M")}
-                    if ticket.next_escalation_at
-                    else "",
-                    data={"level": level},
-                ):
-                    done["warned"] += 1
-                    notifications_send_many(
-                        recipients=[ticket.assignee],
-                        key=f"tickets:warn:{ticket.pk}:{level}",
-                        title=Message(
-                            gettext_noop("Answer the customer soon: %(number)s %(title)s"),
-                            number=ticket.number,
-                            title=ticket.title,
-                        ),
-                        url=ticket.get_absolute_url(),
-                        store=ticket.store,
-                        level=Level.WARNING,
-                        source="tickets",
-                    )
-                ticket.warn_at = None
-                ticket.save(update_fields=["warn_at"])
-            due_now = ticket.next_escalation_at and ticket.next_escalation_at <= now
-            if due_now and ticket_escalate(ticket=ticket, now=now):
-                done["escalated"] += 1
-    return done

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import tickets_escalate_due
+from .escalating import tickets_escalate_due
 
 
 @shared_task

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -105,8 +106,8 @@ def ticket_detail(request, pk):
         {
             "ticket": ticket,
             "events": ticket_events(ticket=ticket),
-            "added_items": list(ticket.added_items.all()),
-            "delays": list(ticket.customer_delays.all()),
+            "added_items": list(ticket.added_items.select_related("confirmation__recorded_by")),
+            "delays": list(ticket.customer_delays.select_related("confirmation__recorded_by")),
             "attachments": list(ticket.attachments.all()),
             "escalated_to": list(ticket.escalated_to.all()),
             "transitions": [(s, Ticket.State(s).label) for s in services.TRANSITIONS.get(ticket.state, ())],
@@ -120,7 +121,8 @@ def ticket_detail(request, pk):
                 "assign": forms.AssignForm(ticket=ticket, initial={"assignee": ticket.assignee_id}),
                 "promise": forms.PromiseForm(),
                 "added_item": forms.AddedItemForm(),
-                "confirm": forms.ConfirmForm(),
+                "confirm": forms.ConfirmForm(ticket=ticket, initial={"confirmed_at": timezone.localtime()}),
+                "review": forms.ReviewResolveForm(),
                 "delay": forms.DelayForm(),
                 "settle": forms.SettleForm(),
                 "attach": forms.AttachmentForm(),
@@ -192,7 +194,7 @@ def _do(action, request, ticket):
         item = _item(ticket, AddedItem, request)
         form = forms.ConfirmForm(P)
         if form.is_valid():
-            services.added_item_confirm(item=item, by=user, note=form.cleaned_data["note"])
+            services.added_item_confirm(item=item, by=user, **form.cleaned_data)
         return form
     if action == "delay":
         form = forms.DelayForm(P)
@@ -203,7 +205,12 @@ def _do(action, request, ticket):
         delay = _item(ticket, CustomerDelay, request)
         form = forms.ConfirmForm(P)
         if form.is_valid():
-            services.customer_delay_confirm(delay=delay, by=user, note=form.cleaned_data["note"])
+            services.customer_delay_confirm(delay=delay, by=user, **form.cleaned_data)
+        return form
+    if action == "review_resolve":
+        form = forms.ReviewResolveForm(P)
+        if form.is_valid():
+            services.ticket_review_resolve(ticket=ticket, by=user, note=form.cleaned_data["note"])
         return form
     if action == "settle":
         form = forms.SettleForm(P)

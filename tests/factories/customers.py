@@ -10,6 +10,7 @@ def customer(store, *, name=None, phone=None, owner=None, **fields):
     """A customer with one mobile phone (13900xxxxxx unless given) and an address."""
     n = next(_n)
     fields.setdefault("address", f"滨江市东环路 {n} 号")
+    fields.setdefault("wishes", "按期保养提醒")
     return customer_create(
         store=store,
         name=name or f"客户{n}",
@@ -25,6 +26,7 @@ def vehicle(customer, *, plate=None, **fields):
     fields.setdefault("maintenance_months", 6)
     fields.setdefault("maintenance_km", 5000)
     fields.setdefault("delivery_date", dt.date(2024, 1, 15))
+    fields.setdefault("vehicle_type", "小型轿车")
     return asset_create(customer=customer, model_name="帕萨特", plate=plate or f"浙A{n:05d}", **fields)
 
 

@@ -37,7 +37,9 @@ def test_no_answer_moves_along_the_retry_ladder_then_closes_as_unreachable(fu, a
     followup_log_attempt(followup=fu, by=aftersales, result="no_answer")
     fu.refresh_from_db()
     assert fu.state == FollowUp.State.UNREACHABLE and "4" in fu.outcome
-    assert not fu.reminders.filter(sent_at__isnull=True, cancelled_at__isnull=True).exists()
+    # nothing more for the caller; the managers get the alert that no second call follows
+    pending = fu.reminders.filter(sent_at__isnull=True, cancelled_at__isnull=True)
+    assert list(pending.values_list("kind", flat=True)) == [Reminder.Kind.ALERT]
 
 
 def test_call_back_at_a_time_schedules_a_reminder(fu, aftersales):
@@ -156,8 +158,9 @@ def test_nothing_disappears_without_an_outcome_it_expires_as_missed(fu):
     followups_open_and_expire(today=fu.expires_on + D(days=1))
     fu.refresh_from_db()
     assert fu.state == FollowUp.State.MISSED and fu.outcome
-    # the chain goes on: the second call is still made
-    assert FollowUp.objects.filter(previous=fu).exists()
+    # a call never made is not followed by a second one: the managers are told instead
+    assert not FollowUp.objects.filter(previous=fu).exists()
+    assert Reminder.objects.filter(followup=fu, kind=Reminder.Kind.ALERT).exists()
 
 
 def test_scheduled_follow_ups_open_on_their_first_day(rules, customer):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from apps.checklists.open_matters import open_matters_for
 from apps.org.models import RoleTier
 from apps.tickets.business_hours import add_business_days, add_business_hours, business_hours_between
+from apps.tickets.escalating import tickets_escalate_due
 from apps.tickets.models import AnswerPolicy, Holiday, Ticket, TicketEvent
 from apps.tickets.selectors import complaints_answered_within, on_time_rate, output_value, same_day_answers
 from apps.tickets.services import (
@@ -20,7 +21,6 @@ from apps.tickets.services import (
     ticket_settle,
     ticket_solution_found,
     ticket_transition,
-    tickets_escalate_due,
 )
 from tests.factories import customers as cf
 from tests.factories.org import member
@@ -77,8 +77,8 @@ def test_a_re_confirmed_added_item_moves_the_promise(store, clerk, customer):
     new = t.promised_at + dt.timedelta(hours=3)
     item = added_item_add(ticket=t, description="更换轮胎", by=clerk, proposed_promised_at=new)
     with pytest.raises(ValidationError):
-        added_item_confirm(item=item, by=clerk, note="")
-    added_item_confirm(item=item, by=clerk, note="客户电话确认 14:05")
+        added_item_confirm(item=item, by=clerk, customer_name="", channel="phone")
+    added_item_confirm(item=item, by=clerk, customer_name="王先生", channel="phone", contact="13800000000")
     t.refresh_from_db()
     assert t.promised_at == new
     t = ticket_settle(ticket=t, amount=Decimal("880"), by=clerk, settled_at=new - dt.timedelta(minutes=5))
@@ -95,7 +95,7 @@ def test_a_customer_caused_delay_counts_only_once_confirmed(store, clerk, custom
 
     ok = repair_order(store, customer, clerk)
     delay = customer_delay_add(ticket=ok, reason="客户推迟取车", hours=Decimal(5), by=clerk)
-    customer_delay_confirm(delay=delay, by=clerk, note="客户签字确认")
+    customer_delay_confirm(delay=delay, by=clerk, customer_name="王先生", channel="signature")
     ok = ticket_settle(
         ticket=ok, amount=Decimal(100), by=clerk, settled_at=ok.promised_at + dt.timedelta(hours=2)
     )

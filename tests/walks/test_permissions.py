@@ -127,7 +127,7 @@ def _demo_extras(demo) -> list[str]:
     from apps.notifications.services import notification_send
     from apps.printing.models import PrintJob
     from apps.targets.models import TargetPlan
-    from apps.targets.services import plan_new_version
+    from apps.targets.services import plan_attach, plan_new_version
     from apps.tickets.models import Ticket
     from apps.tickets.services import ticket_attach
 
@@ -202,7 +202,11 @@ def _demo_extras(demo) -> list[str]:
 
     approved = TargetPlan.objects.filter(state=TargetPlan.State.APPROVED).order_by("pk").first()
     if approved is not None:
-        starts.append(plan_new_version(by=users["admin"], plan=approved).get_absolute_url())
+        draft = plan_new_version(by=users["admin"], plan=approved)
+        plan_attach(
+            by=users["admin"], plan=draft, upload=SimpleUploadedFile("walk.txt", b"walk"), label="附件"
+        )
+        starts.append(draft.get_absolute_url())
 
     for name in DEMO_USERNAMES:
         notification_send(recipient=users[name], key="walk-permissions", title="walk", url="/")

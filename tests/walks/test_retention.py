@@ -85,11 +85,22 @@ def _history_row(model):
         instance.save()
 
 
+def _approved_plan_attachment(demo):
+    from apps.targets.models import PlanAttachment, TargetPlan
+
+    plan = TargetPlan.objects.filter(state=TargetPlan.State.APPROVED).first()
+    # bulk_create: the row of a plan approved with it (save() refuses a new row on an approved plan)
+    PlanAttachment.objects.bulk_create(
+        [PlanAttachment(plan=plan, label="附件2", name="人员编制计划.pdf", file="targets/plans/x.pdf")]
+    )
+
+
 MAKERS = {
     "customers.PiiAccessLog": _pii_access,
     "targets.PaySheet": _locked_pay_sheet,
     "followups.SendLog": _send_log,
     "handovers.HandoverAmendment": _amendment,
+    "targets.PlanAttachment": _approved_plan_attachment,
 }
 
 

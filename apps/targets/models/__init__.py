@@ -10,11 +10,13 @@ from .kpi_values import KpiSnapshot, ManualKpiValue
 from .letters import LetterKpi, LetterQuerySet, ResponsibilityLetter
 from .pay import PayScheme, PaySheet, PaySheetQuerySet
 from .plans import (
+    PLAN_ATTRITION_FIELDS,
     PLAN_SECTIONS,
     ActionStep,
     BudgetLine,
     HeadcountLine,
     Locked,
+    PlanAttachment,
     PlanChild,
     PlanObjective,
     PlanQuerySet,
@@ -22,6 +24,7 @@ from .plans import (
     StepQuerySet,
     StepStatus,
     TargetPlan,
+    plan_attachment_path,
 )
 
 __all__ = [
@@ -30,6 +33,9 @@ __all__ = [
     "StepStatus",
     "PlanQuerySet",
     "PLAN_SECTIONS",
+    "PLAN_ATTRITION_FIELDS",
+    "PlanAttachment",
+    "plan_attachment_path",
     "TargetPlan",
     "PlanChild",
     "PlanObjective",

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.customers.models import FileAttachment
 from apps.org.access import ScopedQuerySet
 from apps.org.models import Department, Store
 
@@ -41,7 +42,9 @@ class PlanQuerySet(ScopedQuerySet):
     store_lookup = "store"
 
 
-# The prose sections of the 目标计划书 outline, in the order of the source document.
+# The prose sections of the 目标计划书 outline, in the order of the source document (一、目标背景分析;
+# 三、(一) 所需资源 2-5 and 7-10, (二) 激励措施; 附件1 制度流程建设目标). The tables are the
+# objectives (二), the headcount plan (附件2), the quarterly budget (附件3) and the action steps (附件4).
 PLAN_SECTIONS = [
     "opportunities",
     "risks",
@@ -54,8 +57,14 @@ PLAN_SECTIONS = [
     "post_kpis",
     "training",
     "policy_proposals",
+    "resource_proposals",
+    "authority_proposals",
+    "management_mode",
     "incentives",
+    "process_targets",
 ]
+# 二、(五) 团队建设目标 3: 人员流失控制率 (分核心和一般), in percent.
+PLAN_ATTRITION_FIELDS = ["attrition_core_pct", "attrition_general_pct"]
 
 
 class TargetPlan(models.Model):
@@ -94,14 +103,27 @@ class TargetPlan(models.Model):
     resources_review = models.TextField(_("resources and authority"), blank=True)
     functions_review = models.TextField(_("functional management and support"), blank=True)
     direction = models.TextField(_("direction for the year"), blank=True)
-    # 三、保障措施 (prose parts; headcount and budget are tables)
+    # 二、(五) 团队建设目标 3: 人员流失控制率, core and general staff (the other objectives are rows).
+    attrition_core_pct = models.DecimalField(
+        _("core staff attrition kept under (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    attrition_general_pct = models.DecimalField(
+        _("general staff attrition kept under (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    # 三、保障措施 (一) 所需资源 (prose parts; headcount and budget are tables, 附件2 and 附件3)
     post_proposals = models.TextField(_("post settings"), blank=True)
     department_kpis = models.TextField(_("department KPIs"), blank=True)
     post_kpis = models.TextField(_("post KPIs"), blank=True)
     training = models.TextField(_("training"), blank=True)
-    policy_proposals = models.TextField(_("policy and resource proposals"), blank=True)
-    # 激励措施
+    # 7. 公司制度、流程修改建议 (plans before the split kept both 7 and 8 here).
+    policy_proposals = models.TextField(_("company policy and process change proposals"), blank=True)
+    resource_proposals = models.TextField(_("company-level resource allocation proposals"), blank=True)
+    authority_proposals = models.TextField(_("department authority proposals"), blank=True)
+    management_mode = models.TextField(_("daily management mode adjustments"), blank=True)
+    # (二) 达成与否的激励措施
     incentives = models.TextField(_("incentives"), blank=True)
+    # 附件1: 制度流程建设目标
+    process_targets = models.TextField(_("policy and process building targets (annex 1)"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
@@ -196,6 +218,28 @@ class PlanChild(models.Model):
         state = TargetPlan.objects.filter(pk=self.plan_id).values_list("state", flat=True).first()
         if state not in (None, TargetPlan.State.DRAFT, TargetPlan.State.SUBMITTED):
             raise Locked(_("An approved plan cannot be changed; start a new version."))
+
+
+def plan_attachment_path(instance, filename):
+    return f"targets/plans/{instance.plan_id}/{filename}"
+
+
+class PlanAttachment(PlanChild, FileAttachment):
+    """A document attached to the plan (附件): added while the plan is a draft, frozen with it."""
+
+    plan = models.ForeignKey(
+        TargetPlan, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("plan")
+    )
+    label = models.CharField(_("annex"), max_length=80, blank=True, help_text=_("e.g. 附件2 人员编制计划"))
+    file = models.FileField(_("file"), upload_to=plan_attachment_path, max_length=300)
+
+    class Meta:
+        verbose_name = _("plan attachment")
+        verbose_name_plural = _("plan attachments")
+        ordering = ["plan", "label", "pk"]
+
+    def __str__(self):
+        return self.label or self.name
 
 
 class PlanObjective(PlanChild):
