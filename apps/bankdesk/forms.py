@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -53,8 +55,8 @@ class CashBoxForm(forms.ModelForm):
     def __init__(self, *args, staff=(), **kwargs):
         super().__init__(*args, **kwargs)
         people = User.objects.filter(pk__in=[u.pk for u in staff])
-        self.fields["branch_first"].queryset = people
-        self.fields["branch_second"].queryset = people
+        cast(forms.ModelChoiceField, self.fields["branch_first"]).queryset = people
+        cast(forms.ModelChoiceField, self.fields["branch_second"]).queryset = people
 
 
 class VoucherPacketForm(forms.ModelForm):
@@ -74,4 +76,6 @@ class PasswordChangeForm(forms.Form):
 
     def __init__(self, *args, tellers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["teller"].queryset = User.objects.filter(pk__in=[u.pk for u in tellers])
+        cast(forms.ModelChoiceField, self.fields["teller"]).queryset = User.objects.filter(
+            pk__in=[u.pk for u in tellers]
+        )

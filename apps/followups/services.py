@@ -340,7 +340,7 @@ def campaign_schedule(
 
 @transaction.atomic
 def followup_rule_save(
-    *, rule: FollowUpRule, organisation, survey_items: list[str], retry_hours: list[int]
+    *, rule: FollowUpRule, organisation, survey_items: list[dict], retry_hours: list[int]
 ) -> FollowUpRule:
     """Save a rule (new or changed, its fields already set) of `organisation`."""
     rule.organisation = organisation

@@ -153,7 +153,7 @@ def review(request, pk: int, verdict: str):
         raise Http404
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(report.get_week_url())
     comment = form.cleaned_data["comment"]
     try:

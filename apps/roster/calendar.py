@@ -38,7 +38,7 @@ def add_working_days(day: dt.date, n: int) -> dt.date:
     return day
 
 
-def official_days(year: int) -> list[tuple[dt.date, str, str]]:
+def official_days(year: int) -> list[tuple[dt.date, DayKind, str]]:
     """(date, kind, name) of the year's holidays and make-up working days from `chinese_calendar`.
     Raises ValueError when the package does not know the year yet (the State Council publishes it
     each November; update the package or enter the days by hand)."""

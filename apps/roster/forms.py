@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +42,9 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args, colleagues=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["swap_with"].queryset = User.objects.filter(pk__in=[u.pk for u in colleagues])
+        cast(forms.ModelChoiceField, self.fields["swap_with"]).queryset = User.objects.filter(
+            pk__in=[u.pk for u in colleagues]
+        )
 
 
 class DecisionForm(forms.Form):

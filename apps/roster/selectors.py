@@ -224,7 +224,7 @@ def duty_shifts(*, store: Store, days: list[dt.date]) -> QuerySet[Shift]:
 def shift_type_of(*, store: Store, pk: str | int | None) -> ShiftType | None:
     if not str(pk or "").isdigit():
         return None
-    return ShiftType.objects.filter(store=store, pk=int(pk)).first()
+    return ShiftType.objects.filter(store=store, pk=int(str(pk))).first()
 
 
 def calendar_year(year: int) -> QuerySet[CalendarDay]:

@@ -24,7 +24,7 @@ from .models import CalendarDay, CheckIn, RequestKind, RequestState, Shift, Shif
 from .selectors import arrive_early_minutes, may_decide, shift_bounds, shift_of
 
 MAX_LEAVE_DAYS = 60
-DECIDED = {
+DECIDED: dict[tuple[str, str], str] = {
     (RequestKind.LEAVE, RequestState.APPROVED): gettext_noop("Your leave from %(date)s was approved"),
     (RequestKind.LEAVE, RequestState.REJECTED): gettext_noop("Your leave from %(date)s was not approved"),
     (RequestKind.SWAP, RequestState.APPROVED): gettext_noop("The shift swap on %(date)s was approved"),
@@ -243,6 +243,7 @@ def request_decide(*, by: User, request: ShiftRequest, approve: bool, note: str 
             if mine is None:
                 raise ValidationError(_("The requester no longer has a shift that day."))
             if theirs is None:
+                assert locked.swap_with is not None
                 mine.user = locked.swap_with
                 mine.save(update_fields=["user"])
             else:

@@ -209,7 +209,7 @@ def request_decide(request, pk: int, verdict: str):
         raise Http404
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("roster:requests")
     try:
         services.request_decide(
@@ -263,7 +263,7 @@ def holiday_duty(request, store_id: int, year: int):
                 return redirect("roster:holiday_duty", store_id=store.pk, year=year)
     names = {u.pk: u for u in staff}
     for day in days:
-        day.person = names.get(current.get(day.date))
+        setattr(day, "person", names.get(current.get(day.date) or 0))  # noqa: B010 (read by the template)
     return render(
         request,
         "roster/holiday_duty.html",

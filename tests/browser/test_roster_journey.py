@@ -2,12 +2,13 @@
 the clerk checks in from the home page."""
 
 import datetime as dt
+from typing import cast
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from apps.org.models import Organisation, RoleTier
+from apps.org.models import Organisation, RoleTier, Store
 from apps.roster.models import CheckIn, Shift, ShiftType
 from apps.roster.selectors import week_start
 from tests.browser_fixtures import screenshot, sign_in, sign_out
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_manager_plans_clerk_asks_for_leave_manager_approves_clerk_checks_in(page):
     org = Organisation.objects.create(name="测试集团", code="test-org")
-    store = StoreFactory(organisation=org, name="中心营业厅")
+    store = cast(Store, StoreFactory(organisation=org, name="中心营业厅"))
     manager = member(store, RoleTier.MANAGER, "boss", display_name="王经理")
     clerk = member(store, RoleTier.CLERK, "teller1", display_name="张柜员")
     early = ShiftType.objects.create(
