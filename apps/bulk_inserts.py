@@ -72,6 +72,16 @@ def _element(value) -> str:
 
 def _array_literal(values) -> str:
     """A PostgreSQL array literal: {1,NULL,"text with \\"quotes\\""}."""
+    kinds = set(map(type, values))
+    if kinds <= {int, type(None)}:  # ids: the common column, without a call per element
+        return "{" + ",".join(["NULL" if v is None else str(v) for v in values]) + "}"
+    if all(issubclass(kind, str) for kind in kinds):  # text, choices
+        return '{"' + '","'.join([v.replace("\\", "\\\\").replace('"', '\\"') for v in values]) + '"}'
+    distinct = set(values)
+    if len(kinds - {type(None)}) == 1 and len(distinct) * 4 <= len(values):
+        # few values repeated (a batch's timestamp, a channel, a status): each written once
+        written = {value: _element(value) for value in distinct}
+        return "{" + ",".join([written[value] for value in values]) + "}"
     return "{" + ",".join(map(_element, values)) + "}"
 
 

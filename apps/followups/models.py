@@ -454,11 +454,18 @@ class SendLog(models.Model):
     reminder = models.ForeignKey(
         Reminder, on_delete=models.PROTECT, related_name="sends", verbose_name=_("reminder")
     )
+    # No index on the person (rows are never looked up by person: people are deactivated, not
+    # deleted) and a partial one on the webhook: dispatch writes thousands of rows a second.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     webhook = models.ForeignKey(
-        StoreWebhook, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        StoreWebhook, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     channel = models.CharField(_("channel"), max_length=10, choices=ChannelKind.choices)
     key = models.CharField(_("key"), max_length=120, unique=True)
@@ -477,7 +484,12 @@ class SendLog(models.Model):
         indexes = [
             models.Index(
                 fields=["created_at"], name="followups_sendlog_queued", condition=models.Q(status="queued")
-            )
+            ),
+            models.Index(
+                fields=["webhook"],
+                name="followups_sendlog_webhook",
+                condition=models.Q(webhook__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -18,7 +18,8 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +33,7 @@ from .engine import followup_close, has_open_order, today_local
 from .models import FollowUp, Reminder, SendLog, StoreWebhook
 
 log = logging.getLogger(__name__)
-BATCH = 500
+BATCH = 2000
 MANAGER_KINDS = {Reminder.Kind.OVERDUE, Reminder.Kind.ALERT}
 
 
@@ -141,16 +142,40 @@ def reminders_dispatch(*, now: dt.datetime | None = None, batch: int = BATCH, ma
     sent = 0
     for _i in range(max_batches):
         with transaction.atomic():
-            claimed = list(
-                Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(sent_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now)
-                .order_by("due_at", "pk")
-                .values(*CLAIM_FIELDS)[:batch]
-            )
+            claimed = _claim(now, batch)
             if not claimed:
                 break
             sent += _send_batch(claimed, now)
     return sent
+
+
+def _claim(now: dt.datetime, batch: int) -> list[dict]:
+    """Claim up to `batch` due reminders for this transaction, mark them sent and read `CLAIM_FIELDS`
+    of each: rows another worker holds are skipped (`FOR UPDATE SKIP LOCKED`), a rollback unclaims
+    them. `_send_batch` moves the ones it does not send from sent to cancelled. On PostgreSQL one
+    statement (the UPDATE in a WITH); elsewhere an UPDATE … RETURNING and a SELECT."""
+    due = (
+        Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(sent_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now)
+        .order_by("due_at", "pk")
+        .values("pk")[:batch]
+    )
+    subquery, params = due.query.sql_with_params()
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    sent_at = Reminder._meta.get_field("sent_at").get_db_prep_value(now, connection)
+    claim = f"UPDATE {table} SET sent_at = %s WHERE id IN ({subquery}) RETURNING id"
+    rows = Reminder.objects.order_by("due_at", "pk").values(*CLAIM_FIELDS)
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(claim, [sent_at, *params])
+            ids = [row[0] for row in cursor.fetchall()]
+        return list(rows.filter(pk__in=ids)) if ids else []
+    query = rows.filter(pk__in=RawSQL("SELECT id FROM claimed", [])).query
+    select, select_params = query.sql_with_params()
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]  # as values() names them
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH claimed AS ({claim}) {select}", [sent_at, *params, *select_params])
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def followup_url_template() -> str:
@@ -234,13 +259,11 @@ def _send_batch(claimed: list[dict], now: dt.datetime) -> int:
         sent_ids.append(r["pk"])
         _hook_for_send(index)
     # SendLog first: its unique key refuses a second send and rolls the whole batch back.
-    for start in range(0, len(logs), 1000):
-        rows_insert(SendLog, SENDLOG_COLUMNS, logs[start : start + 1000])
-    notifications_send_batch(notifications)
-    if sent_ids:
-        Reminder.objects.filter(pk__in=sent_ids).update(sent_at=now)
-    if cancelled_ids:
-        Reminder.objects.filter(pk__in=cancelled_ids).update(cancelled_at=now)
+    for start in range(0, len(logs), 5000):
+        rows_insert(SendLog, SENDLOG_COLUMNS, logs[start : start + 5000])
+    notifications_send_batch(notifications, batch_size=5000)
+    if cancelled_ids:  # claimed as sent by `_claim`
+        Reminder.objects.filter(pk__in=cancelled_ids).update(sent_at=None, cancelled_at=now)
     return len(sent_ids)
 
 

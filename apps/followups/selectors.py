@@ -98,23 +98,39 @@ def _kpi_base(stores, user):
     return base.filter(Q(assignee=user) | Q(completed_by=user)) if user is not None else base
 
 
-def followup_kpis(*, stores, user=None, month: dt.date) -> dict:
-    due_stats = followups_due(stores=stores, month=month, user=user).aggregate(
-        den=Count("pk"), num=Count("pk", filter=DONE_IN_WINDOW)
-    )
-    done_stats = followups_done(stores=stores, month=month, user=user).aggregate(
-        den=Count("pk"),
-        num=Count("pk", filter=DONE_ON_TIME),
-        rated=Count("pk", filter=Q(satisfaction__isnull=False)),
-        happy=Count("pk", filter=SATISFIED_Q),
-        avg=Avg("satisfaction"),
-    )
+def followup_kpi_aggregates(population: str) -> dict:
+    """The aggregates counted over `followups_due` or `followups_done` rows: the home panel and the
+    targets app's KPI catalogue (its snapshots and the dashboard) both count with these."""
+    if population == "followups_due":
+        return {"due": Count("pk"), "done_in_window": Count("pk", filter=DONE_IN_WINDOW)}
     return {
-        "return_visit": _rate(due_stats["num"], due_stats["den"]),
-        "timeliness": _rate(done_stats["num"], done_stats["den"]),
-        "satisfaction": _rate(done_stats["happy"], done_stats["rated"]),
-        "avg_score": done_stats["avg"],
+        "done": Count("pk"),
+        "done_on_time": Count("pk", filter=DONE_ON_TIME),
+        "rated": Count("pk", filter=Q(satisfaction__isnull=False)),
+        "satisfied": Count("pk", filter=SATISFIED_Q),
+        "avg": Avg("satisfaction"),
     }
+
+
+# rate -> (population, numerator, denominator), the names of `followup_kpi_aggregates(population)`.
+FOLLOWUP_RATES = {
+    "return_visit": ("followups_due", "done_in_window", "due"),
+    "timeliness": ("followups_done", "done_on_time", "done"),
+    "satisfaction": ("followups_done", "satisfied", "rated"),
+}
+
+
+def followup_kpis(*, stores, user=None, month: dt.date) -> dict:
+    populations = {"followups_due": followups_due, "followups_done": followups_done}
+    counts = {
+        name: rows(stores=stores, month=month, user=user).aggregate(**followup_kpi_aggregates(name))
+        for name, rows in populations.items()
+    }
+    kpis = {
+        rate: _rate(counts[population][num], counts[population][den])
+        for rate, (population, num, den) in FOLLOWUP_RATES.items()
+    }
+    return {**kpis, "avg_score": counts["followups_done"]["avg"]}
 
 
 def _queue_sections(today: dt.date) -> dict[str, Q]:

@@ -103,10 +103,11 @@ def notifications_send_batch(messages: Iterable[dict], *, batch_size: int = 1000
     that run inside their own transaction. Duplicates are skipped. No model object is built per
     message (reminder dispatch sends thousands a second). Returns how many were addressed."""
     now = timezone.now()
+    levels = set(Level.values)
     rows = []
     for m in messages:
         level = m.get("level", Level.INFO)
-        if level not in Level.values:
+        if level not in levels:
             raise ValueError(f"unknown notification level: {level!r}")
         store = m.get("store")
         url = m.get("url") or ""

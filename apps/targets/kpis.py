@@ -1,11 +1,14 @@
 """The KPI catalogue: every KPI is defined once, with a formula bound to live data.
 
     @kpi_formula("tickets.on_time_rate", name=_("On-time delivery rate"), unit="%", target=96)
-    def on_time_rate(stores, user, month) -> KpiValue: ...
+    def on_time_rate(stores, user, month) -> Tally: ...
 
-A formula takes the stores (a queryset or list), an optional person and the first day of a month,
-and answers a `KpiValue`: numerator, denominator and value (None when there is nothing to count:
-shown as "—", never as 0 %), plus the records behind it for the drill-down page.
+A formula takes the stores (a queryset, stores or ids), an optional person and the first day of a
+month, and answers a `Tally`: the rows counted, the aggregates over them and how they make the
+value. One tally serves both readings of a KPI: `KpiEntry.compute` (one figure over a set of
+stores, with the records behind it for the drill-down page) and `KpiEntry.compute_by_store` (every
+store's figure in one grouped query, for the snapshot job). Either answers a `KpiValue`: numerator,
+denominator and value (None when there is nothing to count: shown as "—", never as 0 %).
 """
 
 from __future__ import annotations
@@ -40,12 +43,24 @@ class KpiValue:
 
 
 @dataclass
+class Tally:
+    """A KPI's count: `rows` (a queryset with a `store` foreign key), `aggregates` over them
+    (name -> aggregate expression), `value` turning the aggregated dict into a KpiValue, and the
+    `records` listed on the drill-down page (lazy: no query unless read)."""
+
+    rows: QuerySet
+    aggregates: dict
+    value: Callable[[dict], KpiValue]
+    records: QuerySet | None = None
+
+
+@dataclass
 class KpiEntry:
     key: str
     name: str
     unit: str
     source: str  # tickets, followups, checklists, manual
-    fn: Callable | None = None
+    fn: Callable[..., Tally] | None = None
     target: Decimal | None = None
     higher_is_better: bool = True
     description: str = ""
@@ -56,7 +71,21 @@ class KpiEntry:
         return self.source == "manual"
 
     def compute(self, stores, user, month: dt.date) -> KpiValue:
-        return self.fn(stores, user, month)
+        tally = self.fn(stores, user, month)
+        result = tally.value(tally.rows.aggregate(**tally.aggregates))
+        result.records = tally.records
+        return result
+
+    def compute_by_store(self, stores, month: dt.date) -> dict[int, KpiValue]:
+        """{store id: the store's KpiValue} for every store given, from one grouped query: the
+        same rows and aggregates as `compute([store], None, month)`, store by store."""
+        ids = store_ids(stores)
+        tally = self.fn(ids, None, month)
+        grouped = tally.rows.order_by().values("store_id").annotate(**tally.aggregates)
+        by_store = {row.pop("store_id"): row for row in grouped}
+        # What an aggregate over no rows answers (0 for counts, None for sums), without a query.
+        empty = tally.rows.none().aggregate(**tally.aggregates)
+        return {pk: tally.value(by_store.get(pk, empty)) for pk in ids}
 
     def format(self, value: Decimal | None) -> str:
         return format_value(value, self.unit)
@@ -130,11 +159,20 @@ def ratio(numerator, denominator) -> KpiValue:
     )
 
 
+def rate_of(num: str, den: str) -> Callable[[dict], KpiValue]:
+    """The value of a rate tally: aggregate `num` ÷ aggregate `den`."""
+    return lambda agg: ratio(agg[num], agg[den])
+
+
 def _store_filter(stores, lookup: str = "store") -> Q:
     return Q(**{f"{lookup}__in": store_ids(stores)})
 
 
 # ---- tickets ---------------------------------------------------------------------------------
+
+
+def _ticket_records(qs, date_field: str):
+    return qs.select_related("store", "assignee", "customer").order_by(date_field, "pk")
 
 
 TICKET_COLUMNS = [
@@ -161,13 +199,13 @@ TICKET_COLUMNS = [
 def on_time_rate(stores, user, month):
     from apps.tickets.selectors import settled_repair_orders
 
-    qs = settled_repair_orders(stores=stores, month=month, user=user).select_related(
-        "store", "assignee", "customer"
+    qs = settled_repair_orders(stores=stores, month=month, user=user)
+    return Tally(
+        rows=qs,
+        aggregates={"settled": Count("pk"), "on_time": Count("pk", filter=Q(on_time=True))},
+        value=rate_of("on_time", "settled"),
+        records=_ticket_records(qs, "settled_at"),
     )
-    agg = qs.aggregate(settled=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
-    result = ratio(agg["on_time"], agg["settled"])
-    result.records = qs.order_by("settled_at", "pk")
-    return result
 
 
 @kpi_formula(
@@ -188,13 +226,13 @@ def on_time_rate(stores, user, month):
 def complaints_answered(stores, user, month):
     from apps.tickets.selectors import ANSWERED_IN_TIME, complaints_raised
 
-    qs = complaints_raised(stores=stores, month=month, user=user).select_related(
-        "store", "assignee", "customer"
+    qs = complaints_raised(stores=stores, month=month, user=user)
+    return Tally(
+        rows=qs,
+        aggregates={"raised": Count("pk"), "answered": Count("pk", filter=ANSWERED_IN_TIME)},
+        value=rate_of("answered", "raised"),
+        records=_ticket_records(qs, "created_at"),
     )
-    agg = qs.aggregate(raised=Count("pk"), answered=Count("pk", filter=ANSWERED_IN_TIME))
-    result = ratio(agg["answered"], agg["raised"])
-    result.records = qs.order_by("created_at", "pk")
-    return result
 
 
 @kpi_formula(
@@ -221,10 +259,12 @@ def warranty_service_timeliness(stores, user, month):
     qs = warranty_service_requests(stores=stores, month=month, user=user).select_related(
         "store", "assignee", "customer"
     )
-    agg = qs.aggregate(total=Count("pk"), in_time=Count("pk", filter=WARRANTY_SERVICE_IN_TIME))
-    result = ratio(agg["in_time"], agg["total"])
-    result.records = qs.order_by("created_at", "pk")
-    return result
+    return Tally(
+        rows=qs,
+        aggregates={"total": Count("pk"), "in_time": Count("pk", filter=WARRANTY_SERVICE_IN_TIME)},
+        value=rate_of("in_time", "total"),
+        records=qs.order_by("created_at", "pk"),
+    )
 
 
 @kpi_formula(
@@ -238,30 +278,39 @@ def warranty_service_timeliness(stores, user, month):
 def output_value(stores, user, month):
     from apps.tickets.selectors import settled_tickets
 
-    qs = settled_tickets(stores=stores, month=month, user=user).select_related(
-        "store", "assignee", "customer"
-    )
-    agg = qs.aggregate(n=Count("pk"), total=Sum("settlement_amount"))
-    value = Decimal(agg["total"] or 0) if agg["n"] else None
-    return KpiValue(
-        numerator=value, denominator=Decimal(agg["n"]), value=value, records=qs.order_by("settled_at", "pk")
+    def value(agg):
+        total = Decimal(agg["total"] or 0) if agg["n"] else None
+        return KpiValue(numerator=total, denominator=Decimal(agg["n"]), value=total)
+
+    qs = settled_tickets(stores=stores, month=month, user=user)
+    return Tally(
+        rows=qs,
+        aggregates={"n": Count("pk"), "total": Sum("settlement_amount")},
+        value=value,
+        records=_ticket_records(qs, "settled_at"),
     )
 
 
 # ---- manual ----------------------------------------------------------------------------------
 
 
+def _manual_value(agg) -> KpiValue:
+    value = Decimal(agg["avg"]).quantize(Decimal("0.01")) if agg["n"] else None
+    return KpiValue(numerator=value, denominator=Decimal(agg["n"]), value=value)
+
+
 def _manual(key: str):
     def compute(stores, user, month):
         from .models import ManualKpiValue
 
-        qs = ManualKpiValue.objects.filter(_store_filter(stores), kpi_key=key, month=month).select_related(
-            "store", "user", "entered_by"
-        )
+        qs = ManualKpiValue.objects.filter(_store_filter(stores), kpi_key=key, month=month)
         qs = qs.filter(user=user) if user is not None else qs.filter(user__isnull=True)
-        agg = qs.aggregate(n=Count("pk"), avg=Avg("value"))
-        value = Decimal(agg["avg"]).quantize(Decimal("0.01")) if agg["n"] else None
-        return KpiValue(numerator=value, denominator=Decimal(agg["n"]), value=value, records=qs)
+        return Tally(
+            rows=qs,
+            aggregates={"n": Count("pk"), "avg": Avg("value")},
+            value=_manual_value,
+            records=qs.select_related("store", "user", "entered_by"),
+        )
 
     return compute
 
@@ -306,21 +355,22 @@ def _followup_rows(qs):
     return qs.select_related("customer", "rule", "store", "assignee").order_by("window_end", "pk")
 
 
-def _followup_ratio(population: str, part: str, *, rated_only: bool = False):
-    """A follow-up KPI: `part` of `followups.selectors.followup_kpis` (the function the after-sales
-    panel shows live, so the snapshot and the panel agree), drilling down to the rows of
-    `followups.selectors.<population>`."""
+def _followup_ratio(rate: str):
+    """A follow-up KPI counted as the home panel counts it: `followups.selectors.FOLLOWUP_RATES[rate]`
+    names the population, its aggregates and which of them are the numerator and denominator."""
 
     def compute(stores, user, month):
         from apps.followups import selectors
 
-        k = selectors.followup_kpis(stores=stores, user=user, month=month)[part]
-        result = KpiValue(numerator=Decimal(k["num"]), denominator=Decimal(k["den"]), value=k["percent"])
+        population, num, den = selectors.FOLLOWUP_RATES[rate]
         qs = getattr(selectors, population)(stores=stores, month=month, user=user)
-        if rated_only:
-            qs = qs.filter(satisfaction__isnull=False)
-        result.records = _followup_rows(qs)
-        return result
+        records = qs.filter(satisfaction__isnull=False) if rate == "satisfaction" else qs
+        return Tally(
+            rows=qs,
+            aggregates=selectors.followup_kpi_aggregates(population),
+            value=rate_of(num, den),
+            records=_followup_rows(records),
+        )
 
     return compute
 
@@ -332,7 +382,7 @@ kpi_formula(
     target=100,
     description=_("Follow-ups done within their window ÷ follow-ups whose window closes in the month."),
     columns=FOLLOWUP_COLUMNS,
-)(_followup_ratio("followups_due", "return_visit"))
+)(_followup_ratio("return_visit"))
 kpi_formula(
     "followups.timeliness_rate",
     name=_("Follow-up timeliness rate"),
@@ -343,7 +393,7 @@ kpi_formula(
         "in-warranty service timeliness rate (保修内服务及时率): that counts service requests."
     ),
     columns=FOLLOWUP_COLUMNS,
-)(_followup_ratio("followups_done", "timeliness"))
+)(_followup_ratio("timeliness"))
 kpi_formula(
     "followups.satisfaction_rate",
     name=_("Satisfaction rate"),
@@ -351,7 +401,7 @@ kpi_formula(
     target=98,
     description=_("Customers rating 4 or 5 ÷ customers who gave a rating in the month."),
     columns=FOLLOWUP_COLUMNS,
-)(_followup_ratio("followups_done", "satisfaction", rated_only=True))
+)(_followup_ratio("satisfaction"))
 
 
 # ---- checklists ------------------------------------------------------------------------------
@@ -373,6 +423,10 @@ def _runs(stores, user, month):
     return runs_between(stores=stores, start=month, end=next_month(month), assignee=user)
 
 
+def _run_records(qs):
+    return qs.select_related("template", "store", "assignee").order_by("date", "due_at", "pk")
+
+
 @kpi_formula(
     "checklists.completion_rate",
     name=_("Checklist completion rate"),
@@ -383,10 +437,12 @@ def _runs(stores, user, month):
 )
 def checklist_completion(stores, user, month):
     qs = _runs(stores, user, month).filter(due_at__lte=timezone.now())
-    agg = qs.aggregate(due=Count("pk"), done=Count("pk", filter=Q(completed_at__isnull=False)))
-    result = ratio(agg["done"], agg["due"])
-    result.records = qs.order_by("date", "due_at", "pk")
-    return result
+    return Tally(
+        rows=qs,
+        aggregates={"due": Count("pk"), "done": Count("pk", filter=Q(completed_at__isnull=False))},
+        value=rate_of("done", "due"),
+        records=_run_records(qs),
+    )
 
 
 @kpi_formula(
@@ -400,10 +456,12 @@ def checklist_completion(stores, user, month):
 )
 def checklist_failure_rate(stores, user, month):
     qs = _runs(stores, user, month)
-    agg = qs.aggregate(answered=Sum("answered_count"), failed=Sum("failed_count"))
-    result = ratio(agg["failed"], agg["answered"])
-    result.records = qs.filter(failed_count__gt=0).order_by("date", "due_at", "pk")
-    return result
+    return Tally(
+        rows=qs,
+        aggregates={"answered": Sum("answered_count"), "failed": Sum("failed_count")},
+        value=rate_of("failed", "answered"),
+        records=_run_records(qs.filter(failed_count__gt=0)),
+    )
 
 
 @kpi_formula(
@@ -426,11 +484,17 @@ def handover_differences(stores, user, month):
     from apps.handovers.selectors import signed_handovers
 
     qs, differing = signed_handovers(stores=stores, start=month, end=next_month(month), outgoing=user)
-    agg = qs.aggregate(total=Count("pk"), differing=Count("pk", filter=differing))
-    value = Decimal(agg["differing"]) if agg["total"] else None
-    return KpiValue(
-        numerator=Decimal(agg["differing"]),
-        denominator=Decimal(agg["total"]),
+
+    def value(agg):
+        return KpiValue(
+            numerator=Decimal(agg["differing"]),
+            denominator=Decimal(agg["total"]),
+            value=Decimal(agg["differing"]) if agg["total"] else None,
+        )
+
+    return Tally(
+        rows=qs,
+        aggregates={"total": Count("pk"), "differing": Count("pk", filter=differing)},
         value=value,
         records=qs.filter(differing).order_by("business_date", "pk"),
     )

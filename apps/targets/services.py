@@ -25,7 +25,6 @@ from .models import (
     ActionStep,
     BudgetLine,
     HeadcountLine,
-    KpiSnapshot,
     LetterKpi,
     Locked,
     ManualKpiValue,
@@ -37,6 +36,7 @@ from .models import (
     StepStatus,
     TargetPlan,
 )
+from .snapshots import snapshot_months, snapshot_refresh, snapshot_refresh_due  # noqa: F401 (the services API)
 
 CENT = Decimal("0.01")
 
@@ -428,56 +428,6 @@ def manual_kpi_enter(
     )
     snapshot_refresh(stores=[store], months=[month.replace(day=1)])
     return row
-
-
-def snapshot_refresh(*, stores, months: list[dt.date]) -> int:
-    """(Re)compute the store-level snapshot of every catalogue KPI; idempotent (upsert by key)."""
-    count = 0
-    for store in stores:
-        rows = []
-        for month in months:
-            for entry in kpis.catalogue():
-                v = entry.compute([store], None, month)
-                rows.append(
-                    KpiSnapshot(
-                        kpi_key=entry.key,
-                        store=store,
-                        month=month,
-                        numerator=v.numerator,
-                        denominator=v.denominator,
-                        value=v.value,
-                        computed_at=timezone.now(),
-                    )
-                )
-        KpiSnapshot.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["store", "kpi_key", "month"],
-            update_fields=["numerator", "denominator", "value", "computed_at"],
-        )
-        count += len(rows)
-    return count
-
-
-def snapshot_months(today: dt.date | None = None, n: int = 12) -> list[dt.date]:
-    today = today or timezone.localdate()
-    month = today.replace(day=1)
-    months = []
-    for _i in range(n):
-        months.append(month)
-        month = (month - dt.timedelta(days=1)).replace(day=1)
-    return list(reversed(months))
-
-
-def snapshot_refresh_due(*, today: dt.date | None = None) -> int:
-    """The beat job: this month and last for every active store, and any month of the last 12 missing."""
-    months = snapshot_months(today)
-    count = 0
-    for store in Store.objects.filter(is_active=True):
-        have = set(KpiSnapshot.objects.filter(store=store, month__in=months).values_list("month", flat=True))
-        due = sorted({*months[-2:], *(m for m in months if m not in have)})
-        count += snapshot_refresh(stores=[store], months=due)
-    return count
 
 
 # ---- pay -------------------------------------------------------------------------------------

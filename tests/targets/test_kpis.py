@@ -174,7 +174,9 @@ def test_beat_job_fills_twelve_months_once(store):
     assert KpiSnapshot.objects.filter(store=store).count() == n
 
 
-def test_checklist_formulas_from_runs_and_handovers(store, clerk, admin):
+def march_checklists(store, clerk, admin):
+    """Store, March: three runs (two completed; 2 of 24 items failed), two accepted handovers (one
+    with a counted difference)."""
     from django.utils import timezone
 
     from apps.checklists.models import ChecklistRun, ChecklistTemplate
@@ -203,14 +205,6 @@ def test_checklist_formulas_from_runs_and_handovers(store, clerk, admin):
             failed_count=failed,
             completed_at=due if completed else None,
         )
-    v = kpis.get_kpi("checklists.completion_rate").compute([store], None, MARCH)
-    assert (v.numerator, v.denominator, v.value) == (2, 3, Decimal("66.67"))
-    v = kpis.get_kpi("checklists.failure_rate").compute([store], None, MARCH)
-    assert (v.numerator, v.denominator, v.value) == (2, 24, Decimal("8.33"))
-    assert kpis.get_kpi("checklists.completion_rate").compute([store], None, APRIL).value is None
-
-    entry = kpis.get_kpi("checklists.handover_differences")
-    assert entry.compute([store], None, MARCH).value is None  # no handover: "—", not 0
     counter = Counter.objects.create(store=store, code="1", name="1号台")
     cash = StockItem.objects.create(
         organisation=store.organisation, code="cash", name="备用金", section="cash"
@@ -228,6 +222,17 @@ def test_checklist_formulas_from_runs_and_handovers(store, clerk, admin):
         Handover.objects.filter(pk=h.pk).update(
             state=HandoverState.ACCEPTED, signed_at=timezone.now(), accepted_at=timezone.now()
         )
+
+
+def test_checklist_formulas_from_runs_and_handovers(store, clerk, admin):
+    entry = kpis.get_kpi("checklists.handover_differences")
+    assert entry.compute([store], None, MARCH).value is None  # no handover: "—", not 0
+    march_checklists(store, clerk, admin)
+    v = kpis.get_kpi("checklists.completion_rate").compute([store], None, MARCH)
+    assert (v.numerator, v.denominator, v.value) == (2, 3, Decimal("66.67"))
+    v = kpis.get_kpi("checklists.failure_rate").compute([store], None, MARCH)
+    assert (v.numerator, v.denominator, v.value) == (2, 24, Decimal("8.33"))
+    assert kpis.get_kpi("checklists.completion_rate").compute([store], None, APRIL).value is None
     v = entry.compute([store], None, MARCH)
     assert (v.numerator, v.denominator, v.value) == (1, 2, Decimal(1))
     assert v.records.count() == 1

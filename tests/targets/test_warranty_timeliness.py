@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from apps.customers.models import Asset, Customer
 from apps.targets import kpis
-from apps.targets.services import _kpi_key_for
+from apps.targets.kpis import key_for_name as _kpi_key_for
 from apps.tickets.models import Ticket
 from apps.tickets.selectors import warranty_service_in_time
 from tests.factories.targets import at, ticket
