@@ -30,7 +30,9 @@ def staff_list_for(*, user, store: Store | None = None) -> QuerySet[User]:
     )
 
 
-def people_with_tier(*, tiers: list[str], store: Store | None = None, stores=None) -> QuerySet[User]:
+def people_with_tier(
+    *, tiers: list[str] | list[RoleTier], store: Store | None = None, stores=None
+) -> QuerySet[User]:
     """Active people holding one of `tiers` (an active membership) in `store`, or in any of `stores`."""
     where = {"memberships__store": store} if stores is None else {"memberships__store__in": stores}
     return User.objects.filter(

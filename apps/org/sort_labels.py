@@ -7,8 +7,11 @@ translated whole: "创建时间（新→旧）", never the library's untranslate
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+StrOrPromise = str | Promise
 
 TEXT, DATE, PLAIN = "text", "date", "plain"
 
@@ -19,7 +22,7 @@ WAYS = {
 }
 
 
-def sort_labels(*fields: tuple[str, str, str, str]) -> dict:
+def sort_labels(*fields: tuple[str, str, StrOrPromise, str]) -> dict:
     """`field_labels` for an OrderingFilter from (model field, parameter, label, kind) tuples."""
     labels = {}
     for field, param, label, kind in fields:

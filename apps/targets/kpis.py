@@ -71,6 +71,7 @@ class KpiEntry:
         return self.source == "manual"
 
     def compute(self, stores, user, month: dt.date) -> KpiValue:
+        assert self.fn is not None
         tally = self.fn(stores, user, month)
         result = tally.value(tally.rows.aggregate(**tally.aggregates))
         result.records = tally.records
@@ -80,6 +81,7 @@ class KpiEntry:
         """{store id: the store's KpiValue} for every store given, from one grouped query: the
         same rows and aggregates as `compute([store], None, month)`, store by store."""
         ids = store_ids(stores)
+        assert self.fn is not None
         tally = self.fn(ids, None, month)
         grouped = tally.rows.order_by().values("store_id").annotate(**tally.aggregates)
         by_store = {row.pop("store_id"): row for row in grouped}
