@@ -37,7 +37,7 @@ class CounterfeitNote(models.Model):
     pieces = models.PositiveIntegerField(_("pieces"), default=1)
     serials = models.CharField(_("serial numbers"), max_length=300, blank=True)
     customer = models.CharField(_("customer"), max_length=100, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome, default=Outcome.PENDING)
     receipt_number = models.CharField(_("confiscation receipt number"), max_length=40, blank=True)
     verified_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("verified by")
@@ -64,7 +64,7 @@ class ReportKind(models.TextChoices):
 
 class TransactionReport(models.Model):
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("store"))
-    kind = models.CharField(_("kind"), max_length=12, choices=ReportKind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=ReportKind)
     occurred_on = models.DateField(_("transaction or finding date"))
     account_name = models.CharField(_("account holder"), max_length=100)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=16, decimal_places=2)
@@ -99,7 +99,7 @@ class Direction(models.TextChoices):
 class CashBoxHandover(models.Model):
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("store"))
     at = models.DateTimeField(_("at"))
-    direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices)
+    direction = models.CharField(_("direction"), max_length=4, choices=Direction)
     boxes = models.CharField(_("box numbers"), max_length=200)
     seals = models.CharField(_("seal numbers"), max_length=200, blank=True)
     escort_company = models.CharField(_("escort company"), max_length=100)
@@ -142,9 +142,7 @@ class VoucherPacket(models.Model):
         USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("packed by")
     )
     packed_at = models.DateTimeField(_("packed at"))
-    state = models.CharField(
-        _("state"), max_length=8, choices=PacketState.choices, default=PacketState.PACKED
-    )
+    state = models.CharField(_("state"), max_length=8, choices=PacketState, default=PacketState.PACKED)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     received_by = models.CharField(_("received by (audit)"), max_length=60, blank=True)
 

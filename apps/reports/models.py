@@ -30,9 +30,7 @@ class WeeklyReport(models.Model):
     )
     week_start = models.DateField(_("week from"))
     due_on = models.DateField(_("due on"))
-    state = models.CharField(
-        _("state"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT
-    )
+    state = models.CharField(_("state"), max_length=10, choices=ReportState, default=ReportState.DRAFT)
     summary = models.TextField(_("summary of the week"), blank=True)
     plans = models.TextField(_("plans for next week"), blank=True)
     figures = models.JSONField(_("figures"), default=list, blank=True)

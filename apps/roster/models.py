@@ -29,7 +29,7 @@ class DayKind(models.TextChoices):
 
 class CalendarDay(models.Model):
     date = models.DateField(_("date"), unique=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=DayKind)
     name = models.CharField(_("name"), max_length=40, blank=True)
 
     class Meta:
@@ -122,7 +122,7 @@ class ShiftRequest(models.Model):
         related_name="shift_requests",
         verbose_name=_("requested by"),
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=RequestKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=RequestKind)
     date = models.DateField(_("from"))
     end_date = models.DateField(_("to"))
     swap_with = models.ForeignKey(
@@ -134,9 +134,7 @@ class ShiftRequest(models.Model):
         verbose_name=_("swap with"),
     )
     reason = models.CharField(_("reason"), max_length=200)
-    state = models.CharField(
-        _("state"), max_length=10, choices=RequestState.choices, default=RequestState.PENDING
-    )
+    state = models.CharField(_("state"), max_length=10, choices=RequestState, default=RequestState.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
