@@ -77,7 +77,10 @@ def _array_literal(values) -> str:
         return "{" + ",".join(["NULL" if v is None else str(v) for v in values]) + "}"
     if all(issubclass(kind, str) for kind in kinds):  # text, choices
         return '{"' + '","'.join([v.replace("\\", "\\\\").replace('"', '\\"') for v in values]) + '"}'
-    distinct = set(values)
+    try:
+        distinct = set(values)
+    except TypeError:  # a JSONField's dicts and lists: written one by one
+        return "{" + ",".join(map(_element, values)) + "}"
     if len(kinds - {type(None)}) == 1 and len(distinct) * 4 <= len(values):
         # few values repeated (a batch's timestamp, a channel, a status): each written once
         written = {value: _element(value) for value in distinct}

@@ -32,3 +32,12 @@ def test_array_literal_quotes_every_kind_of_column_like_one_element_at_a_time(va
 
 def test_array_literal_escapes_quotes_and_backslashes():
     assert _array_literal(['a"b', "c\\d"]) == '{"a\\"b","c\\\\d"}'
+
+
+def test_an_array_of_json_values_is_written_one_by_one():
+    """A JSONField's values (dicts, as a notification's message parameters) cannot be counted as
+    repeated values: each is written as its own JSON text."""
+    from apps.bulk_inserts import _array_literal
+
+    literal = _array_literal([{"a": 1}, {"a": 1}, None, {"b": "x"}])
+    assert literal == '{"{\\"a\\": 1}","{\\"a\\": 1}",NULL,"{\\"b\\": \\"x\\"}"}'
