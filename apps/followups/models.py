@@ -320,6 +320,13 @@ class FollowUp(models.Model):
                 condition=models.Q(state__in=["scheduled", "open"]),
                 name="followup_upcoming_own_idx",
             ),
+            # The dashboard's overdue count (open, window closed, not yet expired), by store ids.
+            models.Index(
+                fields=["store", "window_end", "expires_on"],
+                include=["id", "assignee"],
+                condition=models.Q(state="open"),
+                name="followup_overdue_idx",
+            ),
         ]
 
     def __str__(self):

@@ -200,8 +200,10 @@ def dashboard_for(*, user, today: dt.date | None = None) -> dict:
     computed_at = KpiSnapshot.objects.filter(store__in=stores, month=month).aggregate(at=Max("computed_at"))[
         "at"
     ]
-    # Store ids, not a subquery: the plan walks the partial index of escalated complaints.
-    escalated = escalated_complaints(store_ids=store_ids_for(user, "targets.view"))
+    # Store ids, not a subquery: the plans walk the partial index of escalated complaints and the
+    # other apps' (store, state, ...) indexes.
+    ids = store_ids_for(user, "targets.view")
+    escalated = escalated_complaints(store_ids=ids)
     quarter = quarter_of(today)
     steps = (
         ActionStep.objects.filter(
@@ -214,7 +216,7 @@ def dashboard_for(*, user, today: dt.date | None = None) -> dict:
         .select_related("owner", "plan__department")
         .order_by("quarter", "plan_id", "order")
     )
-    sources = {name: fn(stores, today) for name, fn in dashboard_sources.items()}
+    sources = {name: fn(ids, today) for name, fn in dashboard_sources.items()}
     chart = {
         "title": gettext("12-month trend"),
         "months": [date_format(m, "YEAR_MONTH_FORMAT") for m in months],
