@@ -68,6 +68,23 @@ def _page(request, rows, store, form, *, title, rows_template, may_add=True, **e
     )
 
 
+def _supervisor_action(request, store_id, pk, *, rows, form_class, act, done, invalid, back):
+    """A supervisor's POST on one register row: `act(row, **cleaned_data)` through the service,
+    then back to the register with what happened."""
+    store = selectors.bank_store_for(user=request.user, pk=store_id, perm="bank.supervise")
+    row = get_object_or_404(rows(store=store), pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(row, **form.cleaned_data)
+            messages.success(request, done)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, invalid)
+    return redirect(back, store_id=store.pk)
+
+
 @login_required
 @perm_required("bank.record")
 def home(request):
@@ -117,18 +134,17 @@ def counterfeit(request, store_id: int):
 @login_required
 @require_POST
 def counterfeit_verify(request, store_id: int, pk: int):
-    store = selectors.bank_store_for(user=request.user, pk=store_id, perm="bank.supervise")
-    note = get_object_or_404(selectors.counterfeit_notes(store=store), pk=pk)
-    form = VerifyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.counterfeit_verify(by=request.user, note=note, **form.cleaned_data)
-            messages.success(request, _("Verified."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, _("Choose counterfeit or genuine."))
-    return redirect("bankdesk:counterfeit", store_id=store.pk)
+    return _supervisor_action(
+        request,
+        store_id,
+        pk,
+        rows=selectors.counterfeit_notes,
+        form_class=VerifyForm,
+        act=lambda note, **data: services.counterfeit_verify(by=request.user, note=note, **data),
+        done=_("Verified."),
+        invalid=_("Choose counterfeit or genuine."),
+        back="bankdesk:counterfeit",
+    )
 
 
 @login_required
@@ -155,18 +171,17 @@ def reports(request, store_id: int):
 @login_required
 @require_POST
 def report_done(request, store_id: int, pk: int):
-    store = selectors.bank_store_for(user=request.user, pk=store_id, perm="bank.supervise")
-    report = get_object_or_404(selectors.transaction_reports(store=store), pk=pk)
-    form = ReportedForm(request.POST)
-    if form.is_valid():
-        try:
-            services.transaction_report_done(by=request.user, report=report, **form.cleaned_data)
-            messages.success(request, _("Marked as reported."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, _("Enter the reference the reporting system gave."))
-    return redirect("bankdesk:reports", store_id=store.pk)
+    return _supervisor_action(
+        request,
+        store_id,
+        pk,
+        rows=selectors.transaction_reports,
+        form_class=ReportedForm,
+        act=lambda report, **data: services.transaction_report_done(by=request.user, report=report, **data),
+        done=_("Marked as reported."),
+        invalid=_("Enter the reference the reporting system gave."),
+        back="bankdesk:reports",
+    )
 
 
 @login_required
@@ -216,18 +231,17 @@ def packets(request, store_id: int):
 @login_required
 @require_POST
 def packet_sent(request, store_id: int, pk: int):
-    store = selectors.bank_store_for(user=request.user, pk=store_id, perm="bank.supervise")
-    packet = get_object_or_404(selectors.voucher_packets(store=store), pk=pk)
-    form = SentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.voucher_packet_sent(by=request.user, packet=packet, **form.cleaned_data)
-            messages.success(request, _("Marked as sent."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, _("Name who received the packet at the audit department."))
-    return redirect("bankdesk:packets", store_id=store.pk)
+    return _supervisor_action(
+        request,
+        store_id,
+        pk,
+        rows=selectors.voucher_packets,
+        form_class=SentForm,
+        act=lambda packet, **data: services.voucher_packet_sent(by=request.user, packet=packet, **data),
+        done=_("Marked as sent."),
+        invalid=_("Name who received the packet at the audit department."),
+        back="bankdesk:packets",
+    )
 
 
 @login_required
