@@ -123,7 +123,8 @@ def test_the_store_badge_names_tier_and_title_without_repeating_a_word(client_fo
     user = member(store, tier, f"{tier}-badge")
     Membership.objects.filter(user=user).update(title=title)
     body = client_for(user).get("/").content.decode()
-    assert re.search(r'data-testid="membership-badge">([^<]*)<', body).group(1) == badge
+    found = re.search(r'data-testid="membership-badge">([^<]*)<', body)
+    assert found is not None and found.group(1) == badge
 
 
 def test_home_rows_are_filled_to_the_edge():

@@ -58,7 +58,9 @@ def test_the_follow_up_panel_says_what_each_rate_counts(client_for, aftersales, 
     """3% next to 100% looked broken: the card names numerator and denominator in words."""
     for user in (aftersales, manager):
         body = client_for(user).get("/").content.decode()
-        why = re.search(r'data-testid="why-return_visit"[^>]*>([^<]*)<', body).group(1)
+        found = re.search(r'data-testid="why-return_visit"[^>]*>([^<]*)<', body)
+        assert found is not None
+        why = found.group(1)
         assert "1" in why and "3" in why
         assert re.search(r'data-testid="why-timeliness"[^>]*>[^<]*1[^<]*1', body)
 

@@ -4,6 +4,7 @@ the home page's follow-up figures are the snapshot's."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 import pytest
 from django.db import connection
@@ -14,6 +15,7 @@ from django.utils import timezone
 from apps.followups.models import FollowUp
 from apps.followups.panels import home_panel
 from apps.followups.seeds import rules_seed
+from apps.org.models import Store
 from apps.targets import kpis
 from apps.targets.models import KpiSnapshot, ManualKpiValue
 from apps.targets.services import snapshot_refresh_due
@@ -66,7 +68,7 @@ def march_everything(store, store2, clerk, admin, manager, march_tickets, march_
 def test_every_kpi_counted_for_all_stores_at_once_equals_its_figure_for_each_store(
     store, store2, march_everything
 ):
-    empty = StoreFactory(organisation=store.organisation, code="empty")
+    empty = cast(Store, StoreFactory(organisation=store.organisation, code="empty"))
     for entry in kpis.catalogue():
         together = entry.compute_by_store([store, store2, empty], MARCH)
         assert set(together) == {store.pk, store2.pk, empty.pk}, entry.key
@@ -78,10 +80,10 @@ def test_every_kpi_counted_for_all_stores_at_once_equals_its_figure_for_each_sto
                 alone.denominator,
                 alone.value,
             ), (entry.key, s)
-    assert kpis.get_kpi("tickets.on_time_rate").compute_by_store([store], MARCH)[store.pk].value == Decimal(
-        "75.00"
-    )
-    assert kpis.get_kpi("manual.csi").compute_by_store([store, store2], MARCH)[store.pk].value is None
+    on_time, csi = kpis.get_kpi("tickets.on_time_rate"), kpis.get_kpi("manual.csi")
+    assert on_time is not None and csi is not None
+    assert on_time.compute_by_store([store], MARCH)[store.pk].value == Decimal("75.00")
+    assert csi.compute_by_store([store, store2], MARCH)[store.pk].value is None
 
 
 def test_snapshot_job_with_nothing_changed_writes_nothing_but_marks_the_figures_checked(

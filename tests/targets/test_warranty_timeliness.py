@@ -57,14 +57,17 @@ def march(store, store2, clerk):
 
 def test_in_warranty_service_answered_in_time_over_service_under_warranty(store, march):
     assert warranty_service_in_time(stores=[store], month=MARCH) == (2, 4)
-    value = kpis.get_kpi("tickets.warranty_service_timeliness").compute([store], None, MARCH)
+    entry = kpis.get_kpi("tickets.warranty_service_timeliness")
+    assert entry is not None
+    value = entry.compute([store], None, MARCH)
     assert (value.numerator, value.denominator, value.value) == (2, 4, Decimal("50.00"))
-    assert value.records.count() == 4
+    assert value.records is not None and value.records.count() == 4
 
 
 def test_both_timeliness_figures_are_in_the_catalogue_under_their_own_names():
     warranty = kpis.get_kpi("tickets.warranty_service_timeliness")
     calls = kpis.get_kpi("followups.timeliness_rate")
+    assert warranty is not None and calls is not None
     assert warranty.name != calls.name
     assert "warranty" in str(warranty.name).lower() or "保修" in str(warranty.name)
     assert warranty.target == 98

@@ -4,6 +4,7 @@ confirmed, by which channel and when, entered by a named member of staff — not
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -64,9 +65,11 @@ def test_an_order_settled_without_a_promise_counts_as_late_in_the_denominator(st
     _legacy_order_without_promise(store, customer, clerk, settled_at=noon)
 
     assert on_time_rate(stores=[store], month=month) == (4, 8)
-    value = kpis.get_kpi("tickets.on_time_rate").compute([store], None, month)
+    entry = kpis.get_kpi("tickets.on_time_rate")
+    assert entry is not None
+    value = entry.compute([store], None, month)
     assert (value.numerator, value.denominator, value.value) == (4, 8, Decimal("50.00"))
-    assert value.records.count() == 8
+    assert value.records is not None and value.records.count() == 8
 
 
 def test_settling_an_order_that_has_no_promise_records_it_as_late(store, clerk, customer):
@@ -94,8 +97,8 @@ def test_a_typed_note_is_not_a_confirmation(store, clerk, customer):
         proposed_promised_at=t.promised_at + dt.timedelta(hours=2),
     )
     with pytest.raises(TypeError):
-        added_item_confirm(item=item, by=clerk, note="口头同意")  # the old way: a note and nothing else
-    for bad in [
+        added_item_confirm(item=item, by=clerk, note="口头同意")  # type: ignore[call-arg]  # the old way: a note and nothing else
+    bads: list[dict[str, Any]] = [
         {"customer_name": "", "channel": "phone"},
         {"customer_name": "王先生", "channel": "口头同意"},
         {
@@ -108,7 +111,8 @@ def test_a_typed_note_is_not_a_confirmation(store, clerk, customer):
             "channel": "phone",
             "confirmed_at": timezone.now() - dt.timedelta(days=1),
         },
-    ]:
+    ]
+    for bad in bads:
         with pytest.raises(ValidationError):
             added_item_confirm(item=item, by=clerk, **bad)
     t.refresh_from_db()
