@@ -28,3 +28,17 @@ def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
         timezone.make_aware(dt.datetime.combine(first, dt.time.min), tz),
         timezone.make_aware(dt.datetime.combine(nxt, dt.time.min), tz),
     )
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the week `day` falls in."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def days_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The days `start`..`end` (both included) as an aware [start, end) range in the current time zone."""
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz),
+        timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz),
+    )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.org.access import can, perm_required
+from apps.org.formfields import add_service_errors
 from apps.pagination import BoundedPaginator
 
 from . import selectors, services
@@ -29,14 +30,6 @@ from .forms import (
 PAGE_SIZE = 25
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _save(request, form, save) -> bool:
     """Validate and save through the service; on a rule broken, the form shows why."""
     if request.method != "POST" or not form.is_valid():
@@ -44,7 +37,7 @@ def _save(request, form, save) -> bool:
     try:
         save(form.cleaned_data)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_service_errors(form, exc)
         return False
     messages.success(request, _("Saved."))
     return True

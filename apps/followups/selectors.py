@@ -42,7 +42,7 @@ from django.utils import timezone
 from apps.checklists.open_matters import OpenMatter
 from apps.customers.selectors import customer_filter, customer_list_for, visits_of_customer_for
 from apps.customers.timeline import TimelineEntry
-from apps.months import month_bounds, month_days
+from apps.months import days_bounds, month_bounds, month_days
 from apps.org.access import stores_where
 from apps.org.models import RoleTier
 from apps.org.selectors import people_with_tier, store_ids
@@ -415,9 +415,7 @@ def week_figures(*, store, start: dt.date, end: dt.date) -> dict:
     base = FollowUp.objects.filter(store=store)
     due = base.filter(window_end__gte=start, window_end__lte=end).exclude(state=FollowUp.State.SKIPPED)
     due_stats = due.aggregate(den=Count("pk"), num=Count("pk", filter=DONE_IN_WINDOW))
-    tz = timezone.get_current_timezone()
-    first = timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz)
-    after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz)
+    first, after = days_bounds(start, end)
     done = base.filter(state=FollowUp.State.DONE, completed_at__gte=first, completed_at__lt=after).aggregate(
         n=Count("pk"),
         rated=Count("pk", filter=Q(satisfaction__isnull=False)),

@@ -53,3 +53,13 @@ class PickerSelectMultiple(forms.SelectMultiple):
             "data-picker-empty": _("Nothing matches."),
         }
         super().__init__({**base, **(attrs or {})}, choices)
+
+
+def add_service_errors(form, exc) -> None:
+    """Show a service's `ValidationError` on the form: each field's message on that field, and what
+    names no field of the form (or no field at all) above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

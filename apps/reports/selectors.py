@@ -7,15 +7,12 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from apps.months import week_start as week_start  # one Monday for every app
 from apps.org.access import can, stores_where
 from apps.org.models import Store
 
 from .models import ReportState, WeeklyReport
 from .sections import Section, from_data, sections_for
-
-
-def week_start(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def due_on(monday: dt.date) -> dt.date:

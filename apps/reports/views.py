@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.org.access import perm_required
+from apps.org.formfields import add_service_errors
 from apps.pagination import BoundedPaginator
 from apps.printing.documents import pdf_response, render_pdf
 
@@ -30,14 +31,6 @@ def _monday(value: str) -> dt.date:
     except ValueError as exc:
         raise Http404 from exc
     return selectors.week_start(day)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -95,7 +88,7 @@ def _week_page(request, store, start: dt.date):
                 else:
                     messages.success(request, _("Draft saved."))
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("reports:week", store_id=store.pk, monday=start.isoformat())
     return render(

@@ -10,16 +10,13 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from apps.months import week_start as week_start  # one Monday for every app
 from apps.org.access import can, stores_where
 from apps.org.models import Membership, Store, User
 
 from .calendar import add_working_days as add_working_days  # for other apps: deadlines in working days
 from .calendar import calendar_days, is_working_day
 from .models import CalendarDay, CheckIn, RequestKind, RequestState, Shift, ShiftRequest, ShiftType
-
-
-def week_start(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def weekly_hours_limit() -> float:

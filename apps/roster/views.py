@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.org.access import can, perm_required
+from apps.org.formfields import add_service_errors
 from apps.pagination import BoundedPaginator
 from apps.printing.documents import pdf_response, render_pdf
 from apps.spreadsheets import xlsx_response
@@ -186,19 +187,11 @@ def request_new(request):
         try:
             services.request_create(by=request.user, store=store, **form.cleaned_data)
         except ValidationError as exc:
-            _add_field_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your request was sent to the manager."))
             return redirect("roster:requests")
     return render(request, "roster/request_form.html", {"form": form, "store": store, "stores": stores})
-
-
-def _add_field_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -329,7 +322,7 @@ def hours(request, store_id: int):
         try:
             services.store_hours_set(by=request.user, store=store, **form.cleaned_data)
         except ValidationError as exc:
-            _add_field_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Opening hours saved."))
             return redirect("roster:hours", store_id=store.pk)

@@ -33,7 +33,7 @@ from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from apps.months import month_bounds
+from apps.months import days_bounds, month_bounds
 from apps.org.selectors import store_ids
 
 from .models import Ticket, TicketEvent
@@ -246,17 +246,9 @@ def escalated_complaints(*, store_ids) -> QuerySet[Ticket]:
     )
 
 
-def _day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz),
-        timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz),
-    )
-
-
 def complaints_between(*, store, start: dt.date, end: dt.date) -> QuerySet[Ticket]:
     """Complaints raised in the store from `start` to `end` (dates, both included)."""
-    first, after = _day_bounds(start, end)
+    first, after = days_bounds(start, end)
     return (
         Ticket.objects.filter(
             store=store, kind=Ticket.Kind.COMPLAINT, created_at__gte=first, created_at__lt=after
@@ -268,7 +260,7 @@ def complaints_between(*, store, start: dt.date, end: dt.date) -> QuerySet[Ticke
 
 def repair_orders_settled_between(*, store, start: dt.date, end: dt.date) -> QuerySet[Ticket]:
     """Repair orders settled from `start` to `end`; one without a known on-time outcome counts as late."""
-    first, after = _day_bounds(start, end)
+    first, after = days_bounds(start, end)
     return Ticket.objects.filter(
         store=store, kind=Ticket.Kind.REPAIR_ORDER, settled_at__gte=first, settled_at__lt=after
     )
