@@ -63,9 +63,12 @@ class BoundedPage(Page):
 class BoundedPaginator(Paginator):
     """A Paginator whose count is exact up to `exact_up_to` rows and estimated above (see module)."""
 
-    def __init__(self, object_list, per_page, *, exact_up_to: int | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *, exact_up_to: int | None = None, rows=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.exact_up_to = exact_up_to or EXACT_UP_TO
+        # rows(bottom, top): the rows of one page, where a list reads a page faster than by slicing
+        # `object_list` (the follow-up queue's "upcoming", a union of two ordered index scans).
+        self.rows = rows
 
     @cached_property
     def _bounded(self) -> tuple[int, bool]:
@@ -118,13 +121,23 @@ class BoundedPaginator(Paginator):
             raise EmptyPage(self.error_messages["min_page"])
         return number
 
+    def _rows(self, bottom, top):
+        return self.rows(bottom, top) if self.rows else self.object_list[bottom:top]
+
     def page(self, number):
-        if self.is_exact:
+        if self.is_exact and self.rows is None:
             page = super().page(number)
             return BoundedPage(page.object_list, page.number, self, more=page.number < self.num_pages)
+        if self.is_exact:  # Paginator.page, reading the rows through `rows`
+            number = self.validate_number(number)
+            bottom = (number - 1) * self.per_page
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return BoundedPage(self._rows(bottom, top), number, self, more=number < self.num_pages)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        rows = list(self._rows(bottom, bottom + self.per_page + 1))
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return BoundedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)

@@ -49,7 +49,7 @@ def setup():
 COLUMNS = (
     "store_id, customer_id, rule_id, key, trigger, trigger_date, reason, window_start, window_end, expires_on, "
     "channel, priority, assignee_id, talking_points, survey_name, survey_items, state, attempts, snooze_reason, "
-    "outcome, satisfaction, completed_at, created_at"
+    "outcome, satisfaction, completed_at, completed_on, created_at"
 )
 
 
@@ -70,7 +70,8 @@ def copy_followups(*, start_index, count, store, workers, rule, customers, today
                     state = "done" if j % 10 else "missed"
                 else:
                     state = "open" if start <= today else "scheduled"
-                completed = f"{start + dt.timedelta(days=1)} 10:00:00+08" if state == "done" else "\\N"
+                done_on = start + dt.timedelta(days=1)
+                completed = f"{done_on} 10:00:00+08\t{done_on}" if state == "done" else "\\N\t\\N"
                 score = str(3 + j % 3) if state == "done" else "\\N"
                 buf.write(
                     f"{store.pk}\t{customers[j % len(customers)]}\t{rule.pk}\tbench:{j}\tticket_closed\t{start}\t"

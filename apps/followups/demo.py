@@ -113,6 +113,7 @@ def seed(ctx) -> None:
                     satisfaction=score,
                     outcome="客户对服务满意，车辆/产品使用正常。",
                     completed_at=at,
+                    completed_on=timezone.localdate(at),
                     completed_by=worker,
                 )
                 Attempt.objects.create(

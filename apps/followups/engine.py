@@ -371,7 +371,15 @@ def followup_chain_next(*, followup: FollowUp, base: dt.date) -> FollowUp | None
     )
 
 
-CLOSING_FIELDS = ["state", "outcome", "satisfaction", "completed_at", "completed_by", "next_attempt_at"]
+CLOSING_FIELDS = [
+    "state",
+    "outcome",
+    "satisfaction",
+    "completed_at",
+    "completed_on",
+    "completed_by",
+    "next_attempt_at",
+]
 
 
 def followup_close(
@@ -393,6 +401,7 @@ def followup_close(
     followup.outcome = outcome
     followup.satisfaction = satisfaction
     followup.completed_at = timezone.now()
+    followup.completed_on = timezone.localdate(followup.completed_at)
     followup.completed_by = by
     followup.next_attempt_at = None
     followup.save(update_fields=[*CLOSING_FIELDS, "attempts"])  # the attempt that closed it counts

@@ -35,17 +35,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Avg, Count, F, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from apps.checklists.open_matters import OpenMatter
 from apps.customers.selectors import customer_filter, customer_list_for, visits_of_customer_for
 from apps.customers.timeline import TimelineEntry
-from apps.months import days_bounds, month_bounds, month_days
+from apps.months import month_days
 from apps.org.access import stores_where
 from apps.org.models import RoleTier
 from apps.org.selectors import people_with_tier, store_ids
+from apps.pagination import BoundedPage, BoundedPaginator
 from apps.tickets.selectors import tickets_of_customer_for
 
 from .models import Attempt, Campaign, FollowUp, FollowUpRule, Reminder, SendLog
@@ -71,21 +72,22 @@ def followups_due(*, stores, month: dt.date, user=None):
     )
 
 
+# Dates against dates: `completed_on` is the stored local date of `completed_at` (no per-row time
+# zone conversion, so the counts read from the KPI indexes alone).
 DONE_IN_WINDOW = Q(
     state=FollowUp.State.DONE,
-    completed_at__date__gte=F("window_start"),
-    completed_at__date__lte=F("window_end"),
+    completed_on__gte=F("window_start"),
+    completed_on__lte=F("window_end"),
 )
 
 
 def followups_done(*, stores, month: dt.date, user=None):
     """Follow-ups completed with the customer reached in the month; `day` is the local completion date."""
-    tz = timezone.get_current_timezone()
-    start, end = month_bounds(month)
+    first, nxt = month_days(month)
     return (
         _kpi_base(stores, user)
-        .filter(state=FollowUp.State.DONE, completed_at__gte=start, completed_at__lt=end)
-        .annotate(day=TruncDate("completed_at", tzinfo=tz))
+        .filter(state=FollowUp.State.DONE, completed_on__gte=first, completed_on__lt=nxt)
+        .annotate(day=F("completed_on"))
     )
 
 
@@ -135,7 +137,8 @@ def followup_kpis(*, stores, user=None, month: dt.date) -> dict:
 
 def _queue_sections(today: dt.date) -> dict[str, Q]:
     """`today` (window open, not snoozed, no later call-back today), `overdue` (window closed, not
-    yet expired), `upcoming` (not yet open, snoozed, or a call-back on a later day)."""
+    yet expired); `upcoming` is the rest (not yet open, snoozed, or a call-back on a later day): see
+    `_upcoming_parts`."""
     end_of_today = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
     ready = (
         Q(state=FollowUp.State.OPEN, window_start__lte=today)
@@ -145,7 +148,6 @@ def _queue_sections(today: dt.date) -> dict[str, Q]:
     return {
         "today": ready & Q(window_end__gte=today),
         "overdue": ready & Q(window_end__lt=today),
-        "upcoming": ~ready,
     }
 
 
@@ -154,14 +156,85 @@ def _queue_base(*, user, mine: bool):
     return qs.filter(assignee=user) if mine else qs
 
 
-def queue_for(*, user, section: str = "today", mine: bool = True, q: str = "", today: dt.date | None = None):
-    """One tab of the queue; `q` narrows it to a customer's or a rule's name."""
-    sections = _queue_sections(today or timezone.localdate())
-    qs = _queue_base(user=user, mine=mine).filter(sections.get(section, sections["today"]))
+def _upcoming_parts(today: dt.date) -> list[Q]:
+    """ "upcoming" as two parts, each read in its order from its own index (see `queue_page`): those
+    open or snoozed until a later day, or with a call-back on a later day, whose window has opened
+    (few), and those whose window opens after today. Together: every active follow-up that is
+    neither `today` nor `overdue`."""
+    end_of_today = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
+    waiting = (
+        Q(state=FollowUp.State.SCHEDULED) | Q(snoozed_until__gt=today) | Q(next_attempt_at__gte=end_of_today)
+    )
+    return [Q(window_start__lte=today) & waiting, Q(window_start__gt=today)]
+
+
+QUEUE_ORDER = {"upcoming": ("window_start", "pk")}
+QUEUE_DEFAULT_ORDER = ("priority", "window_end", "pk")
+QUEUE_RELATED = ("customer", "rule", "assignee", "store", "asset")
+
+
+def _queue_parts(
+    *, user, section: str, mine: bool, q: str, today: dt.date | None
+) -> list[QuerySet[FollowUp]]:
+    today = today or timezone.localdate()
+    base = _queue_base(user=user, mine=mine)
     if q:
-        qs = qs.filter(Q(customer__name__icontains=q) | Q(rule__name__icontains=q))
-    order = ["window_start", "pk"] if section == "upcoming" else ["priority", "window_end", "pk"]
-    return qs.select_related("customer", "rule", "assignee", "store", "asset").order_by(*order)
+        base = base.filter(Q(customer__name__icontains=q) | Q(rule__name__icontains=q))
+    base = base.order_by()
+    if section == "upcoming":
+        return [base.filter(part) for part in _upcoming_parts(today)]
+    sections = _queue_sections(today)
+    return [base.filter(sections.get(section, sections["today"]))]
+
+
+def _all_of(parts: list[QuerySet[FollowUp]]) -> QuerySet[FollowUp]:
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+def queue_for(*, user, section: str = "today", mine: bool = True, q: str = "", today: dt.date | None = None):
+    """One tab of the queue, in its order; `q` narrows it to a customer's or a rule's name."""
+    parts = _queue_parts(user=user, section=section, mine=mine, q=q, today=today)
+    return _all_of([part.select_related(*QUEUE_RELATED) for part in parts]).order_by(
+        *QUEUE_ORDER.get(section, QUEUE_DEFAULT_ORDER)
+    )
+
+
+def queue_page(
+    *,
+    user,
+    number,
+    section: str = "today",
+    mine: bool = True,
+    q: str = "",
+    today: dt.date | None = None,
+    per_page: int = 25,
+) -> BoundedPage:
+    """Page `number` of a tab, counted over the follow-ups alone (no joins). A tab in two parts
+    (upcoming) reads its page in one query: the page's ids, each part stopping at the page's end in
+    its index order and the database merging them, then those rows with their customer, rule etc.
+    (Slicing the union of the joined parts would join and sort every upcoming follow-up first, and
+    planning it costs more than running it.)"""
+    parts = _queue_parts(user=user, section=section, mine=mine, q=q, today=today)
+    order = QUEUE_ORDER.get(section, QUEUE_DEFAULT_ORDER)
+
+    def rows(bottom: int, top: int):
+        if top <= bottom:
+            return []
+        related = FollowUp.objects.select_related(*QUEUE_RELATED).order_by(*order)
+        if len(parts) == 1:
+            return parts[0].select_related(*QUEUE_RELATED).order_by(*order)[bottom:top]
+        ids = [part.values(*order) for part in parts]
+        if connections[parts[0].db].features.supports_slicing_ordering_in_compound:  # not SQLite
+            ids = [part.order_by(*order)[:top] for part in ids]
+        page = _all_of(ids).order_by(*order)
+        try:
+            sql, params = page[bottom:top].query.sql_with_params()
+        except EmptyResultSet:  # no store to look in
+            return []
+        return related.filter(pk__in=RawSQL(f"SELECT pk FROM ({sql}) AS page", params))
+
+    counted = _all_of([part.values(*order) for part in parts]).order_by(*order)
+    return BoundedPaginator(counted, per_page, rows=rows).get_page(number)
 
 
 QUEUE_COUNT_CAP = 999
@@ -175,16 +248,22 @@ class CappedCount(int):
 
 
 def queue_counts(*, user, mine: bool = True, today: dt.date | None = None) -> dict:
-    """The three tabs' sizes, each counted up to the cap (an index scan that stops there), in one
+    """The three tabs' sizes, each counted up to the cap (index scans that stop there), in one
     query."""
-    sections = _queue_sections(today or timezone.localdate())
+    today = today or timezone.localdate()
+    sections = _queue_sections(today)
+    tabs = {
+        "today": [sections["today"]],
+        "overdue": [sections["overdue"]],
+        "upcoming": _upcoming_parts(today),
+    }
     base = _queue_base(user=user, mine=mine)
     parts, params = [], []
-    for condition in sections.values():
+    for conditions in tabs.values():
+        rows = [base.filter(condition).order_by().values("pk") for condition in conditions]
+        capped = rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]
         try:
-            sql, part_params = (
-                base.filter(condition).order_by().values("pk")[: QUEUE_COUNT_CAP + 1].query.sql_with_params()
-            )
+            sql, part_params = capped[: QUEUE_COUNT_CAP + 1].query.sql_with_params()
         except EmptyResultSet:  # no store to look in
             sql, part_params = "SELECT 1 WHERE 1 = 0", []
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")
@@ -192,7 +271,7 @@ def queue_counts(*, user, mine: bool = True, today: dt.date | None = None) -> di
     with connections[base.db].cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
         row = cursor.fetchone()
-    return {name: CappedCount(n) for name, n in zip(sections, row, strict=True)}
+    return {name: CappedCount(n) for name, n in zip(tabs, row, strict=True)}
 
 
 def followup_get_for(*, user, pk: int) -> FollowUp:
@@ -415,8 +494,7 @@ def week_figures(*, store, start: dt.date, end: dt.date) -> dict:
     base = FollowUp.objects.filter(store=store)
     due = base.filter(window_end__gte=start, window_end__lte=end).exclude(state=FollowUp.State.SKIPPED)
     due_stats = due.aggregate(den=Count("pk"), num=Count("pk", filter=DONE_IN_WINDOW))
-    first, after = days_bounds(start, end)
-    done = base.filter(state=FollowUp.State.DONE, completed_at__gte=first, completed_at__lt=after).aggregate(
+    done = base.filter(state=FollowUp.State.DONE, completed_on__gte=start, completed_on__lte=end).aggregate(
         n=Count("pk"),
         rated=Count("pk", filter=Q(satisfaction__isnull=False)),
         happy=Count("pk", filter=SATISFIED_Q),

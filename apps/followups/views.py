@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from apps.org.access import can, organisation_where, perm_required, require, stores_where
 from apps.org.redirects import safe_next
-from apps.pagination import BoundedPaginator
 from apps.printing.services import print_job_start
 
 from . import selectors, services
@@ -33,8 +32,9 @@ def queue(request):
     can_assign = can(request.user, "followups.assign")
     mine = request.GET.get("scope", "mine" if not can_assign else "all") != "all"
     q = request.GET.get("q", "").strip()[:60]
-    qs = selectors.queue_for(user=request.user, section=section, mine=mine, q=q)
-    page = BoundedPaginator(qs, 25).get_page(request.GET.get("page"))
+    page = selectors.queue_page(
+        user=request.user, section=section, mine=mine, q=q, number=request.GET.get("page")
+    )
     counts = selectors.queue_counts(user=request.user, mine=mine)
     assign_users = selectors.assign_users_for(user=request.user) if can_assign else None
     return render(

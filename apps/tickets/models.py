@@ -139,6 +139,14 @@ class Ticket(models.Model):
                 condition=~models.Q(state__in=["resolved", "closed"]),
                 name="ticket_open_by_assignee_idx",
             ),
+            # "Escalated to me" on the home page: the open tickets among those ever escalated to a
+            # person, with their order, read from the index alone.
+            models.Index(
+                fields=["id"],
+                include=["store", "answer_due_at", "promised_at", "created_at"],
+                condition=~models.Q(state__in=["resolved", "closed"]),
+                name="ticket_open_cover_idx",
+            ),
             # The dashboard's escalated complaints: a few rows out of every complaint.
             models.Index(
                 fields=["store", "answer_due_at", "id"],

@@ -177,7 +177,17 @@ def my_tickets(*, user, limit: int = 8) -> list[Ticket]:
     every open ticket."""
     base = Ticket.objects.for_user(user).open().select_related("customer", "store")
     assigned = list(base.filter(assignee=user).order_by(*MY_TICKETS_ORDER)[:limit])
-    escalated = list(base.filter(escalated_to=user).order_by(*MY_TICKETS_ORDER)[:limit])
+    # Every ticket ever escalated to the user is a row of the M2M: the first `limit` open ones are
+    # picked from a covering index of the open tickets (`ticket_open_cover_idx`), and only those
+    # are read with their customer and store.
+    first_escalated = (
+        Ticket.objects.for_user(user)
+        .open()
+        .filter(escalated_to=user)
+        .order_by(*MY_TICKETS_ORDER)
+        .values("pk")
+    )
+    escalated = list(base.filter(pk__in=first_escalated[:limit]).order_by(*MY_TICKETS_ORDER))
     merged = {t.pk: t for t in assigned + escalated}
     return sorted(merged.values(), key=_my_tickets_key)[:limit]
 

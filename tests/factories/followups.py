@@ -65,6 +65,20 @@ def make_followup(rule, customer, *, trigger_date=None, key=None, today=None, **
     )
 
 
+def mark_done(followup, *, at: dt.datetime, satisfaction=None, by=None) -> None:
+    """Record `followup` as done at `at` (and on its local date), as `engine.followup_close` does,
+    without the chaining and reminders that closing brings."""
+    from apps.followups.models import FollowUp
+
+    FollowUp.objects.filter(pk=followup.pk).update(
+        state=FollowUp.State.DONE,
+        completed_at=at,
+        completed_on=timezone.localdate(at),
+        satisfaction=satisfaction,
+        completed_by=by,
+    )
+
+
 def seeded_rules(organisation):
     return rules_seed(organisation)
 

@@ -2,7 +2,9 @@
 
 import ast
 import datetime as dt
+import importlib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -115,3 +117,18 @@ def test_the_terminal_state_finder_sees_both_ways_of_writing_one():
         "fu.state = FollowUp.State.DONE\nFollowUp.objects.filter(pk=1).update(state=FollowUp.State.MISSED)\n"
     )
     assert _terminal_writes(ast.parse(source)) == [1, 2]
+
+
+def test_the_migration_fills_the_local_completion_date_of_earlier_calls(letter, aftersales):
+    """Calls completed before `completed_on` existed get the local date of their completion time
+    (00:30 Beijing time is the previous day in UTC); open ones keep none."""
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("apps.followups.migrations.0008_followup_completed_on")
+    done = letter.previous
+    at = timezone.make_aware(dt.datetime(2031, 6, 1, 0, 30))
+    FollowUp.objects.filter(pk=done.pk).update(completed_at=at, completed_on=None)
+    migration.fill_completed_on(apps, SimpleNamespace(connection=connection))  # all it reads of the editor
+    assert FollowUp.objects.get(pk=done.pk).completed_on == dt.date(2031, 6, 1)
+    assert FollowUp.objects.get(pk=letter.pk).completed_on is None

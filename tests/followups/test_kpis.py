@@ -2,25 +2,22 @@
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.utils import timezone
 
+from apps.followups.engine import followup_close
 from apps.followups.models import FollowUp
 from apps.followups.selectors import followup_kpis
-from tests.factories.followups import make_customer, make_followup
+from tests.factories.followups import make_customer, make_followup, mark_done
 
 pytestmark = pytest.mark.django_db
 D = dt.timedelta
 
 
 def _done(fu, *, on: dt.date, score: int | None, by):
-    FollowUp.objects.filter(pk=fu.pk).update(
-        state=FollowUp.State.DONE,
-        completed_at=timezone.make_aware(dt.datetime.combine(on, dt.time(10))),
-        satisfaction=score,
-        completed_by=by,
-    )
+    mark_done(fu, at=timezone.make_aware(dt.datetime.combine(on, dt.time(10))), satisfaction=score, by=by)
 
 
 def test_rates_with_numerators_and_denominators(rules, store, store2, aftersales, manager2):
@@ -56,3 +53,28 @@ def test_a_rate_is_none_when_nothing_was_due(store):
     k = followup_kpis(stores=[store], month=dt.date(2031, 1, 1))
     assert k["return_visit"]["rate"] is None and k["timeliness"]["rate"] is None
     assert k["satisfaction"] == {"num": 0, "den": 0, "rate": None, "percent": None}
+
+
+def test_a_call_counts_on_the_local_day_it_was_made(rules, store, store2, aftersales):
+    """Closed at 23:30 Beijing time on the window's last day, a call is in time; closed at 00:30 the
+    next morning (the same day in UTC), it is late and counts in the month of its local date. The
+    other store's call, closed the same minute, is not counted."""
+    rule = rules["first-call-pickup"]  # window: trigger +3 … +7
+    kw = {"trigger_date": dt.date(2031, 5, 24), "today": dt.date(2031, 4, 1)}  # closes 31 May
+    in_time = make_followup(rule, make_customer(store, owner=aftersales), **kw)
+    late = make_followup(rule, make_customer(store, owner=aftersales), **kw)
+    other = make_followup(rule, make_customer(store2), **kw)
+    for fu, at in [
+        (in_time, dt.datetime(2031, 5, 31, 23, 30)),
+        (late, dt.datetime(2031, 6, 1, 0, 30)),
+        (other, dt.datetime(2031, 5, 31, 23, 30)),
+    ]:
+        with mock.patch("django.utils.timezone.now", return_value=timezone.make_aware(at)):
+            followup_close(fu, state=FollowUp.State.DONE, outcome="好", by=aftersales, satisfaction=5)
+    late.refresh_from_db()
+    assert late.completed_at.date() == dt.date(2031, 5, 31) and late.completed_on == dt.date(2031, 6, 1)
+    may = followup_kpis(stores=[store], month=dt.date(2031, 5, 1))
+    assert (may["return_visit"]["num"], may["return_visit"]["den"]) == (1, 2)
+    assert (may["timeliness"]["num"], may["timeliness"]["den"]) == (1, 1)
+    june = followup_kpis(stores=[store], month=dt.date(2031, 6, 1))
+    assert (june["timeliness"]["num"], june["timeliness"]["den"]) == (0, 1)

@@ -8,10 +8,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from apps.followups.models import FollowUp
 from apps.followups.seeds import rules_seed
 from apps.targets import services
-from tests.factories.followups import make_customer, make_followup
+from tests.factories.followups import make_customer, make_followup, mark_done
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +24,8 @@ def one_of_three_called(organisation, store, aftersales):
         make_followup(rule, make_customer(store, owner=aftersales), trigger_date=first, today=first)
         for _ in range(3)
     ]
-    FollowUp.objects.filter(pk=made[0].pk).update(
-        state=FollowUp.State.DONE,
-        completed_at=timezone.make_aware(dt.datetime.combine(first + dt.timedelta(days=4), dt.time(10))),
-        satisfaction=5,
-        completed_by=aftersales,
-    )
+    at = timezone.make_aware(dt.datetime.combine(first + dt.timedelta(days=4), dt.time(10)))
+    mark_done(made[0], at=at, satisfaction=5, by=aftersales)
     services.snapshot_refresh(stores=[store], months=[first])
     return made
 

@@ -112,10 +112,9 @@ def test_followup_formulas_match_the_followups_selector_and_drill_down_to_its_ro
 ):
     from django.utils import timezone
 
-    from apps.followups.models import FollowUp
     from apps.followups.seeds import rules_seed
     from apps.followups.selectors import followup_kpis
-    from tests.factories.followups import make_customer, make_followup
+    from tests.factories.followups import make_customer, make_followup, mark_done
 
     rule = rules_seed(organisation)["first-call-pickup"]  # window: trigger +3 … +7
     may = dt.date(2031, 5, 1)
@@ -126,12 +125,8 @@ def test_followup_formulas_match_the_followups_selector_and_drill_down_to_its_ro
         for d in (1, 10, 20)
     ]
     for fu, done_on, score in [(made[0], 5, 5), (made[1], 19, 3)]:  # in window; late
-        FollowUp.objects.filter(pk=fu.pk).update(
-            state=FollowUp.State.DONE,
-            completed_at=timezone.make_aware(dt.datetime.combine(dt.date(2031, 5, done_on), dt.time(10))),
-            satisfaction=score,
-            completed_by=aftersales,
-        )
+        at = timezone.make_aware(dt.datetime.combine(dt.date(2031, 5, done_on), dt.time(10)))
+        mark_done(fu, at=at, satisfaction=score, by=aftersales)
     expected = followup_kpis(stores=[store], month=may)
     for key, part in [
         ("followups.return_visit_rate", "return_visit"),

@@ -12,14 +12,13 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from apps.followups.models import FollowUp
 from apps.followups.panels import home_panel
 from apps.followups.seeds import rules_seed
 from apps.org.models import Store
 from apps.targets import kpis
 from apps.targets.models import KpiSnapshot, ManualKpiValue
 from apps.targets.services import snapshot_refresh_due
-from tests.factories.followups import make_customer, make_followup
+from tests.factories.followups import make_customer, make_followup, mark_done
 from tests.factories.org import StoreFactory
 from tests.factories.targets import at, ticket
 
@@ -48,12 +47,7 @@ def march_followups(store, aftersales, organisation):
         for d in (1, 10, 20)
     ]
     for fu, done_on, score in [(made[0], 5, 5), (made[1], 19, 3)]:
-        FollowUp.objects.filter(pk=fu.pk).update(
-            state=FollowUp.State.DONE,
-            completed_at=at(2026, 3, done_on, 10),
-            satisfaction=score,
-            completed_by=aftersales,
-        )
+        mark_done(fu, at=at(2026, 3, done_on, 10), satisfaction=score, by=aftersales)
     return made
 
 
