@@ -5,6 +5,8 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.followups.engine import followup_close
@@ -78,3 +80,12 @@ def test_a_call_counts_on_the_local_day_it_was_made(rules, store, store2, afters
     assert (may["timeliness"]["num"], may["timeliness"]["den"]) == (1, 1)
     june = followup_kpis(stores=[store], month=dt.date(2031, 6, 1))
     assert (june["timeliness"]["num"], june["timeliness"]["den"]) == (0, 1)
+
+
+def test_the_month_counts_compare_stored_dates_not_completion_times(store):
+    """Both KPI counts read `completed_on` (the stored local date): no query converts each row's
+    `completed_at` to a local date, which is what made them slow at a million rows."""
+    with CaptureQueriesContext(connection) as ctx:
+        followup_kpis(stores=[store], month=dt.date(2031, 5, 1))
+    assert len(ctx.captured_queries) == 2
+    assert all("completed_on" in q["sql"] and "completed_at" not in q["sql"] for q in ctx.captured_queries)
