@@ -81,6 +81,16 @@ def _differs(prefix: str = "lines__") -> Q:
     return Q(**{f"{prefix}counted__isnull": False}) & ~Q(**{f"{prefix}counted": F(f"{prefix}expected")})
 
 
+def _with(qs, lines: Q):
+    """The handovers of `qs` with at least one line matching `lines` (counted line by line, as the
+    aggregates count: a negated condition is not turned into "no such line at all")."""
+    return (
+        qs.annotate(matching=Count("lines", filter=lines))
+        .filter(matching__gt=0)
+        .order_by("business_date", "pk")
+    )
+
+
 def _handovers(stores, user, month):
     from apps.handovers.selectors import signed_handovers
 
@@ -119,7 +129,7 @@ def takings_errors(stores, user, month):
         rows=qs,
         aggregates={"total": Count("pk", distinct=True), "errors": Count("lines", filter=wrong)},
         value=_count_of("errors"),
-        records=qs.filter(pk__in=qs.filter(wrong).values("pk")).order_by("business_date", "pk"),
+        records=_with(qs, wrong),
     )
 
 
@@ -151,7 +161,7 @@ def takings_error_amount(stores, user, month):
             "amount": Sum(Abs(F("lines__counted") - F("lines__expected")), filter=wrong),
         },
         value=value,
-        records=qs.filter(pk__in=qs.filter(wrong).values("pk")).order_by("business_date", "pk"),
+        records=_with(qs, wrong),
     )
 
 
@@ -177,7 +187,7 @@ def handover_differences(stores, user, month):
             "differing": Count("pk", distinct=True, filter=wrong),
         },
         value=_count_of("differing"),
-        records=qs.filter(pk__in=qs.filter(wrong).values("pk")).order_by("business_date", "pk"),
+        records=_with(qs, wrong),
     )
 
 
