@@ -443,6 +443,8 @@ def pay_list(request):
         {
             "filter": filterset,
             "page": page,
+            # 产值 is a station's word: the column shows only where a sheet is paid a commission on it.
+            "show_output": any(s.commission_rate or s.output_value for s in page),
             "can_lock": can(request.user, "pay.lock"),
             "compute_form": PayComputeForm(user=request.user) if can(request.user, "pay.lock") else None,
         },

@@ -241,13 +241,19 @@ def test_a_station_figure_cannot_be_entered_for_a_hall(hall, admin):
         services.manual_kpi_enter(by=admin, kpi_key="manual.csi", store=hall, month=MARCH, value=Decimal(900))
 
 
-def test_a_halls_pay_sheet_earns_no_output_commission(organisation, hall):
+def test_a_halls_pay_sheet_earns_no_output_commission_and_does_not_speak_of_it(
+    organisation, hall, client_for
+):
     clerk = member(hall, RoleTier.CLERK, "hall-payee")
+    boss = member(hall, RoleTier.MANAGER, "hall-payer")
     ticket(hall, settled=at(2026, 3, 3), on_time=True, amount=5000, assignee=clerk)
-    sheet = services.pay_sheet_compute(
-        by=None, scheme=scheme(position(organisation, "营业员"), hall), user=clerk, month=MARCH
-    )
+    hall_scheme = scheme(position(organisation, "营业员"), hall, commission_rate=Decimal(0))
+    sheet = services.pay_sheet_compute(by=None, scheme=hall_scheme, user=clerk, month=MARCH)
     assert sheet.output_value == 0
+    client = client_for(boss)
+    for url in (reverse("targets:pay"), reverse("targets:pay_sheet", args=[sheet.pk])):
+        body = client.get(url).content.decode()
+        assert "Output value" not in body and "产值" not in body, url
 
 
 # ---- the admins' page ------------------------------------------------------------------------
