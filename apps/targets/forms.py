@@ -277,7 +277,7 @@ class ManualKpiForm(forms.Form):
         self.helper = _helper()
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         key, store = data.get("kpi_key"), data.get("store")
         if key and store and key not in profiles.profile_keys(store.kind):
             self.add_error("kpi_key", _("This KPI is not one of the store's kind."))
@@ -372,7 +372,7 @@ class KindKpiAddForm(forms.Form):
 
     def __init__(self, *args, taken, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kpi_key"].choices = [
-            (e.key, f"{e.name} ({e.key})") for e in kpis.catalogue() if e.key not in taken
-        ]
+        field = self.fields["kpi_key"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(e.key, f"{e.name} ({e.key})") for e in kpis.catalogue() if e.key not in taken]
         self.helper = _helper()

@@ -148,7 +148,7 @@ def kind_profile_save(*, by: User, kind: str, rows: list[dict]) -> list[KindKpi]
     existing = {r.pk: r for r in KindKpi.objects.select_for_update().filter(kind=kind)}
     changed = []
     for row in rows:
-        obj = existing.get(row.get("pk"))
+        obj = existing.get(int(row.get("pk") or 0))
         if obj is None:
             raise ValidationError(_("This row is not part of the profile."))
         _check_target(kpis.get_kpi(obj.kpi_key), row.get("target"), obj.kpi_key)

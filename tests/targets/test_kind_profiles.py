@@ -37,6 +37,12 @@ def bank(organisation):
     return StoreFactory(organisation=organisation, code="bank-k", kind=StoreKind.BANK_BRANCH)
 
 
+def entry(key: str) -> kpis.KpiEntry:
+    found = kpis.get_kpi(key)
+    assert found is not None, key
+    return found
+
+
 # ---- no target in code -----------------------------------------------------------------------
 
 
@@ -46,7 +52,7 @@ def test_no_kpi_formula_carries_a_target_in_code():
     assert "target" not in {f.name for f in dataclasses.fields(kpis.KpiEntry)}
     assert "target" not in inspect.signature(kpis.kpi_formula).parameters
     for module in (kpis, hall_kpis):
-        source = Path(module.__file__).read_text(encoding="utf-8")
+        source = Path(str(module.__file__)).read_text(encoding="utf-8")
         assert not re.search(r"\btarget\s*=", source), module.__name__
         assert "2200000" not in source and "183333" not in source
 
@@ -114,7 +120,7 @@ def test_a_profile_row_without_a_registered_formula_is_skipped_everywhere(hall, 
 
 def test_the_snapshot_job_counts_only_each_stores_kind(store, hall, bank):
     services.snapshot_refresh(stores=[store, hall, bank], months=[MARCH])
-    by_store = {}
+    by_store: dict[int, set[str]] = {}
     for store_id, key in KpiSnapshot.objects.values_list("store_id", "kpi_key"):
         by_store.setdefault(store_id, set()).add(key)
     assert by_store[store.pk] == set(profiles.profile_keys(StoreKind.SERVICE_STATION))
@@ -132,7 +138,7 @@ def test_a_manager_of_another_kind_sees_no_station_kpi(organisation, client_for,
         body = client.get(url).content.decode()
         for key in STATION_ONLY:
             assert key not in body, (url, key)
-            assert str(kpis.get_kpi(key).name) not in body, (url, key)
+            assert str(entry(key).name) not in body, (url, key)
     for key in STATION_ONLY:
         assert client.get(reverse("targets:kpi", args=[key])).status_code == 404
 
@@ -181,32 +187,32 @@ def test_the_halls_takings_and_handover_figures_come_from_the_signed_handovers(o
     _handover(hall, clerk, 2, [(takings, 500, 500), (sim, 10, 10)])  # all agree
     short = _handover(hall, clerk, 3, [(takings, 800, 750), (sim, 10, 10)])  # takings 50 short
     over = _handover(hall, clerk, 4, [(takings, 300, 320), (sim, 10, 9), (floating, 100, 100)])
-    errors = kpis.get_kpi("hall.takings_errors").compute([hall], None, MARCH)
+    errors = entry("hall.takings_errors").compute([hall], None, MARCH)
     assert (errors.numerator, errors.denominator, errors.value) == (2, 3, 2)
-    assert {h.pk for h in errors.records} == {short.pk, over.pk}
-    amount = kpis.get_kpi("hall.takings_error_amount").compute([hall], None, MARCH)
+    assert errors.records is not None and {h.pk for h in errors.records} == {short.pk, over.pk}
+    amount = entry("hall.takings_error_amount").compute([hall], None, MARCH)
     assert amount.value == Decimal(70)  # 50 short + 20 over: both count
-    differences = kpis.get_kpi("hall.handover_differences").compute([hall], None, MARCH)
+    differences = entry("hall.handover_differences").compute([hall], None, MARCH)
+    assert differences.records is not None
     assert differences.value == 1 and [h.pk for h in differences.records] == [over.pk]  # the SIM card
     for key in ("hall.takings_errors", "hall.takings_error_amount", "hall.handover_differences"):
-        entry = kpis.get_kpi(key)
-        together = entry.compute_by_store([hall], MARCH)[hall.pk]
-        alone = entry.compute([hall], None, MARCH)
+        together = entry(key).compute_by_store([hall], MARCH)[hall.pk]
+        alone = entry(key).compute([hall], None, MARCH)
         assert (together.numerator, together.denominator, together.value) == (
             alone.numerator,
             alone.denominator,
             alone.value,
         ), key
-    assert kpis.get_kpi("hall.takings_errors").compute([hall], None, dt.date(2026, 4, 1)).value is None
+    assert entry("hall.takings_errors").compute([hall], None, dt.date(2026, 4, 1)).value is None
 
 
 def test_the_halls_complaint_figure_counts_answers_within_two_days(hall):
     c, by = Ticket.Kind.COMPLAINT, member(hall, RoleTier.CLERK, "hall-desk")
     ticket(hall, kind=c, by=by, created=at(2026, 3, 2), answer_due=at(2026, 3, 4), answered=at(2026, 3, 3))
     ticket(hall, kind=c, by=by, created=at(2026, 3, 2), answer_due=at(2026, 3, 4), answered=at(2026, 3, 6))
-    v = kpis.get_kpi("hall.complaints_answered_2d").compute([hall], None, MARCH)
+    v = entry("hall.complaints_answered_2d").compute([hall], None, MARCH)
     assert (v.numerator, v.denominator, v.value) == (1, 2, Decimal("50.00"))
-    handled = kpis.get_kpi("tickets.complaints_handled_rate").compute([hall], None, MARCH)
+    handled = entry("tickets.complaints_handled_rate").compute([hall], None, MARCH)
     assert (handled.numerator, handled.denominator) == (2, 2)
 
 
