@@ -47,7 +47,7 @@ ALLOWED = {
         "roster",
         "reports",
     },
-    "bankdesk": {"org", "health", "notifications", "printing", "roster", "reports"},
+    "bankdesk": {"org", "health", "notifications", "printing", "roster", "reports", "targets"},
     "targets": {
         "org",
         "health",
