@@ -11,6 +11,29 @@ from tests.factories.org import OrganisationFactory, StoreFactory, member
 pytest_plugins = ["tests.browser_fixtures"]
 
 
+@pytest.fixture(autouse=True)
+def _kind_kpi_profiles(request):
+    """The store kinds' KPI profiles are data seeded by a migration; a transactional test (browser,
+    live server) flushes every table when it ends, so the rows are put back before a test that uses
+    the database and finds them gone."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from apps.targets.models import KindKpi
+
+    if not KindKpi.objects.exists():
+        import_module("apps.targets.migrations.0006_seed_kind_kpi_profiles").seed(apps, None)
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory(name="测试集团", code="test-org")

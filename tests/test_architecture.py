@@ -47,7 +47,7 @@ ALLOWED = {
         "roster",
         "reports",
     },
-    "bankdesk": {"org", "health", "notifications", "printing", "roster", "reports"},
+    "bankdesk": {"org", "health", "notifications", "printing", "roster", "reports", "targets"},
     "targets": {
         "org",
         "health",
@@ -96,6 +96,7 @@ REGISTRIES = {
         "closing_report",  # what the 日清日结 closing report shows besides the runs
     },
     "reports": {"sections"},  # register_section: what each app adds to the weekly report
+    "targets": {"kpis"},  # kpi_formula: the KPI catalogue other apps add their formulas to (bankdesk)
     "customers": {
         "timeline",  # the customer file's timeline
         "personal_data",  # sections of a customer's personal-data export

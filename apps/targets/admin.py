@@ -3,7 +3,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.org.retention import ArchiveInsteadOfDeleteAdmin, KeptRecordAdmin
 
-from .models import KpiSnapshot, ManualKpiValue, PayScheme, PaySheet, ResponsibilityLetter, TargetPlan
+from .models import (
+    KindKpi,
+    KpiSnapshot,
+    ManualKpiValue,
+    PayScheme,
+    PaySheet,
+    ResponsibilityLetter,
+    TargetPlan,
+)
 
 
 @admin.register(PayScheme)
@@ -41,3 +49,9 @@ class PaySheetAdmin(KeptRecordAdmin, SimpleHistoryAdmin):
 
 admin.site.register(ManualKpiValue, SimpleHistoryAdmin)
 admin.site.register(KpiSnapshot)
+
+
+@admin.register(KindKpi)
+class KindKpiAdmin(ArchiveInsteadOfDeleteAdmin, SimpleHistoryAdmin):
+    list_display = ["kind", "kpi_key", "target", "order", "is_active"]
+    list_filter = ["kind", "is_active"]

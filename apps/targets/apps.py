@@ -10,7 +10,7 @@ class TargetsConfig(AppConfig):
     def ready(self):
         from apps.org.navigation import NavItem, register_home_panel, register_nav
 
-        from . import documents, kpis, panels, sources  # noqa: F401  (registers formulas, sources, builder)
+        from . import documents, hall_kpis, kpis, panels, sources  # noqa: F401  (registers formulas, sources, builder)
 
         register_nav(NavItem(_("Targets"), "targets:list", perm="targets.view", order=70, icon="bi-bullseye"))
         register_home_panel(panels.dashboard_panel)

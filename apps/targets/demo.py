@@ -1,5 +1,6 @@
-"""Demo target paperwork from the source documents: 2026 plans for the after-sales department and the
-business hall, responsibility letters with the source KPIs, pay schemes and three months of pay sheets.
+"""Demo target paperwork from the source documents: a 2026 plan for each demo store in its own words
+(the after-sales department, the business hall, the bank branch, the back office), responsibility
+letters with the source KPIs, pay schemes and three months of pay sheets.
 
 Keyed on natural keys (department + year + version, holder + position + period, store + person + month),
 so a second run creates and changes nothing.
@@ -77,6 +78,16 @@ AFTERSALES_STEPS = [
     (3, "组织免费检测周，电话邀约提前两周完成", "tracker"),
     (4, "年度目标完成情况总结与下一年度计划编制", "manager2"),
 ]
+AFTERSALES_HEADCOUNT = [
+    ("服务顾问", 3, 4, "高峰期接待"),
+    ("跟踪业务员", 1, 2, ""),
+    ("维修技师", 8, 8, ""),
+]
+AFTERSALES_BUDGET = [
+    ("人员培训", True, (6000, 4000, 4000, 6000)),
+    ("客户联谊活动", True, (0, 12000, 8000, 0)),
+    ("办公及通讯", False, (3000, 3000, 3000, 3000)),
+]
 HALL_PLAN = {
     "opportunities": "5G 套餐与终端升级需求旺盛；周边新建住宅小区带来新客户。",
     "risks": "线上渠道分流明显；节假日排队时间长引发投诉。",
@@ -86,10 +97,65 @@ HALL_PLAN = {
     "direction": "以日清日结和首问负责为抓手，提升客户满意度和业务办理效率。",
     "training": "每周班前会业务传达；每月一次服务礼仪培训。",
     "incentives": "按月考核营业员营销任务完成情况，与绩效工资挂钩。",
+    "department_kpis": "- 客户满意率 ≥ 98%\n- 投诉两日内答复率 100%\n- 营业款差错 0 笔\n- 检查表完成率 100%",
 }
+HALL_HEADCOUNT = [
+    ("营业员", 4, 5, "节假日弹性窗口"),
+    ("客户回访员", 1, 1, ""),
+]
+HALL_BUDGET = [
+    ("服务礼仪培训", True, (2000, 1000, 1000, 2000)),
+    ("营销物料", True, (3000, 3000, 5000, 3000)),
+    ("办公及通讯", False, (1500, 1500, 1500, 1500)),
+]
+BRANCH_PLAN = {
+    "opportunities": "周边商圈代发工资客户增加，个人理财需求上升。",
+    "risks": "柜面操作风险与假币、大额可疑交易的识别压力；高峰期排队引发客户不满。",
+    "team_review": "柜员业务熟练，交接与双人封箱执行到位，个别柜员未按期修改柜员卡密码。",
+    "resources_review": "自助设备分流效果良好；现金与重要单证库存偶有接近限额。",
+    "functions_review": "尾箱日终账实相符，重要单证管理规范；大额可疑交易报告个别逾期。",
+    "direction": "以内控合规为底线，落实双人封箱和日终检查，提升柜面服务质量与客户满意度。",
+    "training": "每月一次业务与内控制度学习；每季度一次反假币与反洗钱培训。",
+    "incentives": "柜面差错、单证超限与报告逾期纳入柜员月度考核。",
+    "department_kpis": (
+        "- 柜面差错率 ≤ 0.5%\n- 尾箱日终账实相符率 100%\n- 重要单证超限 0 次\n- 大额可疑交易报告及时率 100%"
+    ),
+}
+BRANCH_HEADCOUNT = [
+    ("柜员", 2, 3, "高峰期增开弹性窗口"),
+    ("大堂经理", 1, 1, ""),
+    ("个人业务顾问", 1, 2, ""),
+]
+BRANCH_BUDGET = [
+    ("内控与反洗钱培训", True, (2000, 2000, 2000, 2000)),
+    ("押运与现金调拨费用", True, (4500, 4500, 4500, 4500)),
+    ("办公及通讯", False, (1200, 1200, 1200, 1200)),
+]
+OFFICE_PLAN = {
+    "opportunities": "集团门店数量增加，统一制度与流程的需求上升。",
+    "risks": "核心人员流失；部门间沟通不畅影响审批效率。",
+    "team_review": "行政、人事、品管分工明确，跨部门协作有待加强。",
+    "direction": "建立以人为本的企业文化，完善制度流程与绩效考核，做好各门店的支撑服务。",
+    "training": "新员工入职培训；每季度一次管理人员培训。",
+    "incentives": "按季度评选优秀团队与合理化建议奖。",
+    "attrition_core_pct": "5",
+    "attrition_general_pct": "12",
+}
+OFFICE_HEADCOUNT = [
+    ("行政主管", 1, 1, ""),
+    ("行政前台", 1, 1, ""),
+    ("人事专员", 1, 2, "招聘与培训"),
+]
+OFFICE_BUDGET = [
+    ("员工活动", True, (3000, 3000, 3000, 5000)),
+    ("招聘与培训", True, (5000, 3000, 3000, 2000)),
+    ("办公用品", False, (2000, 2000, 2000, 2000)),
+]
 
 
-def _position(ctx, title: str, code: str, department_code: str, kpis, duties, superiors=()):
+def _position(
+    ctx, title: str, code: str, department_code: str, kpis, duties, superiors=(), work="售后服务工作"
+):
     """The roles demo's position with this title if there is one; else one of our own."""
     from apps.roles.services import position_seed
 
@@ -99,7 +165,7 @@ def _position(ctx, title: str, code: str, department_code: str, kpis, duties, su
         code=code,
         department=ctx.departments[department_code],
         revision={
-            "summary": f"{title}在总经理的指导下，总体负责售后服务工作以及部门的运作和管理。",
+            "summary": f"{title}在总经理的指导下，总体负责{work}以及部门的运作和管理。",
             "appointment": "由总经理任命",
             "effective_date": dt.date(YEAR, 1, 1),
             "approver": "总经理",
@@ -116,7 +182,9 @@ def _holder(position, user, store):
     position_holder_seed(position=position, user=user, store=store, since=dt.date(2025, 1, 1))
 
 
-def _plan(ctx, *, department, store, responsible, sections, objectives, steps, approve_by=None):
+def _plan(
+    ctx, *, department, store, responsible, sections, objectives, steps, headcount, budget, approve_by=None
+):
     plan = TargetPlan.objects.filter(department=department, year=YEAR, version=1).first()
     if plan is not None:
         return plan
@@ -133,21 +201,14 @@ def _plan(ctx, *, department, store, responsible, sections, objectives, steps, a
         PlanObjective(plan=plan, order=i, category=c, text=t, owner=o, quarter=q)
         for i, (c, t, o, q) in enumerate(objectives)
     )
+    # Each store's posts and budget in its own words (no 维修技师 outside the station).
     HeadcountLine.objects.bulk_create(
-        [
-            HeadcountLine(plan=plan, order=1, post="服务顾问", current=3, planned=4, note="高峰期接待"),
-            HeadcountLine(plan=plan, order=2, post="跟踪业务员", current=1, planned=2),
-            HeadcountLine(plan=plan, order=3, post="维修技师", current=8, planned=8),
-        ]
+        HeadcountLine(plan=plan, order=i, post=post, current=now, planned=planned, note=note)
+        for i, (post, now, planned, note) in enumerate(headcount, start=1)
     )
     BudgetLine.objects.bulk_create(
-        [
-            BudgetLine(plan=plan, order=1, item="人员培训", q1=6000, q2=4000, q3=4000, q4=6000),
-            BudgetLine(plan=plan, order=2, item="客户联谊活动", q1=0, q2=12000, q3=8000, q4=0),
-            BudgetLine(
-                plan=plan, order=3, item="办公及通讯", is_operating=False, q1=3000, q2=3000, q3=3000, q4=3000
-            ),
-        ]
+        BudgetLine(plan=plan, order=i, item=item, is_operating=operating, q1=q1, q2=q2, q3=q3, q4=q4)
+        for i, (item, operating, (q1, q2, q3, q4)) in enumerate(budget, start=1)
     )
     ActionStep.objects.bulk_create(
         ActionStep(plan=plan, order=i, quarter=q, text=t, owner=ctx.users[u])
@@ -247,6 +308,7 @@ def seed(ctx) -> None:
         "hall-ops",
         [("客户满意率", "≥ 98%", "%"), ("投诉两日内答复率", "100%", "%")],
         ["负责营业厅日常运营管理", "处理客户投诉，督促日清日结"],
+        work="营业厅日常运营工作",
     )
     _holder(head, manager2, station)
     _holder(dept_manager, manager2, station)
@@ -260,6 +322,8 @@ def seed(ctx) -> None:
         sections=AFTERSALES_PLAN,
         objectives=AFTERSALES_OBJECTIVES,
         steps=AFTERSALES_STEPS,
+        headcount=AFTERSALES_HEADCOUNT,
+        budget=AFTERSALES_BUDGET,
         approve_by=ctx.users["admin"],  # the station head has no superior: the admin signs off
     )
     _plan(
@@ -273,7 +337,47 @@ def seed(ctx) -> None:
             ("team", "每月一次服务礼仪培训", "王芳", None),
         ],
         steps=[(1, "整理营业厅服务规范并组织考试", "manager"), (2, "节假日弹性窗口排班方案", "manager")],
+        headcount=HALL_HEADCOUNT,
+        budget=HALL_BUDGET,
     )
+    if "branch-riverside" in ctx.stores and "supervisor" in ctx.users and "branch-ops" in ctx.departments:
+        _plan(
+            ctx,
+            department=ctx.departments["branch-ops"],
+            store=ctx.stores["branch-riverside"],
+            responsible=ctx.users["supervisor"],
+            sections=BRANCH_PLAN,
+            objectives=[
+                ("basic", "柜员日终尾箱账实相符，双人封箱执行率 100%", "郑华", None),
+                ("functional", "大额、可疑交易在规定期限内报告", "郑华", None),
+                ("team", "每月一次内控制度学习", "郑华", None),
+            ],
+            steps=[
+                (1, "梳理重要单证与现金库存限额，建立超限提醒", "supervisor"),
+                (2, "组织反假币与反洗钱培训并考试", "supervisor"),
+                (3, "检查柜员卡密码定期修改情况", "teller"),
+            ],
+            headcount=BRANCH_HEADCOUNT,
+            budget=BRANCH_BUDGET,
+        )
+    if "hq" in ctx.stores and "admin" in ctx.departments:
+        _plan(
+            ctx,
+            department=ctx.departments["admin"],
+            store=ctx.stores["hq"],
+            responsible=ctx.users["admin"],
+            sections=OFFICE_PLAN,
+            objectives=[
+                ("functional", "修订公司各项管理制度并组织宣贯", "李行政", 2),
+                ("team", "核心人员流失率控制在 5% 以内", "李行政", None),
+            ],
+            steps=[
+                (1, "建立内部沟通机制与员工意见收集渠道", "admin"),
+                (3, "组织年度员工满意度调查", "admin"),
+            ],
+            headcount=OFFICE_HEADCOUNT,
+            budget=OFFICE_BUDGET,
+        )
 
     _letter(
         ctx,

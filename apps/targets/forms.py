@@ -14,7 +14,7 @@ from apps.org.access import stores_where
 from apps.org.models import Department, User
 from apps.roles.selectors import positions_current_in
 
-from . import kpis
+from . import kpis, profiles
 from .models import (
     PLAN_ATTRITION_FIELDS,
     PLAN_SECTIONS,
@@ -200,8 +200,16 @@ class LetterCreateForm(forms.Form):
         return data
 
 
-def kpi_key_choices():
-    return [("", _("— not bound (scored by hand) —"))] + [(e.key, e.name) for e in kpis.catalogue()]
+def kpi_key_choices(store=None, current: str = ""):
+    """The KPIs a letter line may be bound to: those of the store kind's profile (all the catalogue's
+    without a store), and the line's current key, so an older binding stays valid."""
+    entries = (
+        [p.entry for p in profiles.profile_for_kinds([store.kind])] if store is not None else kpis.catalogue()
+    )
+    choices = [(e.key, e.name) for e in entries]
+    if current and current not in {k for k, _n in choices} and (entry := kpis.get_kpi(current)):
+        choices.append((entry.key, entry.name))
+    return [("", _("— not bound (scored by hand) —")), *choices]
 
 
 class LetterKpiForm(forms.ModelForm):
@@ -209,10 +217,12 @@ class LetterKpiForm(forms.ModelForm):
         model = LetterKpi
         fields = ["name", "kpi_key", "unit", "base", "stretch", "weight", "higher_is_better"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, store=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kpi_key"] = forms.ChoiceField(
-            label=_("Catalogue KPI"), choices=kpi_key_choices(), required=False
+            label=_("Catalogue KPI"),
+            choices=kpi_key_choices(store, self.instance.kpi_key if self.instance.pk else ""),
+            required=False,
         )
 
 
@@ -258,10 +268,20 @@ class ManualKpiForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kpi_key"].choices = [(e.key, e.name) for e in kpis.catalogue() if e.is_manual]
-        self.fields["store"].queryset = stores_where(user, "targets.approve")
+        stores = stores_where(user, "targets.approve")
+        self.fields["kpi_key"].choices = [
+            (p.key, p.entry.name) for p in profiles.profile_for_stores(stores) if p.entry.is_manual
+        ]
+        self.fields["store"].queryset = stores
         self.fields["month"].initial = timezone.localdate().replace(day=1)
         self.helper = _helper()
+
+    def clean(self):
+        data = super().clean() or {}
+        key, store = data.get("kpi_key"), data.get("store")
+        if key and store and key not in profiles.profile_keys(store.kind):
+            self.add_error("kpi_key", _("This KPI is not one of the store's kind."))
+        return data
 
 
 class PayAdjustForm(forms.Form):
@@ -313,3 +333,46 @@ class PlanAttachmentForm(forms.Form):
         upload = self.cleaned_data["file"]
         attachment_validate(upload)
         return upload
+
+
+# ---- store-kind KPI profiles (admins) ------------------------------------------------------------
+
+
+class KindKpiRowForm(forms.Form):
+    """One KPI of a kind's profile as the admin edits it (the KPI itself is fixed: add or archive)."""
+
+    pk = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    target = forms.DecimalField(
+        label=_("Default monthly target"), max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class BaseKindKpiFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        pks = [f.cleaned_data.get("pk") for f in self.forms if f.cleaned_data]
+        if len(pks) != len(set(pks)):
+            raise forms.ValidationError(_("A KPI appears twice."))
+
+
+KindKpiFormSet = forms.formset_factory(
+    KindKpiRowForm, formset=BaseKindKpiFormSet, extra=0, validate_max=True, **MAX_ROWS
+)
+
+
+class KindKpiAddForm(forms.Form):
+    kpi_key = forms.ChoiceField(label=_("KPI"))
+    target = forms.DecimalField(
+        label=_("Default monthly target"), max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+
+    def __init__(self, *args, taken, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["kpi_key"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(e.key, f"{e.name} ({e.key})") for e in kpis.catalogue() if e.key not in taken]
+        self.helper = _helper()

@@ -1,6 +1,6 @@
 """The KPI catalogue: every KPI is defined once, with a formula bound to live data.
 
-    @kpi_formula("tickets.on_time_rate", name=_("On-time delivery rate"), unit="%", target=96)
+    @kpi_formula("tickets.on_time_rate", name=_("On-time delivery rate"), unit="%")
     def on_time_rate(stores, user, month) -> Tally: ...
 
 A formula takes the stores (a queryset, stores or ids), an optional person and the first day of a
@@ -9,6 +9,11 @@ value. One tally serves both readings of a KPI: `KpiEntry.compute` (one figure o
 stores, with the records behind it for the drill-down page) and `KpiEntry.compute_by_store` (every
 store's figure in one grouped query, for the snapshot job). Either answers a `KpiValue`: numerator,
 denominator and value (None when there is nothing to count: shown as "—", never as 0 %).
+
+No target lives here: which KPIs a kind of store is measured by, and their default targets, are data
+(`models.KindKpi`, read through `profiles`). Other apps register their formulas into this registry
+(the bank's desk: `bank.*` in `apps/bankdesk/kpis.py`); a profile row whose formula is not registered
+is skipped by every reader.
 """
 
 from __future__ import annotations
@@ -61,8 +66,9 @@ class KpiEntry:
     unit: str
     source: str  # tickets, followups, checklists, manual
     fn: Callable[..., Tally] | None = None
-    target: Decimal | None = None
     higher_is_better: bool = True
+    # A count or an amount is summed over stores (otherwise rates are re-divided, scores averaged).
+    summed: bool = False
     description: str = ""
     columns: list[tuple[str, str]] = field(default_factory=list)
 
@@ -102,8 +108,8 @@ def kpi_formula(
     name,
     unit: str = "",
     source: str = "",
-    target=None,
     higher_is_better=True,
+    summed=False,
     description="",
     columns=None,
 ):
@@ -114,8 +120,8 @@ def kpi_formula(
             unit=unit,
             source=source or key.split(".")[0],
             fn=fn,
-            target=Decimal(str(target)) if target is not None else None,
             higher_is_better=higher_is_better,
+            summed=summed or unit in ("元", "yuan"),
             description=description,
             columns=columns or [],
         )
@@ -189,7 +195,6 @@ TICKET_COLUMNS = [
     "tickets.on_time_rate",
     name=_("On-time delivery rate"),
     unit="%",
-    target=96,
     description=_("Repair orders delivered on time ÷ repair orders settled in the month."),
     columns=[
         *TICKET_COLUMNS,
@@ -214,7 +219,6 @@ def on_time_rate(stores, user, month):
     "tickets.complaints_answered_2d",
     name=_("Complaints answered within 2 days"),
     unit="%",
-    target=100,
     description=_(
         "Complaints raised in the month and answered by their deadline (2 business days) ÷ complaints raised."
     ),
@@ -238,10 +242,28 @@ def complaints_answered(stores, user, month):
 
 
 @kpi_formula(
+    "tickets.complaints_handled_rate",
+    name=_("Complaint handling rate"),
+    unit="%",
+    description=_("Complaints raised in the month and answered ÷ complaints raised in the month."),
+    columns=[*TICKET_COLUMNS, ("created_at", _("Raised")), ("answered_at", _("Answered"))],
+)
+def complaints_handled(stores, user, month):
+    from apps.tickets.selectors import complaints_raised
+
+    qs = complaints_raised(stores=stores, month=month, user=user)
+    return Tally(
+        rows=qs,
+        aggregates={"raised": Count("pk"), "handled": Count("pk", filter=Q(answered_at__isnull=False))},
+        value=rate_of("handled", "raised"),
+        records=_ticket_records(qs, "created_at"),
+    )
+
+
+@kpi_formula(
     "tickets.warranty_service_timeliness",
     name=_("In-warranty service timeliness rate"),
     unit="%",
-    target=98,
     description=_(
         "Service asked for in the month on a vehicle or product under warranty and answered in time "
         "(by the answer deadline; a repair order: delivered by the promise) ÷ such service requests. "
@@ -273,7 +295,6 @@ def warranty_service_timeliness(stores, user, month):
     "tickets.output_value",
     name=_("Output value"),
     unit="元",
-    target=2200000 / 12,
     description=_("Sum of the settlement amounts of the tickets settled in the month."),
     columns=[*TICKET_COLUMNS, ("settled_at", _("Settled")), ("settlement_amount", _("Amount"))],
 )
@@ -325,18 +346,13 @@ MANUAL_COLUMNS = [
     ("entered_at", _("Entered at")),
 ]
 
-for _key, _name, _target, _desc in [
-    ("manual.csi", _("CSI score"), 900, _("Customer satisfaction index reported by the manufacturer.")),
-    (
-        "manual.ten_item_survey",
-        _("Ten-item survey score"),
-        92,
-        _("The manufacturer's ten-item customer survey."),
-    ),
+for _key, _name, _desc in [
+    ("manual.csi", _("CSI score"), _("Customer satisfaction index reported by the manufacturer.")),
+    ("manual.ten_item_survey", _("Ten-item survey score"), _("The manufacturer's ten-item customer survey.")),
 ]:
-    kpi_formula(
-        _key, name=_name, unit="", source="manual", target=_target, description=_desc, columns=MANUAL_COLUMNS
-    )(_manual(_key))
+    kpi_formula(_key, name=_name, unit="", source="manual", description=_desc, columns=MANUAL_COLUMNS)(
+        _manual(_key)
+    )
 
 
 # ---- sources that register once their apps exist -------------------------------------------
@@ -381,7 +397,6 @@ kpi_formula(
     "followups.return_visit_rate",
     name=_("Return-visit rate"),
     unit="%",
-    target=100,
     description=_("Follow-ups done within their window ÷ follow-ups whose window closes in the month."),
     columns=FOLLOWUP_COLUMNS,
 )(_followup_ratio("return_visit"))
@@ -389,7 +404,6 @@ kpi_formula(
     "followups.timeliness_rate",
     name=_("Follow-up timeliness rate"),
     unit="%",
-    target=98,
     description=_(
         "Follow-up calls done before their window closed ÷ follow-ups done in the month. Not the "
         "in-warranty service timeliness rate (保修内服务及时率): that counts service requests."
@@ -400,7 +414,6 @@ kpi_formula(
     "followups.satisfaction_rate",
     name=_("Satisfaction rate"),
     unit="%",
-    target=98,
     description=_("Customers rating 4 or 5 ÷ customers who gave a rating in the month."),
     columns=FOLLOWUP_COLUMNS,
 )(_followup_ratio("satisfaction"))
@@ -433,7 +446,6 @@ def _run_records(qs):
     "checklists.completion_rate",
     name=_("Checklist completion rate"),
     unit="%",
-    target=100,
     description=_("Checklist runs completed ÷ runs due in the month."),
     columns=RUN_COLUMNS,
 )
@@ -451,7 +463,6 @@ def checklist_completion(stores, user, month):
     "checklists.failure_rate",
     name=_("Checklist failure rate"),
     unit="%",
-    target=2,
     higher_is_better=False,
     description=_("Checklist items failed ÷ items checked in the month."),
     columns=RUN_COLUMNS,
@@ -470,8 +481,8 @@ def checklist_failure_rate(stores, user, month):
     "checklists.handover_differences",
     name=_("Handover differences"),
     unit="",
-    target=0,
     higher_is_better=False,
+    summed=True,
     description=_("Signed handovers with a counted difference in the month."),
     columns=[
         ("business_date", _("Business date")),
@@ -502,8 +513,9 @@ def handover_differences(stores, user, month):
     )
 
 
-def key_for_name(name: str) -> str:
-    """Guess the catalogue KPI behind a position KPI's name (the letter's author can change it)."""
+def key_for_name(name: str, keys=None) -> str:
+    """Guess the catalogue KPI behind a position KPI's name (the letter's author can change it),
+    among `keys` when given (the store kind's profile): the first hint that matches and is one of them."""
     hints = [
         # The two 及时率 first: call timeliness (回访及时率) and in-warranty service (保修内服务及时率).
         ("回访及时", "followups.timeliness_rate"),
@@ -514,21 +526,50 @@ def key_for_name(name: str) -> str:
         ("on-time", "tickets.on_time_rate"),
         ("产值", "tickets.output_value"),
         ("output", "tickets.output_value"),
+        ("柜面差错", "bank.counter_error_rate"),
+        ("counter error", "bank.counter_error_rate"),
+        ("尾箱", "bank.tail_box_match_rate"),
+        ("tail box", "bank.tail_box_match_rate"),
+        ("单证", "bank.voucher_over_limit"),
+        ("voucher", "bank.voucher_over_limit"),
+        ("大额", "bank.large_report_on_time"),
+        ("可疑", "bank.large_report_on_time"),
+        ("suspicious", "bank.large_report_on_time"),
+        ("投诉处理", "tickets.complaints_handled_rate"),
+        ("complaint handling", "tickets.complaints_handled_rate"),
         ("投诉", "tickets.complaints_answered_2d"),
         ("complaint", "tickets.complaints_answered_2d"),
+        ("投诉", "hall.complaints_answered_2d"),
+        ("complaint", "hall.complaints_answered_2d"),
+        ("投诉", "tickets.complaints_handled_rate"),
+        ("complaint", "tickets.complaints_handled_rate"),
         ("CSI", "manual.csi"),
         ("十项", "manual.ten_item_survey"),
         ("回访", "followups.return_visit_rate"),
         ("return", "followups.return_visit_rate"),
         ("满意", "followups.satisfaction_rate"),
         ("satisf", "followups.satisfaction_rate"),
+        ("满意", "hall.customer_satisfaction"),
+        ("satisf", "hall.customer_satisfaction"),
+        ("营业款", "hall.takings_errors"),
+        ("差错", "hall.takings_errors"),
+        ("takings", "hall.takings_errors"),
+        ("交接", "hall.handover_differences"),
+        ("handover", "hall.handover_differences"),
+        ("交接", "checklists.handover_differences"),
+        ("handover", "checklists.handover_differences"),
+        ("检查", "hall.checklist_completion"),
+        ("checklist", "hall.checklist_completion"),
+        ("检查", "checklists.completion_rate"),
+        ("checklist", "checklists.completion_rate"),
         # A bare 及时率 is the product plan's 保修内服务及时率 (the only one in the source documents).
         ("及时", "tickets.warranty_service_timeliness"),
         ("timel", "tickets.warranty_service_timeliness"),
     ]
+    allowed = set(_catalogue) if keys is None else set(keys) & set(_catalogue)
     lowered = name.lower()
     for hint, key in hints:
-        if hint.lower() in lowered:
+        if hint.lower() in lowered and key in allowed:
             return key
     return ""
 

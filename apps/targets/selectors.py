@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from apps.months import next_month
 from apps.org.access import can, store_ids_for, stores_where
 
-from . import kpis
+from . import kpis, profiles
 from .models import (
     ActionStep,
     KpiSnapshot,
@@ -84,13 +84,12 @@ def quarter_of(day: dt.date) -> int:
 
 
 def _combine(entry: kpis.KpiEntry, num, den, total, avg) -> Decimal | None:
-    """A KPI over several stores from their snapshots: rates re-divided, amounts summed, scores averaged."""
+    """A KPI over several stores from their snapshots: rates re-divided, counts and amounts summed,
+    scores averaged."""
     if entry.unit == "%":
         return kpis.ratio(num, den).value
-    if entry.unit == "元":
+    if entry.summed:
         return Decimal(total).quantize(Decimal("0.01")) if total is not None else None
-    if entry.key == "checklists.handover_differences":
-        return Decimal(total) if total is not None else None
     return Decimal(avg).quantize(Decimal("0.01"), ROUND_HALF_UP) if avg is not None else None
 
 
@@ -120,8 +119,9 @@ def snapshot_series(*, stores, months: list[dt.date]) -> dict[str, dict[dt.date,
     return out
 
 
-def targets_for(*, stores, month: dt.date) -> dict[str, Decimal]:
-    """Each KPI's monthly target over the stores, from the signed letters in force (else the catalogue)."""
+def targets_for(*, stores, month: dt.date, profile: list | None = None) -> dict[str, Decimal]:
+    """Each KPI's monthly target over the stores, from the signed letters in force, else the default
+    target of the stores' kind profile (`KindKpi`)."""
     end = next_month(month) - dt.timedelta(days=1)
     lines = (
         LetterKpi.objects.filter(
@@ -143,13 +143,15 @@ def targets_for(*, stores, month: dt.date) -> dict[str, Decimal]:
     targets: dict[str, Decimal] = {}
     for (key, _store), target in per_store.items():
         entry = kpis.get_kpi(key)
-        if entry and entry.unit == "元":
+        if entry and entry.summed:
             targets[key] = targets.get(key, Decimal(0)) + target
         else:
             targets.setdefault(key, target)
-    for entry in kpis.catalogue():
-        if entry.key not in targets and entry.target is not None:
-            targets[entry.key] = entry.target.quantize(Decimal("0.01"))
+    if profile is None:
+        profile = profiles.profile_for_stores(stores)
+    for item in profile:
+        if item.key not in targets and item.target is not None:
+            targets[item.key] = item.target.quantize(Decimal("0.01"))
     return targets
 
 
@@ -160,12 +162,14 @@ def meets(entry: kpis.KpiEntry, value: Decimal | None, target: Decimal | None) -
 
 
 def kpi_table(*, stores, month: dt.date, months: list[dt.date] | None = None) -> list[dict]:
-    """One row per catalogue KPI: this month's value vs target and the series for the trend chart."""
+    """One row per KPI of the stores' kind profiles: this month's value vs target and the series for
+    the trend chart (a store is measured only by its own kind's KPIs)."""
     months = months or [month]
+    profile = profiles.profile_for_stores(stores)
     series = snapshot_series(stores=stores, months=months)
-    targets = targets_for(stores=stores, month=month)
+    targets = targets_for(stores=stores, month=month, profile=profile)
     rows = []
-    for entry in kpis.catalogue():
+    for entry in (item.entry for item in profile):
         values = series.get(entry.key, {})
         value = values.get(month)
         target = targets.get(entry.key)

@@ -36,9 +36,12 @@ from .models import (
     StepStatus,
     TargetPlan,
 )
+from .profiles import kind_kpi_add, kind_profile_save, profile_keys  # noqa: F401 (the services API)
 from .snapshots import snapshot_months, snapshot_refresh, snapshot_refresh_due  # noqa: F401 (the services API)
 
 CENT = Decimal("0.01")
+# The output value (产值) the commission of a pay scheme is paid on.
+OUTPUT_VALUE = "tickets.output_value"
 
 # ---- plans -----------------------------------------------------------------------------------
 
@@ -272,6 +275,8 @@ def letter_create(
         near_term_tasks=near_term_tasks,
     )
     position_kpis = list(kpis_for(position=position))
+    # Bound only to a KPI of the store's kind (a hall's 满意率 is the hall's, not the station's).
+    kind_keys = profile_keys(store.kind)
     weight = (Decimal(100) / len(position_kpis)).quantize(CENT) if position_kpis else Decimal(0)
     LetterKpi.objects.bulk_create(
         LetterKpi(
@@ -280,11 +285,13 @@ def letter_create(
             name=k.name,
             definition=k.definition,
             unit=k.unit,
-            kpi_key=kpis.key_for_name(k.name),
+            kpi_key=kpis.key_for_name(k.name, kind_keys),
             base=_number(k.target),
             weight=weight,
             higher_is_better=(
-                entry.higher_is_better if (entry := kpis.get_kpi(kpis.key_for_name(k.name))) else True
+                entry.higher_is_better
+                if (entry := kpis.get_kpi(kpis.key_for_name(k.name, kind_keys)))
+                else True
             ),
         )
         for i, k in enumerate(position_kpis, start=1)
@@ -419,6 +426,8 @@ def manual_kpi_enter(
     entry = kpis.get_kpi(kpi_key)
     if entry is None or not entry.is_manual:
         raise ValidationError(_("This KPI is computed, not entered."))
+    if kpi_key not in profile_keys(store.kind):
+        raise ValidationError(_("This KPI is not one of the store's kind."))
     row, _created = ManualKpiValue.objects.update_or_create(
         kpi_key=kpi_key,
         store=store,
@@ -456,9 +465,11 @@ def pay_sheet_compute(*, by: User | None, scheme: PayScheme, user: User, month: 
     sheet = PaySheet.objects.select_for_update().filter(store=scheme.store, user=user, month=month).first()
     if sheet and sheet.state == PaySheet.State.LOCKED:
         raise Locked(_("A locked pay sheet cannot be changed."))
-    output = kpis.get_kpi("tickets.output_value").compute(
-        [scheme.store], user if scheme.output_scope == PayScheme.OutputScope.PERSON else None, month
-    ).value or Decimal(0)
+    output = Decimal(0)
+    if OUTPUT_VALUE in profile_keys(scheme.store.kind):  # 产值 is a station's figure
+        output = kpis.get_kpi(OUTPUT_VALUE).compute(
+            [scheme.store], user if scheme.output_scope == PayScheme.OutputScope.PERSON else None, month
+        ).value or Decimal(0)
     letter = letter_for(user=user, store=scheme.store, month=month)
     if sheet is None:
         sheet = PaySheet(

@@ -1,6 +1,6 @@
-"""The KPI snapshot job: every store's catalogue figures for the recent months, counted together
-(one grouped query a KPI and month, `kpis.KpiEntry.compute_by_store`) and written only where a
-figure changed."""
+"""The KPI snapshot job: every store's figures of its kind's KPI profile for the recent months,
+counted together (one grouped query a kind, KPI and month, `kpis.KpiEntry.compute_by_store`) and
+written only where a figure changed."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from django.utils import timezone
 from apps.org.models import Store
 from apps.org.selectors import store_ids
 
-from . import kpis
+from . import profiles
 from .models import KpiSnapshot
 
 
 def snapshot_refresh(*, stores, months: list[dt.date]) -> int:
-    """(Re)compute the store-level snapshot of every catalogue KPI for the stores and months.
+    """(Re)compute the store-level snapshot of the stores' KPIs for the months: a store only its
+    kind's profile (`KindKpi`; a KPI whose formula is not registered is skipped).
 
-    Each KPI is counted for all the stores at once (one grouped query a KPI and month, the same
+    Each KPI is counted for all the stores of a kind at once (one grouped query a KPI and month, the same
     rows and aggregates as its figure for one store); only rows whose figures changed are written
     (an upsert by store, KPI and month), and `computed_at` of every row checked moves to now, so
     the dashboard's "computed at" says how fresh the figures are. Idempotent; answers the number
@@ -33,10 +34,15 @@ def snapshot_refresh(*, stores, months: list[dt.date]) -> int:
             "store_id", "kpi_key", "month", "numerator", "denominator", "value"
         )
     }
+    by_kind: dict[str, list[int]] = {}
+    for pk, kind in Store.objects.filter(pk__in=ids).values_list("pk", "kind"):
+        by_kind.setdefault(kind, []).append(pk)
+    entries = profiles.entries_by_kind()
+    work = [(entry, kind_ids) for kind, kind_ids in by_kind.items() for entry in entries.get(kind, [])]
     changed = []
     for month in months:
-        for entry in kpis.catalogue():
-            for store_id, v in entry.compute_by_store(ids, month).items():
+        for entry, kind_ids in work:
+            for store_id, v in entry.compute_by_store(kind_ids, month).items():
                 figures = (v.numerator, v.denominator, v.value)
                 if stored.get((store_id, entry.key, month)) == figures:
                     continue

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_profiles
 
 app_name = "targets"
 urlpatterns = [
@@ -23,6 +23,8 @@ urlpatterns = [
     path("letters/<int:pk>/pdf/", views.letter_pdf, name="letter_pdf"),
     path("kpis/", views.kpi_catalogue, name="kpis"),
     path("kpis/enter/", views.manual_kpi, name="manual_kpi"),
+    path("kpis/profiles/", views_profiles.kind_profiles, name="kind_profiles"),
+    path("kpis/profiles/<slug:kind>/", views_profiles.kind_profile, name="kind_profile"),
     path("kpis/<str:key>/", views.kpi_detail, name="kpi"),
     path("pay/", views.pay_list, name="pay"),
     path("pay/compute/", views.pay_compute, name="pay_compute"),

@@ -20,7 +20,7 @@ from apps.printing.services import print_job_start
 from apps.spreadsheets import xlsx_response
 from apps.uploads import file_response
 
-from . import documents, exports, kpis, selectors, services
+from . import documents, exports, profiles, selectors, services
 from .filters import LetterFilter, PaySheetFilter, PlanFilter
 from .forms import (
     LetterCreateForm,
@@ -291,7 +291,7 @@ def letter_kpis(request, pk):
     if not letter.is_editable:
         messages.error(request, _("A signed letter cannot be changed."))
         return redirect(letter)
-    formset = LetterKpiFormSet(request.POST or None, instance=letter)
+    formset = LetterKpiFormSet(request.POST or None, instance=letter, form_kwargs={"store": letter.store})
     if request.method == "POST" and formset.is_valid():
         try:
             services.letter_kpis_save(by=request.user, letter=letter, formset=formset)
@@ -355,9 +355,16 @@ def kpi_catalogue(request):
     stores, store, person = _kpi_scope(request)
     month = _month_param(request)
     rows = []
-    for entry in kpis.catalogue():
-        value = entry.compute(stores, person, month)
-        rows.append({"entry": entry, "value": value, "display": entry.format(value.value)})
+    for item in profiles.profile_for_stores(stores):
+        value = item.entry.compute(stores, person, month)
+        rows.append(
+            {
+                "entry": item.entry,
+                "target": item.target,
+                "value": value,
+                "display": item.entry.format(value.value),
+            }
+        )
     return render(
         request,
         "targets/kpi_catalogue.html",
@@ -368,6 +375,7 @@ def kpi_catalogue(request):
             "person": person,
             "stores": stores_where(request.user, "targets.view"),
             "can_enter": can(request.user, "targets.approve"),
+            "can_edit_profiles": can(request.user, "targets.edit"),
         },
     )
 
@@ -375,10 +383,11 @@ def kpi_catalogue(request):
 @login_required
 @perm_required("targets.view")
 def kpi_detail(request, key):
-    entry = kpis.get_kpi(key)
+    stores, store, person = _kpi_scope(request)
+    # Only a KPI of the kinds of the stores in view: a bank branch has no on-time delivery rate.
+    entry = next((p.entry for p in profiles.profile_for_stores(stores) if p.key == key), None)
     if entry is None:
         raise Http404
-    stores, store, person = _kpi_scope(request)
     month = _month_param(request)
     value = entry.compute(stores, person, month)
     page = (
@@ -434,6 +443,8 @@ def pay_list(request):
         {
             "filter": filterset,
             "page": page,
+            # 产值 is a station's word: the column shows only where a sheet is paid a commission on it.
+            "show_output": any(s.commission_rate or s.output_value for s in page),
             "can_lock": can(request.user, "pay.lock"),
             "compute_form": PayComputeForm(user=request.user) if can(request.user, "pay.lock") else None,
         },

@@ -15,9 +15,7 @@ from tests.factories.followups import make_customer, make_followup, mark_done
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def one_of_three_called(organisation, store, aftersales):
-    """Three follow-ups whose window closes this month; one of them done in its window, rated 5."""
+def _one_of_three_called(organisation, store, aftersales):
     rule = rules_seed(organisation)["first-call-pickup"]  # window: trigger +3 … +7
     first = timezone.localdate().replace(day=1)
     made = [
@@ -30,6 +28,21 @@ def one_of_three_called(organisation, store, aftersales):
     return made
 
 
+@pytest.fixture
+def one_of_three_called(organisation, store, aftersales):
+    """Three follow-ups of the hall whose window closes this month; one done in its window, rated 5."""
+    return _one_of_three_called(organisation, store, aftersales)
+
+
+@pytest.fixture
+def station_one_of_three_called(organisation, store2, manager2):
+    """The same at the station, whose KPI profile counts the follow-up rates."""
+    from apps.org.models import RoleTier
+    from tests.factories.org import member
+
+    return _one_of_three_called(organisation, store2, member(store2, RoleTier.AFTERSALES, "tracker"))
+
+
 def _cell(body: str, row: str, cell: str) -> str:
     match = re.search(rf'data-testid="{row}".*?data-testid="{cell}"[^>]*>([^<]*)<', body, re.S)
     assert match, row
@@ -37,9 +50,9 @@ def _cell(body: str, row: str, cell: str) -> str:
 
 
 def test_the_dashboard_snapshot_and_the_live_follow_up_panel_show_the_same_figures(
-    client_for, manager, one_of_three_called
+    client_for, manager2, station_one_of_three_called
 ):
-    body = client_for(manager).get("/").content.decode()
+    body = client_for(manager2).get("/").content.decode()
     for key, part in [
         ("followups.return_visit_rate", "return_visit"),
         ("followups.timeliness_rate", "timeliness"),

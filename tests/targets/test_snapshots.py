@@ -15,7 +15,7 @@ from django.utils import timezone
 from apps.followups.panels import home_panel
 from apps.followups.seeds import rules_seed
 from apps.org.models import Store
-from apps.targets import kpis
+from apps.targets import kpis, profiles
 from apps.targets.models import KpiSnapshot, ManualKpiValue
 from apps.targets.services import snapshot_refresh_due
 from tests.factories.followups import make_customer, make_followup, mark_done
@@ -83,7 +83,7 @@ def test_every_kpi_counted_for_all_stores_at_once_equals_its_figure_for_each_sto
 def test_snapshot_job_with_nothing_changed_writes_nothing_but_marks_the_figures_checked(
     store, store2, march_everything
 ):
-    assert snapshot_refresh_due(today=MID_MARCH) == 2 * 12 * len(kpis.catalogue())
+    assert snapshot_refresh_due(today=MID_MARCH) == 2 * 12 * len(profiles.profile_keys(store.kind))
     first = figures()
     checked_before = KpiSnapshot.objects.order_by().values_list("computed_at", flat=True).first()
 
@@ -113,7 +113,7 @@ def test_snapshot_job_queries_do_not_grow_with_the_number_of_stores(store, march
     with CaptureQueriesContext(connection) as one_store:
         snapshot_refresh_due(today=MID_MARCH)
     for i in range(3):
-        StoreFactory(organisation=store.organisation, code=f"more{i}")
+        StoreFactory(organisation=store.organisation, code=f"more{i}", kind=store.kind)
     snapshot_refresh_due(today=MID_MARCH)  # the new stores' twelve months
     with CaptureQueriesContext(connection) as four_stores:
         snapshot_refresh_due(today=MID_MARCH)

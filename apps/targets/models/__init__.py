@@ -1,11 +1,12 @@
 """Target plans (目标计划书), responsibility letters (目标责任书), KPI values and performance pay,
-by subject: `plans`, `letters`, `kpi_values`, `pay` (one app, app label `targets`).
+by subject: `plans`, `letters`, `kpi_profiles`, `kpi_values`, `pay` (one app, app label `targets`).
 
 Approved plans and signed letters never change: `save()` and `delete()` refuse, and so do the
 child rows (objectives, budget lines, letter KPIs). A correction is a new version that supersedes.
 Only the tracking status of a plan's action steps moves after approval.
 """
 
+from .kpi_profiles import KindKpi
 from .kpi_values import KpiSnapshot, ManualKpiValue
 from .letters import LetterKpi, LetterQuerySet, ResponsibilityLetter
 from .pay import PayScheme, PaySheet, PaySheetQuerySet
@@ -46,6 +47,7 @@ __all__ = [
     "LetterQuerySet",
     "ResponsibilityLetter",
     "LetterKpi",
+    "KindKpi",
     "ManualKpiValue",
     "KpiSnapshot",
     "PayScheme",
