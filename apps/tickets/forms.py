@@ -6,6 +6,7 @@ from apps.customers.selectors import assets_of
 from apps.org.models import User
 
 from .models import Confirmation, Ticket
+from .selectors import ticket_kind_choices
 
 DT = {"type": "datetime-local"}
 
@@ -35,7 +36,16 @@ class TicketForm(forms.Form):
 
     def __init__(self, *args, customer, **kwargs):
         super().__init__(*args, **kwargs)
+        store = customer.store
+        # Only the kinds this kind of store takes: another one posted is "not one of the choices".
+        self.fields["kind"].choices = ticket_kind_choices([store.kind])
         self.fields["asset"].queryset = assets_of(customer=customer)
+        if not store.keeps_vehicles:
+            # No vehicle vocabulary away from service stations, and nothing of it is read from a post.
+            for name in ("promised_at", "is_major_repair"):
+                del self.fields[name]
+            self.fields["asset"].queryset = self.fields["asset"].queryset.exclude(kind="vehicle")
+            self.fields["asset"].label = _("Product")
         self.fields["assignee"].queryset = User.objects.filter(
             memberships__store=customer.store, memberships__is_active=True, is_active=True
         ).distinct()
