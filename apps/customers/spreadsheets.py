@@ -63,11 +63,16 @@ EXAMPLE = ["王建国", "个人", "", "13800138000;0571-88001234", "滨江市东
            "浙A12345", "LSVAB23C4DE567890", "轿车", 35000, "", "2024-05-01", 6, 5000, "110101199001011237"]  # fmt: skip
 
 
-def import_template() -> HttpResponse:
+# The example for a store that keeps no vehicles: a product, the vehicle columns left empty.
+PRODUCT_EXAMPLE = ["李娜", "个人", "", "13800138000", "滨江市人民路 18 号", "VIP", "产品", "智能终端 X1", "", "", "",
+                   "", "SN2024000123", "2024-05-01", 12, "", "110101199001011237"]  # fmt: skip
+
+
+def import_template(*, vehicles: bool = True) -> HttpResponse:
     return table_response(
         title="客户导入",
         headers=[h for h, _k, _r in COLUMNS],
-        rows=[EXAMPLE],
+        rows=[EXAMPLE if vehicles else PRODUCT_EXAMPLE],
         filename="客户导入模板.xlsx",
     )
 

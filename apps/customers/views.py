@@ -376,4 +376,4 @@ def customer_import(request):
 @login_required
 @perm_required("customers.edit")
 def customer_import_template(request):
-    return import_template()
+    return import_template(vehicles=sees_vehicles(request.user))
