@@ -166,7 +166,7 @@ class TemplateForm(forms.ModelForm):
         self.helper.form_tag = False
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         position, stores = data.get("position"), data.get("stores")
         if position is not None and position.store_kind and stores:
             # A position's duties speak its kind of store: a hall clerk's checklist is not a station's.

@@ -1,3 +1,5 @@
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
@@ -138,7 +140,9 @@ class AssetForm(forms.ModelForm):
             # posted one is not read (a posted "vehicle" kind is not one of the choices).
             for name in VEHICLE_ASSET_FIELDS:
                 self.fields.pop(name, None)
-            self.fields["kind"].choices = [(Asset.Kind.PRODUCT, Asset.Kind.PRODUCT.label)]
+            cast(forms.ChoiceField, self.fields["kind"]).choices = [
+                (Asset.Kind.PRODUCT, Asset.Kind.PRODUCT.label)
+            ]
             self.fields["kind"].initial = Asset.Kind.PRODUCT
             if not self.is_bound:
                 self.initial["kind"] = Asset.Kind.PRODUCT
@@ -180,7 +184,9 @@ class VisitForm(forms.Form):
         self.fields["asset"].queryset = customer.assets.all()
         if not customer.store.keeps_vehicles:
             del self.fields["mileage_km"]
-            self.fields["asset"].queryset = customer.assets.exclude(kind=Asset.Kind.VEHICLE)
+            cast(forms.ModelChoiceField, self.fields["asset"]).queryset = customer.assets.exclude(
+                kind=Asset.Kind.VEHICLE
+            )
             self.fields["asset"].label = _("Product")
         self.fields["staff"].queryset = User.objects.filter(
             memberships__store=customer.store, memberships__is_active=True

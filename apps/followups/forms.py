@@ -1,3 +1,5 @@
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
@@ -194,11 +196,16 @@ class RuleForm(forms.ModelForm):
         self.fields["store"].queryset = stores
         # The vocabulary of the editor's kinds of store only (no 委托书 or vehicles at a hall).
         kinds = set(stores.values_list("kind", flat=True)) if stores is not None else set(StoreKind.values)
-        self.fields["store_kinds"].choices = [c for c in StoreKind.choices if c[0] in kinds]
-        self.fields["ticket_kinds"].choices = ticket_kind_choices(kinds)
+        cast(forms.ChoiceField, self.fields["store_kinds"]).choices = [
+            c for c in StoreKind.choices if c[0] in kinds
+        ]
+        cast(forms.ChoiceField, self.fields["ticket_kinds"]).choices = ticket_kind_choices(kinds)
         if not kinds & VEHICLE_STORE_KINDS:
-            self.fields["asset_kind"].choices = [("", "---------"), ("product", _("Product"))]
-            self.fields["trigger"].choices = [
+            cast(forms.ChoiceField, self.fields["asset_kind"]).choices = [
+                ("", "---------"),
+                ("product", _("Product")),
+            ]
+            cast(forms.ChoiceField, self.fields["trigger"]).choices = [
                 (value, _("Product delivered") if value == Trigger.DELIVERED else label)
                 for value, label in Trigger.choices
                 if value != Trigger.MAJOR_REPAIR_CLOSED

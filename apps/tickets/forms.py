@@ -1,3 +1,5 @@
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -38,13 +40,16 @@ class TicketForm(forms.Form):
         super().__init__(*args, **kwargs)
         store = customer.store
         # Only the kinds this kind of store takes: another one posted is "not one of the choices".
-        self.fields["kind"].choices = ticket_kind_choices([store.kind])
+        choices = ticket_kind_choices([store.kind])
+        cast(forms.ChoiceField, self.fields["kind"]).choices = choices
+        self.offered_kinds = [value for value, _label in choices]
         self.fields["asset"].queryset = assets_of(customer=customer)
         if not store.keeps_vehicles:
             # No vehicle vocabulary away from service stations, and nothing of it is read from a post.
             for name in ("promised_at", "is_major_repair"):
                 del self.fields[name]
-            self.fields["asset"].queryset = self.fields["asset"].queryset.exclude(kind="vehicle")
+            products = assets_of(customer=customer).exclude(kind="vehicle")
+            cast(forms.ModelChoiceField, self.fields["asset"]).queryset = products
             self.fields["asset"].label = _("Product")
         self.fields["assignee"].queryset = User.objects.filter(
             memberships__store=customer.store, memberships__is_active=True, is_active=True

@@ -32,6 +32,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from apps.months import days_bounds, month_bounds
 from apps.org.selectors import store_ids
@@ -207,7 +208,7 @@ TicketKind = Ticket.Kind
 TicketPriority = Ticket.Priority
 
 
-def ticket_kind_choices(store_kinds=None) -> list[tuple[str, str]]:
+def ticket_kind_choices(store_kinds=None) -> list[tuple[str, str | Promise]]:
     """The ticket kinds as (value, label); with `store_kinds`, only those offered at a store of
     one of these kinds (`ticket_kinds_offered`)."""
     if store_kinds is None:

@@ -84,7 +84,7 @@ def ticket_create(request):
     customer = customer_get_for(user=request.user, pk=customer_pk)
     require(request.user, "tickets.work", customer.store)
     form = forms.TicketForm(request.POST or None, customer=customer, initial={"assignee": request.user.pk})
-    offered = [value for value, _label in form.fields["kind"].choices]
+    offered = form.offered_kinds
     asked = request.GET.get("kind")
     default = Ticket.Kind.COMPLAINT if Ticket.Kind.COMPLAINT in offered else next(iter(offered), "")
     form.initial["kind"] = asked if asked in offered else default

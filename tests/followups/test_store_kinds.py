@@ -16,7 +16,7 @@ from apps.followups.models import FollowUp
 from apps.followups.seeds import ON_TIME_QUESTION, rules_seed
 from apps.followups.selectors import rule_list_for
 from apps.followups.surveys import questions
-from apps.org.models import RoleTier, StoreKind
+from apps.org.models import Organisation, RoleTier, StoreKind
 from tests.factories.followups import make_customer, make_ticket
 from tests.factories.org import StoreFactory, member
 
@@ -91,9 +91,10 @@ def test_a_station_rule_never_matches_a_hall_customer(seeded, hall):
 
 def test_the_admin_of_halls_only_reads_the_halls_rules_and_not_the_stations():
     """An admin of an organisation of business halls only does not see the station's rules."""
-    lone = StoreFactory(name="独立营业厅", code="solo", kind=StoreKind.BUSINESS_HALL)
+    halls_only = Organisation.objects.create(name="独立营业厅集团", code="halls-only")
+    lone = StoreFactory(organisation=halls_only, name="独立营业厅", code="solo", kind=StoreKind.BUSINESS_HALL)
     admin = member(lone, RoleTier.ADMIN, "solo_admin")
-    rules_seed(lone.organisation)
+    rules_seed(halls_only)
     codes = set(rule_list_for(user=admin).values_list("code", flat=True))
     assert "hall-service-call" in codes
     assert "first-call-pickup" not in codes and "maintenance" not in codes

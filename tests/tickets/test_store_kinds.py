@@ -8,6 +8,7 @@ tickets only: forms, lists, filters, exports and the printed papers.
 """
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -149,7 +150,7 @@ def test_the_hall_list_filters_and_export_have_no_station_vocabulary(client_for,
 def test_the_station_list_filters_and_export_keep_promise_and_on_time(client_for, manager2, store2):
     customer = cf.customer(store2, owner=manager2)
     ticket_settle(
-        ticket=repair_order(store2, customer, manager2, title="更换刹车片"), amount=500, by=manager2
+        ticket=repair_order(store2, customer, manager2, title="更换刹车片"), amount=Decimal(500), by=manager2
     )
     client = client_for(manager2)
     html = client.get("/tickets/").content.decode()
