@@ -79,7 +79,7 @@ class TicketAttachmentAdmin(StoredFileAdmin):
 
 
 @admin.register(TicketKindSetting)
-class TicketKindSettingAdmin(admin.ModelAdmin):
+class TicketKindSettingAdmin(SimpleHistoryAdmin):
     list_display = ["store_kind", "kind", "is_offered"]
     list_editable = ["is_offered"]
     list_filter = ["store_kind", "kind"]

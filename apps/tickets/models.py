@@ -374,6 +374,8 @@ class TicketKindSetting(models.Model):
     kind = models.CharField(_("ticket kind"), max_length=20, choices=Ticket.Kind.choices)
     is_offered = models.BooleanField(_("offered"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("ticket kind of a store kind")
         verbose_name_plural = _("ticket kinds of the store kinds")
