@@ -40,11 +40,15 @@ POSITIONS = [
     ("GW-DEMO-CL-02", "台席岗", "business_hall"),
     ("GW-DEMO-CL-03", "营业厅保安", "business_hall"),
     ("GW-DEMO-CL-04", "服务顾问", "service_station"),
+    ("GW-DEMO-CL-05", "柜员", "bank_branch"),
+    ("GW-DEMO-CL-06", "银行网点营业主管", "bank_branch"),
 ]
 HOLDERS = [
     ("clerk", "营业员", "hall-central"),
     ("clerk2", "营业员", "hall-central"),
     ("advisor", "服务顾问", "station-east"),
+    ("teller", "柜员", "branch-riverside"),
+    ("supervisor", "银行网点营业主管", "branch-riverside"),
 ]
 
 # name, position, phase, store codes, shift, due, items: (text, kind, extra)
@@ -128,6 +132,40 @@ TEMPLATES = [
         ],
     ),
 ]
+# Each store's templates are its own kind's (a template's position is of the kind of its stores):
+# the bank branch's from 银行网点营业主管岗位职责 and the teller's duties.
+TEMPLATES += [
+    (
+        "网点营业前准备",
+        "柜员",
+        Phase.OPENING,
+        ["branch-riverside"],
+        dt.time(8, 25),
+        [
+            ("领取尾箱，核对现金和重要单证", T, {"on_fail": FailureAction.BLOCK}),
+            ("柜员令牌、个人名章已领用登记", T, {"on_fail": FailureAction.MATTER}),
+            (
+                "自助设备运行",
+                CH,
+                {"choices": "正常|异常", "fail_choices": "异常", "on_fail": FailureAction.NOTIFY},
+            ),
+            ("营业网点监控运行", CH, {"choices": "正常|异常", "fail_choices": "异常"}),
+        ],
+    ),
+    (
+        "网点日终检查",
+        "银行网点营业主管",
+        Phase.CLOSING,
+        ["branch-riverside"],
+        dt.time(17, 30),
+        [
+            ("各岗位尾箱现金、重要单证帐实相符", T, {"on_fail": FailureAction.BLOCK}),
+            ("重要单证、印章、账簿已入库上锁", T, {"on_fail": FailureAction.BLOCK}),
+            ("主机、自助设备已按规定关闭", T, {}),
+            ("当日遗留事项", TX, {"required": False}),
+        ],
+    ),
+]
 # Failures in the week of demo runs: (days ago, username, template, item text, note)
 FAILURES = [
     (5, "clerk", "营业员班前准备", "自助服务设备运行", "自助缴费机黑屏，已报修"),
@@ -180,6 +218,7 @@ def _seed_runs(ctx, templates, today) -> None:
         ("营业员班前准备", "hall-central", ["clerk", "clerk2"]),
         ("营业员班后收尾", "hall-central", ["clerk", "clerk2"]),
         ("服务站班前准备", "station-east", ["advisor"]),
+        ("网点营业前准备", "branch-riverside", ["teller"]),
     ]
     existing = set(
         ChecklistRun.objects.filter(

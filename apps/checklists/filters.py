@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.org.models import Store, User
@@ -31,9 +32,10 @@ class BoardFilter(django_filters.FilterSet):
     def __init__(self, *args, stores, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["store"].queryset = stores
+        # The positions of the kinds of store on the board (a hall's board lists no 服务顾问).
         self.filters["position"].queryset = positions_active_in(
             organisation_ids=stores.values("organisation_id")
-        )
+        ).filter(Q(store_kind__in=stores.values("kind")) | Q(store_kind=""))
         self.filters["person"].queryset = (
             User.objects.filter(memberships__store__in=stores, memberships__is_active=True)
             .distinct()

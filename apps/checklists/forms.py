@@ -165,6 +165,20 @@ class TemplateForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
 
+    def clean(self):
+        data = super().clean() or {}
+        position, stores = data.get("position"), data.get("stores")
+        if position is not None and position.store_kind and stores:
+            # A position's duties speak its kind of store: a hall clerk's checklist is not a station's.
+            others = [s.name for s in stores if s.kind != position.store_kind]
+            if others:
+                self.add_error(
+                    "stores",
+                    _("%(position)s is a position of another kind of store than %(stores)s.")
+                    % {"position": position.title, "stores": "、".join(others)},
+                )
+        return data
+
     def clean_name(self):
         name = self.cleaned_data["name"]
         clash = ChecklistTemplate.objects.filter(organisation=self.organisation, name=name).exclude(

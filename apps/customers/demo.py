@@ -88,7 +88,7 @@ def seed(ctx) -> None:
                 contact_consent=r > 0.03,
                 preferred_channel=rng.choice(Customer.Channel.values),
                 owner=owner_users[i % len(owner_users)],
-                wishes="希望周末取车" if r > 0.9 else "",
+                wishes=("希望周末取车" if plate_prefix else "希望新套餐短信通知") if r > 0.9 else "",
             )
             for digits, name, company, r, street, no, i in new_specs
         )

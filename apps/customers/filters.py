@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.org.access import sees_vehicles
 from apps.org.models import Store
 from apps.org.sort_labels import DATE, PLAIN, TEXT, sort_labels
 
@@ -42,6 +43,8 @@ class CustomerFilter(django_filters.FilterSet):
         self.user = user
         if stores is not None:
             self.filters["store"].queryset = stores
+        if user is not None and not sees_vehicles(user):
+            self.filters["q"].label = _("Name, phone or serial")
 
     def search(self, queryset, name, value):
         return customer_search(queryset, value)

@@ -1,3 +1,5 @@
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,7 +11,7 @@ from apps.uploads import archive_check
 from .id_numbers import id_number_normalise, validate_id_number
 from .models import Asset, Customer, CustomerPhone
 from .phones import mask_digits, mask_id_number, phone_normalise
-from .services import ASSET_FIELDS, CUSTOMER_FIELDS, attachment_validate
+from .services import ASSET_FIELDS, CUSTOMER_FIELDS, VEHICLE_ASSET_FIELDS, attachment_validate
 
 
 class CustomerForm(forms.ModelForm):
@@ -130,8 +132,20 @@ class AssetForm(forms.ModelForm):
             "major_parts": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, store: Store, **kwargs):
         super().__init__(*args, **kwargs)
+        self.keeps_vehicles = store.keeps_vehicles
+        if not self.keeps_vehicles:
+            # Away from service stations an asset is a product: no vehicle field is shown, and a
+            # posted one is not read (a posted "vehicle" kind is not one of the choices).
+            for name in VEHICLE_ASSET_FIELDS:
+                self.fields.pop(name, None)
+            cast(forms.ChoiceField, self.fields["kind"]).choices = [
+                (Asset.Kind.PRODUCT, Asset.Kind.PRODUCT.label)
+            ]
+            self.fields["kind"].initial = Asset.Kind.PRODUCT
+            if not self.is_bound:
+                self.initial["kind"] = Asset.Kind.PRODUCT
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -168,6 +182,12 @@ class VisitForm(forms.Form):
     def __init__(self, *args, customer: Customer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["asset"].queryset = customer.assets.all()
+        if not customer.store.keeps_vehicles:
+            del self.fields["mileage_km"]
+            cast(forms.ModelChoiceField, self.fields["asset"]).queryset = customer.assets.exclude(
+                kind=Asset.Kind.VEHICLE
+            )
+            self.fields["asset"].label = _("Product")
         self.fields["staff"].queryset = User.objects.filter(
             memberships__store=customer.store, memberships__is_active=True
         ).distinct()

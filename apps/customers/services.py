@@ -149,8 +149,19 @@ ASSET_FIELDS = (
     "warranty_ends_on",
 )
 
+# What only a vehicle has: shown, read and kept at service stations only (Store.keeps_vehicles).
+VEHICLE_ASSET_FIELDS = ("plate", "vin", "vehicle_type", "mileage_km", "maintenance_km", "last_service_km")
 
-def _clean_asset_fields(fields: dict) -> dict:
+
+def _clean_asset_fields(fields: dict, *, store: Store) -> dict:
+    if not store.keeps_vehicles:
+        if fields.get("kind", Asset.Kind.PRODUCT) != Asset.Kind.PRODUCT:
+            raise ValidationError(
+                _("%(store)s keeps no vehicles: a customer's asset there is a product.")
+                % {"store": store.name}
+            )
+        fields = {k: v for k, v in fields.items() if k not in VEHICLE_ASSET_FIELDS}
+        fields["kind"] = Asset.Kind.PRODUCT
     if fields.get("plate"):
         fields["plate"] = fields["plate"].replace(" ", "").upper()
     if fields.get("vin"):
@@ -160,7 +171,7 @@ def _clean_asset_fields(fields: dict) -> dict:
 
 @transaction.atomic
 def asset_create(*, customer: Customer, model_name: str, by: User | None = None, **fields) -> Asset:
-    fields = _clean_asset_fields({k: v for k, v in fields.items() if k in ASSET_FIELDS})
+    fields = _clean_asset_fields({k: v for k, v in fields.items() if k in ASSET_FIELDS}, store=customer.store)
     asset = Asset(customer=customer, model_name=model_name, **fields)
     asset.warranty_ends_on = asset.compute_warranty_end()
     asset_refresh_next_due(asset=asset, save=False)
@@ -171,7 +182,10 @@ def asset_create(*, customer: Customer, model_name: str, by: User | None = None,
 
 @transaction.atomic
 def asset_update(*, asset: Asset, by: User | None = None, **fields) -> Asset:
-    for name, value in _clean_asset_fields({k: v for k, v in fields.items() if k in ASSET_FIELDS}).items():
+    given = {k: v for k, v in fields.items() if k in ASSET_FIELDS}
+    if not asset.customer.store.keeps_vehicles:
+        given.setdefault("kind", asset.kind)
+    for name, value in _clean_asset_fields(given, store=asset.customer.store).items():
         setattr(asset, name, value)
     asset.warranty_ends_on = asset.compute_warranty_end()
     asset_refresh_next_due(asset=asset, save=False)
@@ -294,7 +308,7 @@ def visit_create(
         work_done=work_done,
         amount=total,
         staff=staff or by,
-        mileage_km=mileage_km,
+        mileage_km=mileage_km if customer.store.keeps_vehicles else None,
     )
     VisitItem.objects.bulk_create(VisitItem(visit=visit, description=d, amount=a) for d, a in items)
     if asset is not None and (asset.last_service_date is None or visited_on >= asset.last_service_date):

@@ -63,11 +63,16 @@ EXAMPLE = ["王建国", "个人", "", "13800138000;0571-88001234", "滨江市东
            "浙A12345", "LSVAB23C4DE567890", "轿车", 35000, "", "2024-05-01", 6, 5000, "110101199001011237"]  # fmt: skip
 
 
-def import_template() -> HttpResponse:
+# The example for a store that keeps no vehicles: a product, the vehicle columns left empty.
+PRODUCT_EXAMPLE = ["李娜", "个人", "", "13800138000", "滨江市人民路 18 号", "VIP", "产品", "智能终端 X1", "", "", "",
+                   "", "SN2024000123", "2024-05-01", 12, "", "110101199001011237"]  # fmt: skip
+
+
+def import_template(*, vehicles: bool = True) -> HttpResponse:
     return table_response(
         title="客户导入",
         headers=[h for h, _k, _r in COLUMNS],
-        rows=[EXAMPLE],
+        rows=[EXAMPLE if vehicles else PRODUCT_EXAMPLE],
         filename="客户导入模板.xlsx",
     )
 
@@ -80,6 +85,7 @@ class ImportResult:
     assets: int = 0
     committed: bool = False
     commit: bool = False
+    vehicles: bool = True  # the store keeps vehicles: the report may say so
 
     @property
     def ok(self) -> bool:
@@ -95,6 +101,7 @@ class ImportResult:
             "committed": self.committed,
             "commit": self.commit,
             "ok": self.ok,
+            "vehicles": self.vehicles,
         }
 
 
@@ -214,6 +221,7 @@ def _import_rows(rows, *, store: Store, by: User, commit: bool, progress=None) -
     if progress:
         progress(len(rows), total)
     planned = []
+    vehicles = result.vehicles = store.keeps_vehicles
     seen_phones: dict[str, int] = {}
     seen_plates: dict[str, int] = {}
     all_digits, all_plates = set(), set()
@@ -256,11 +264,17 @@ def _import_rows(rows, *, store: Store, by: User, commit: bool, progress=None) -
         asset = None
         model_name = _text(raw["model_name"])
         if model_name:
-            asset_kind = ASSET_KINDS.get(_text(raw["asset_kind"]) or "车辆")
+            asset_kind = ASSET_KINDS.get(_text(raw["asset_kind"]) or ("车辆" if vehicles else "产品"))
             if asset_kind is None:
                 errors.append(_("Unknown asset kind %(v)s.") % {"v": _text(raw["asset_kind"])})
-            plate = _text(raw["plate"]).replace(" ", "").upper()
-            vin = _text(raw["vin"]).replace(" ", "").upper()
+            elif asset_kind == Asset.Kind.VEHICLE and not vehicles:
+                errors.append(
+                    _("%(store)s keeps no vehicles: a customer's asset there is a product.")
+                    % {"store": store.name}
+                )
+            # Away from service stations the vehicle columns are not read.
+            plate = _text(raw["plate"]).replace(" ", "").upper() if vehicles else ""
+            vin = _text(raw["vin"]).replace(" ", "").upper() if vehicles else ""
             if vin and len(vin) != 17:
                 errors.append(_("A VIN has 17 characters."))
             if asset_kind == Asset.Kind.VEHICLE and not (plate or vin):
@@ -275,12 +289,12 @@ def _import_rows(rows, *, store: Store, by: User, commit: bool, progress=None) -
                 "model_name": model_name,
                 "plate": plate,
                 "vin": vin,
-                "vehicle_type": _text(raw["vehicle_type"])[:40],
-                "mileage_km": _int(raw["mileage_km"], "里程", errors),
+                "vehicle_type": _text(raw["vehicle_type"])[:40] if vehicles else "",
+                "mileage_km": _int(raw["mileage_km"], "里程", errors) if vehicles else None,
                 "serial_number": _text(raw["serial_number"])[:60],
                 "delivery_date": _date(raw["delivery_date"], "交付日期", errors),
                 "maintenance_months": _int(raw["maintenance_months"], "保养周期(月)", errors),
-                "maintenance_km": _int(raw["maintenance_km"], "保养周期(公里)", errors),
+                "maintenance_km": _int(raw["maintenance_km"], "保养周期(公里)", errors) if vehicles else None,
             }
         elif any(_text(raw[k]) for k in ("plate", "vin", "serial_number")):
             errors.append(_("The model of the vehicle or product is missing."))

@@ -10,7 +10,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.org.access import can, perm_required, require, stores_where
+from apps.org.access import can, perm_required, require, sees_vehicles, stores_where
 from apps.pagination import filtered, filtered_page
 from apps.spreadsheets import EXPORT_MAX_ROWS, table_response
 from apps.uploads import file_response
@@ -210,12 +210,19 @@ def attachment_download(request, pk, attachment_pk):
 def asset_create(request, pk):
     customer = customer_get_for(user=request.user, pk=pk)
     require(request.user, "customers.edit", customer.store)
-    form = AssetForm(request.POST or None)
+    form = AssetForm(request.POST or None, store=customer.store)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        asset = services.asset_create(customer=customer, by=request.user, **data)
-        messages.success(request, _("Vehicle or product added."))
-        return redirect(asset)
+        try:
+            asset = services.asset_create(customer=customer, by=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Vehicle or product added.") if customer.store.keeps_vehicles else _("Product added."),
+            )
+            return redirect(asset)
     return render(request, "customers/asset_form.html", {"form": form, "customer": customer})
 
 
@@ -224,11 +231,15 @@ def asset_edit(request, pk, asset_pk):
     customer = customer_get_for(user=request.user, pk=pk)
     require(request.user, "customers.edit", customer.store)
     asset = asset_get_for(user=request.user, customer=customer, pk=asset_pk)
-    form = AssetForm(request.POST or None, instance=asset)
+    form = AssetForm(request.POST or None, instance=asset, store=customer.store)
     if request.method == "POST" and form.is_valid():
-        services.asset_update(asset=asset, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Saved."))
-        return redirect(asset)
+        try:
+            services.asset_update(asset=asset, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(asset)
     return render(request, "customers/asset_form.html", {"form": form, "customer": customer, "asset": asset})
 
 
@@ -265,7 +276,7 @@ def visit_create(request, pk):
             asset=data["asset"],
             work_done=data["work_done"],
             staff=data["staff"],
-            mileage_km=data["mileage_km"],
+            mileage_km=data.get("mileage_km"),
             items=[(f.cleaned_data.get("description"), f.cleaned_data.get("amount")) for f in items.forms],
         )
         if data.get("attachment"):
@@ -342,18 +353,27 @@ def customer_import(request):
         if result.committed:
             messages.success(
                 request,
-                _("Imported. Customers: %(c)s; vehicles or products: %(a)s.")
+                (
+                    _("Imported. Customers: %(c)s; vehicles or products: %(a)s.")
+                    if sees_vehicles(request.user)
+                    else _("Imported. Customers: %(c)s; products: %(a)s.")
+                )
                 % {"c": result.customers, "a": result.assets},
             )
             return redirect("customers:list")
     return render(
         request,
         "customers/import.html",
-        {"form": form, "report": result, "max_rows": settings.CUSTOMERS_IMPORT_MAX_ROWS},
+        {
+            "form": form,
+            "report": result,
+            "max_rows": settings.CUSTOMERS_IMPORT_MAX_ROWS,
+            "vehicles": sees_vehicles(request.user),
+        },
     )
 
 
 @login_required
 @perm_required("customers.edit")
 def customer_import_template(request):
-    return import_template()
+    return import_template(vehicles=sees_vehicles(request.user))

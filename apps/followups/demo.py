@@ -33,7 +33,18 @@ OWN_CUSTOMERS = {
         ("梁文", "normal"),
     ],
 }
-# (rule code, days from today to the trigger, state, satisfaction)
+# (rule code, days from today to the trigger, state, satisfaction): each store's own rules (the
+# station's 是否准时交车 call is never the hall's).
+HALL_PLAN = [
+    ("hall-complaint-call", -1, "open", None),
+    ("hall-service-call", -2, "open", None),
+    ("hall-service-call", -5, "open", None),  # overdue
+    ("hall-service-call", 1, "scheduled", None),  # upcoming
+    ("vip-periodic", 3, "scheduled", None),
+    ("hall-service-call", -3, "done", 5),
+    ("hall-complaint-call", -1, "done", 4),
+]
+DONE_OUTCOME = {"hall-central": "客户对业务办理满意。", "station-east": "客户对服务满意，车辆使用正常。"}
 PLAN = [
     ("first-call-pickup", -4, "open", None),
     ("new-product", -1, "open", None),
@@ -85,7 +96,7 @@ def seed(ctx) -> None:
         store = ctx.stores[code]
         worker = ctx.users[username]
         customers = _customers(ctx, code, worker)
-        for n, (rule_code, offset, state, score) in enumerate(PLAN):
+        for n, (rule_code, offset, state, score) in enumerate(HALL_PLAN if code == "hall-central" else PLAN):
             key = f"demo:{code}:{n}"
             if FollowUp.objects.filter(key=key).exists():
                 continue
@@ -111,7 +122,7 @@ def seed(ctx) -> None:
                 FollowUp.objects.filter(pk=fu.pk).update(
                     state=FollowUp.State.DONE,
                     satisfaction=score,
-                    outcome="客户对服务满意，车辆/产品使用正常。",
+                    outcome=DONE_OUTCOME[code],
                     completed_at=at,
                     completed_on=timezone.localdate(at),
                     completed_by=worker,

@@ -105,6 +105,8 @@ def rule_matches(
 ) -> bool:
     if rule.store_id and rule.store_id != store.pk:
         return False
+    if not rule.calls_for(store.kind):
+        return False
     if rule.tiers and customer.tier not in rule.tiers:
         return False
     if rule.asset_kind and (asset is None or asset.kind != rule.asset_kind):

@@ -1,3 +1,5 @@
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
@@ -5,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.customers.selectors import customer_tier_choices
 from apps.org.formfields import ModelMultipleChoiceField
+from apps.org.models import VEHICLE_STORE_KINDS, StoreKind
 from apps.roles.selectors import positions_of
 from apps.tickets.selectors import ticket_kind_choices
 
@@ -141,6 +144,13 @@ class RuleForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    store_kinds = forms.MultipleChoiceField(
+        label=_("Store kinds"),
+        choices=StoreKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The kinds of store whose customers this rule calls (none ticked: every kind)."),
+    )
     survey_items_text = forms.CharField(
         label=_("Survey items"),
         required=False,
@@ -163,6 +173,7 @@ class RuleForm(forms.ModelForm):
             "tiers",
             "ticket_kinds",
             "asset_kind",
+            "store_kinds",
             "store",
             "window_start_days",
             "window_end_days",
@@ -183,6 +194,22 @@ class RuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["store"].queryset = stores
+        # The vocabulary of the editor's kinds of store only (no 委托书 or vehicles at a hall).
+        kinds = set(stores.values_list("kind", flat=True)) if stores is not None else set(StoreKind.values)
+        cast(forms.ChoiceField, self.fields["store_kinds"]).choices = [
+            c for c in StoreKind.choices if c[0] in kinds
+        ]
+        cast(forms.ChoiceField, self.fields["ticket_kinds"]).choices = ticket_kind_choices(kinds)
+        if not kinds & VEHICLE_STORE_KINDS:
+            cast(forms.ChoiceField, self.fields["asset_kind"]).choices = [
+                ("", "---------"),
+                ("product", _("Product")),
+            ]
+            cast(forms.ChoiceField, self.fields["trigger"]).choices = [
+                (value, _("Product delivered") if value == Trigger.DELIVERED else label)
+                for value, label in Trigger.choices
+                if value != Trigger.MAJOR_REPAIR_CLOSED
+            ]
         self.fields["position"].queryset = positions_of(organisation=organisation)
         self.fields["next_rule"].queryset = FollowUpRule.objects.filter(organisation=organisation).exclude(
             pk=self.instance.pk

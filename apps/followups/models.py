@@ -68,6 +68,11 @@ class FollowUpRule(models.Model):
     tiers = models.JSONField(_("customer tiers"), default=list, blank=True)
     ticket_kinds = models.JSONField(_("ticket kinds"), default=list, blank=True)
     asset_kind = models.CharField(_("asset type"), max_length=10, choices=Asset.Kind.choices, blank=True)
+    # The kinds of store the rule calls for (empty: every kind): the station's 是否准时交车 call is
+    # not the business hall's or the bank branch's.
+    store_kinds = models.JSONField(
+        _("store kinds"), default=list, blank=True, help_text=_("empty: every kind")
+    )
     store = models.ForeignKey(
         Store,
         on_delete=models.CASCADE,
@@ -133,6 +138,10 @@ class FollowUpRule(models.Model):
 
     def get_absolute_url(self):
         return reverse("followups:rule_edit", args=[self.pk])
+
+    def calls_for(self, store_kind: str) -> bool:
+        """Whether the rule calls customers of a store of this kind."""
+        return not self.store_kinds or store_kind in self.store_kinds
 
 
 class CampaignQuerySet(ScopedQuerySet):

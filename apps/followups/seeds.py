@@ -6,13 +6,75 @@ administrator's later edits.
 
 from __future__ import annotations
 
-from apps.org.models import Organisation
+from apps.org.models import Organisation, StoreKind
 
 from .models import AssigneePolicy, Channel, FollowUpRule, Priority, Trigger
 
+STATION = [StoreKind.SERVICE_STATION]
+HALL = [StoreKind.BUSINESS_HALL]
+BANK = [StoreKind.BANK_BRANCH]
 CALL_SCRIPT = "询问用车情况\n征求服务意见\n告知使用知识与注意事项\n介绍近期服务与活动"
 ON_TIME_QUESTION = "是否准时交车"
 SURVEY = ["产品运行情况", "产品质量", "服务态度", "服务及时性", ON_TIME_QUESTION]
+
+# The business hall's and the bank branch's own calls, from their duties: 营业厅经理 "随时收集、
+# 征求客户意见，做好客户回访工作" and 台席 "协助上级主管部门了解客户对服务的满意程度"; the bank's
+# complaints answered and followed up (投诉处理率). Their questions are theirs, never 是否准时交车.
+HALL_SURVEY = [
+    {"text": "业务是否一次办理成功", "kind": "yes_no"},
+    {"text": "营业员服务态度", "kind": "score"},
+    {"text": "等候时间是否可以接受", "kind": "yes_no"},
+    {"text": "对营业厅环境的满意度", "kind": "score"},
+]
+HALL_COMPLAINT_SURVEY = [
+    {"text": "投诉是否在两日内得到答复", "kind": "yes_no"},
+    {"text": "对处理结果的满意度", "kind": "score"},
+]
+BANK_SURVEY = [
+    {"text": "问题是否已经解决", "kind": "yes_no"},
+    {"text": "对处理结果的满意度", "kind": "score"},
+    {"text": "网点服务态度", "kind": "score"},
+]
+KIND_RULES: list[dict] = [
+    {
+        "code": "hall-service-call",
+        "name": "营业厅业务办理回访",
+        "store_kinds": HALL,
+        "trigger": Trigger.TICKET_CLOSED,
+        "ticket_kinds": ["inquiry", "follow_on"],
+        "window_start_days": 1,
+        "window_end_days": 3,
+        "talking_points": "征求客户对本次业务办理的意见\n了解客户对服务的满意程度\n介绍适合客户的新业务",
+        "survey_name": "营业厅客户满意度回访",
+        "survey_items": HALL_SURVEY,
+    },
+    {
+        "code": "hall-complaint-call",
+        "name": "营业厅投诉处理回访",
+        "store_kinds": HALL,
+        "trigger": Trigger.TICKET_CLOSED,
+        "ticket_kinds": ["complaint"],
+        "window_start_days": 0,
+        "window_end_days": 2,
+        "priority": Priority.HIGH,
+        "talking_points": "确认投诉已答复、问题已解决\n记录客户仍未解决的要求，两日内报告营业厅经理",
+        "survey_name": "投诉处理回访",
+        "survey_items": HALL_COMPLAINT_SURVEY,
+    },
+    {
+        "code": "bank-complaint-call",
+        "name": "网点投诉处理回访",
+        "store_kinds": BANK,
+        "trigger": Trigger.TICKET_CLOSED,
+        "ticket_kinds": ["complaint", "follow_on"],
+        "window_start_days": 0,
+        "window_end_days": 2,
+        "priority": Priority.HIGH,
+        "talking_points": "确认问题已处理完毕\n征求客户对网点服务的意见\n未解决的事项及时报告营业主管",
+        "survey_name": "网点客户回访",
+        "survey_items": BANK_SURVEY,
+    },
+]
 
 RULES: list[dict] = [
     {
@@ -25,6 +87,7 @@ RULES: list[dict] = [
     },
     {
         "code": "first-call-pickup",
+        "store_kinds": STATION,
         "name": "接车出厂后首次跟踪服务",
         "trigger": Trigger.TICKET_CLOSED,
         "ticket_kinds": ["repair_order", "inquiry"],
@@ -37,6 +100,7 @@ RULES: list[dict] = [
     },
     {
         "code": "first-call-vehicle",
+        "store_kinds": STATION,
         "name": "新车交付首次回访",
         "trigger": Trigger.DELIVERED,
         "asset_kind": "vehicle",
@@ -47,6 +111,7 @@ RULES: list[dict] = [
     },
     {
         "code": "new-product",
+        "store_kinds": STATION,
         "name": "新出厂产品回访",
         "trigger": Trigger.DELIVERED,
         "asset_kind": "product",
@@ -58,6 +123,7 @@ RULES: list[dict] = [
     },
     {
         "code": "major-repair",
+        "store_kinds": STATION,
         "name": "保修期内较大维修后回访",
         "trigger": Trigger.MAJOR_REPAIR_CLOSED,
         "window_start_days": 0,
@@ -81,6 +147,7 @@ RULES: list[dict] = [
     },
     {
         "code": "maintenance",
+        "store_kinds": STATION,
         "name": "按期保养提醒",
         "trigger": Trigger.MAINTENANCE_DUE,
         "window_start_days": -14,
@@ -114,7 +181,7 @@ RULES: list[dict] = [
 
 def rules_seed(organisation: Organisation) -> dict[str, FollowUpRule]:
     rules: dict[str, FollowUpRule] = {}
-    for spec in RULES:
+    for spec in [*RULES, *KIND_RULES]:
         spec = dict(spec)
         nxt = spec.pop("next", None)
         code = spec.pop("code")

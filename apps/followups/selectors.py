@@ -43,7 +43,7 @@ from apps.checklists.open_matters import OpenMatter
 from apps.customers.selectors import customer_filter, customer_list_for, visits_of_customer_for
 from apps.customers.timeline import TimelineEntry
 from apps.months import month_days
-from apps.org.access import stores_where
+from apps.org.access import store_kinds_for, stores_where
 from apps.org.models import RoleTier
 from apps.org.selectors import people_with_tier, store_ids
 from apps.pagination import BoundedPage, BoundedPaginator
@@ -386,12 +386,25 @@ def followups_assignable_by(*, user):
     return FollowUp.objects.for_perm(user, "followups.assign")
 
 
+def _rules_of_own_kinds(user):
+    """The rules the user may see that call for a kind of store they see (a rule of another kind
+    of store speaks that kind's language: 是否准时交车 is the station's)."""
+    rules = FollowUpRule.objects.for_user(user)
+    kinds = store_kinds_for(user)
+    mine = [
+        pk
+        for pk, rule_kinds in rules.values_list("pk", "store_kinds")
+        if not rule_kinds or kinds & set(rule_kinds)
+    ]
+    return rules.filter(pk__in=mine)
+
+
 def rule_list_for(*, user):
-    return FollowUpRule.objects.for_user(user).select_related("store", "next_rule", "position")
+    return _rules_of_own_kinds(user).select_related("store", "next_rule", "position")
 
 
 def rule_get_for(*, user, pk: int) -> FollowUpRule:
-    return get_object_or_404(FollowUpRule.objects.for_user(user), pk=pk)
+    return get_object_or_404(_rules_of_own_kinds(user), pk=pk)
 
 
 def campaign_list_for(*, user):

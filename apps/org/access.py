@@ -22,7 +22,7 @@ from django.db import models
 from django.db.models import Q
 
 from .logs import log_store
-from .models import Membership, Organisation, RoleTier, Store, User
+from .models import VEHICLE_STORE_KINDS, Membership, Organisation, RoleTier, Store, User
 
 CLERK_PERMS = frozenset(
     {
@@ -104,6 +104,26 @@ def stores_for(user) -> models.QuerySet[Store]:
     )
     member_stores = Membership.objects.filter(user=user, is_active=True).values("store_id")
     return Store.objects.filter(Q(pk__in=member_stores) | Q(organisation_id__in=admin_orgs))
+
+
+def store_kinds_for(user) -> frozenset[str]:
+    """The kinds of the stores the user may see: the vocabulary (vehicles, ticket kinds, survey
+    questions) their pages may use. Remembered on the user object for the request."""
+    kinds = getattr(user, "_store_kinds", None)
+    if kinds is None:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            kinds = frozenset()
+        elif user.is_superuser or user.admin_organisation_ids:
+            kinds = frozenset(stores_for(user).filter(is_active=True).values_list("kind", flat=True))
+        else:
+            kinds = frozenset(m.store.kind for m in user.active_memberships)
+        user._store_kinds = kinds
+    return kinds
+
+
+def sees_vehicles(user) -> bool:
+    """Whether any store the user may see keeps vehicles (a list across stores shows their columns)."""
+    return bool(store_kinds_for(user) & VEHICLE_STORE_KINDS)
 
 
 def stores_where(user, perm: str) -> models.QuerySet[Store]:

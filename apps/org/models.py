@@ -29,6 +29,11 @@ class StoreKind(models.TextChoices):
     BACK_OFFICE = "back_office", _("Back office")
 
 
+# The kinds of store that look after cars: only they show vehicle fields (plate, VIN / 车架号,
+# mileage / 里程, the promised delivery time and 准时交车). Every other kind never sees them.
+VEHICLE_STORE_KINDS = frozenset({StoreKind.SERVICE_STATION})
+
+
 class Store(models.Model):
     """A service outlet (门店 / 营业厅 / 网点 / 服务站): the unit every record is scoped to."""
 
@@ -65,6 +70,11 @@ class Store(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def keeps_vehicles(self) -> bool:
+        """Whether this store's pages, forms and papers show vehicle fields (see VEHICLE_STORE_KINDS)."""
+        return self.kind in VEHICLE_STORE_KINDS
 
 
 class Department(models.Model):

@@ -98,6 +98,21 @@ def organisation_ids_for(user) -> QuerySet:
     return stores_for(user).values("organisation_id")
 
 
+def _of_own_kinds(positions: QuerySet[Position], user) -> QuerySet[Position]:
+    """The positions of the kinds of store the user sees, and those of no kind or of the back
+    office (the organisation's own departments, above every store): a hall's people never read a
+    station's 服务顾问 or a bank's 柜员."""
+    from django.db.models import Q
+
+    from apps.org.access import store_kinds_for
+    from apps.org.models import StoreKind
+
+    kinds = store_kinds_for(user)
+    if kinds >= set(StoreKind.values):
+        return positions
+    return positions.filter(Q(store_kind__in=[*kinds, "", StoreKind.BACK_OFFICE]))
+
+
 def position_list_for(*, user) -> QuerySet[Position]:
     """Positions of the user's organisation(s), with what the list page shows, in constant queries."""
     from django.db.models import Prefetch
@@ -110,7 +125,7 @@ def position_list_for(*, user) -> QuerySet[Position]:
         .order_by("store__name", "user__username")
     )
     return (
-        Position.objects.filter(organisation_id__in=organisation_ids_for(user))
+        _of_own_kinds(Position.objects.filter(organisation_id__in=organisation_ids_for(user)), user)
         .select_related("department", "current_revision", "organisation")
         .prefetch_related(
             Prefetch("holders", queryset=holders, to_attr="visible_holders"),
@@ -125,9 +140,9 @@ def position_get_for(*, user, pk) -> Position:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
-        Position.objects.filter(organisation_id__in=organisation_ids_for(user)).select_related(
-            "department", "current_revision", "current_revision__author", "organisation"
-        ),
+        _of_own_kinds(
+            Position.objects.filter(organisation_id__in=organisation_ids_for(user)), user
+        ).select_related("department", "current_revision", "current_revision__author", "organisation"),
         pk=pk,
     )
 

@@ -14,6 +14,7 @@ from .models import (
     Ticket,
     TicketAttachment,
     TicketEvent,
+    TicketKindSetting,
 )
 
 
@@ -75,3 +76,10 @@ class TicketAttachmentAdmin(StoredFileAdmin):
 
     def download_url(self, obj):
         return reverse("tickets:attachment", args=[obj.ticket_id, obj.pk])
+
+
+@admin.register(TicketKindSetting)
+class TicketKindSettingAdmin(SimpleHistoryAdmin):
+    list_display = ["store_kind", "kind", "is_offered"]
+    list_editable = ["is_offered"]
+    list_filter = ["store_kind", "kind"]

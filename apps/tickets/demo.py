@@ -16,17 +16,20 @@ from apps.customers.selectors import customers_of_store
 from .models import AddedItem, Confirmation, CustomerDelay, Ticket, TicketEvent
 from .services import ticket_create
 
-COMPLAINTS = [
-    "等待时间过长",
-    "维修后异响未排除",
-    "结算金额与报价不符",
-    "服务顾问态度不好",
-    "宽带安装延误",
-    "话费扣费有误",
-]
+# Each kind of store's own titles: a hall's complaint is about its tariffs, never a car.
+COMPLAINTS = {
+    "station-east": ["等待时间过长", "维修后异响未排除", "结算金额与报价不符", "服务顾问态度不好"],
+    "hall-central": ["等待时间过长", "宽带安装延误", "话费扣费有误", "营业员解释不清"],
+}
 REPAIRS = ["常规保养", "更换刹车片", "空调不制冷", "事故车钣金", "更换正时皮带", "发动机异响检查"]
-INQUIRIES = ["保养周期咨询", "套餐资费咨询", "延保政策咨询"]
-FOLLOW_ONS = ["退款审批", "配件到货后通知客户", "跨店调车"]
+INQUIRIES = {
+    "station-east": ["保养周期咨询", "延保政策咨询"],
+    "hall-central": ["套餐资费咨询", "宽带资费咨询"],
+}
+FOLLOW_ONS = {
+    "station-east": ["退款审批", "配件到货后通知客户", "跨店调车"],
+    "hall-central": ["退款审批", "终端到货后通知客户", "携号转网资料补交"],
+}
 
 
 def seed(ctx) -> None:
@@ -51,16 +54,27 @@ def seed(ctx) -> None:
                 else rng.choice(["complaint", "complaint", "inquiry", "follow_on"])
             )
             plans.append(
-                (store, customers[n % len(customers)], kind, ctx.users[staff[n % 2]], ctx.users[boss], n)
+                (
+                    store,
+                    customers[n % len(customers)],
+                    kind,
+                    ctx.users[staff[n % 2]],
+                    ctx.users[boss],
+                    n,
+                    code,
+                )
             )
-    for i, (store, customer, kind, by, boss, n) in enumerate(plans):
+    for i, (store, customer, kind, by, boss, n, code) in enumerate(plans):
         asset = next(iter(customer.assets.all()), None)
         days_ago = rng.randint(0, 50)
         created = now - dt.timedelta(days=days_ago, hours=rng.randint(0, 6))
         title = rng.choice(
-            {"repair_order": REPAIRS, "complaint": COMPLAINTS, "inquiry": INQUIRIES, "follow_on": FOLLOW_ONS}[
-                kind
-            ]
+            {
+                "repair_order": REPAIRS,
+                "complaint": COMPLAINTS[code],
+                "inquiry": INQUIRIES[code],
+                "follow_on": FOLLOW_ONS[code],
+            }[kind]
         )
         promised = created + dt.timedelta(hours=rng.choice([3, 4, 6, 24])) if kind == "repair_order" else None
         t = ticket_create(
@@ -227,7 +241,7 @@ def seed_history(ctx) -> None:
                     store=store,
                     number=f"{'WT' if kind == 'repair_order' else 'TS'}{store.pk:03d}-H{first:%Y%m}-{n + 1:04d}",
                     kind=kind,
-                    title=rng.choice(REPAIRS if kind == "repair_order" else COMPLAINTS),
+                    title=rng.choice(REPAIRS if kind == "repair_order" else COMPLAINTS[code]),
                     customer=customers[(months_ago * per_month + n) % len(customers)],
                     state="closed",
                     assignee=by,

@@ -3,10 +3,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.org.access import sees_vehicles, store_kinds_for
 from apps.org.models import Store
 from apps.org.sort_labels import DATE, PLAIN, TEXT, sort_labels
 
 from .models import Ticket
+from .selectors import ticket_kind_choices
 from .services import OPEN_STATES
 
 
@@ -57,6 +59,16 @@ class TicketFilter(django_filters.FilterSet):
         self.user = user
         if stores is not None:
             self.filters["store"].queryset = stores
+        if user is not None:
+            # The kinds, views and sort orders of the user's kinds of store only: no 委托书 or
+            # "delivered late" for someone who sees no service station.
+            kinds = store_kinds_for(user)
+            self.filters["kind"].extra["choices"] = ticket_kind_choices(kinds)
+            if not sees_vehicles(user):
+                view = self.filters["view"]
+                view.extra["choices"] = [c for c in view.extra["choices"] if c[0] != "late"]
+                order = self.filters["o"]
+                order.extra["choices"] = [c for c in order.extra["choices"] if "promised" not in c[0]]
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -1,3 +1,5 @@
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,7 @@ from apps.customers.selectors import assets_of
 from apps.org.models import User
 
 from .models import Confirmation, Ticket
+from .selectors import ticket_kind_choices
 
 DT = {"type": "datetime-local"}
 
@@ -35,7 +38,19 @@ class TicketForm(forms.Form):
 
     def __init__(self, *args, customer, **kwargs):
         super().__init__(*args, **kwargs)
+        store = customer.store
+        # Only the kinds this kind of store takes: another one posted is "not one of the choices".
+        choices = ticket_kind_choices([store.kind])
+        cast(forms.ChoiceField, self.fields["kind"]).choices = choices
+        self.offered_kinds = [value for value, _label in choices]
         self.fields["asset"].queryset = assets_of(customer=customer)
+        if not store.keeps_vehicles:
+            # No vehicle vocabulary away from service stations, and nothing of it is read from a post.
+            for name in ("promised_at", "is_major_repair"):
+                del self.fields[name]
+            products = assets_of(customer=customer).exclude(kind="vehicle")
+            cast(forms.ModelChoiceField, self.fields["asset"]).queryset = products
+            self.fields["asset"].label = _("Product")
         self.fields["assignee"].queryset = User.objects.filter(
             memberships__store=customer.store, memberships__is_active=True, is_active=True
         ).distinct()

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from apps.customers.models import Asset, Customer, FileAttachment
 from apps.org.access import ScopedQuerySet
-from apps.org.models import Store
+from apps.org.models import Store, StoreKind
 
 
 class TicketQuerySet(ScopedQuerySet):
@@ -362,6 +362,38 @@ class AnswerPolicy(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.get_priority_display() or '*'}: {self.business_days}"
+
+
+# The kinds of ticket each kind of store takes when no TicketKindSetting row says otherwise (the
+# data migration writes these rows; an admin edits them): 委托书 are the car station's paper.
+DEFAULT_TICKET_KINDS: dict[str, tuple[str, ...]] = {
+    StoreKind.SERVICE_STATION: tuple(Ticket.Kind.values),
+    StoreKind.BUSINESS_HALL: (Ticket.Kind.COMPLAINT, Ticket.Kind.INQUIRY, Ticket.Kind.FOLLOW_ON),
+    StoreKind.BANK_BRANCH: (Ticket.Kind.COMPLAINT, Ticket.Kind.INQUIRY, Ticket.Kind.FOLLOW_ON),
+    StoreKind.BACK_OFFICE: (Ticket.Kind.COMPLAINT, Ticket.Kind.INQUIRY, Ticket.Kind.FOLLOW_ON),
+}
+
+
+class TicketKindSetting(models.Model):
+    """Whether stores of a kind take tickets of a kind: the ticket kinds a clerk may open, filter
+    and import at a business hall, a service station, a bank branch or a back office."""
+
+    store_kind = models.CharField(_("store kind"), max_length=20, choices=StoreKind.choices)
+    kind = models.CharField(_("ticket kind"), max_length=20, choices=Ticket.Kind.choices)
+    is_offered = models.BooleanField(_("offered"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ticket kind of a store kind")
+        verbose_name_plural = _("ticket kinds of the store kinds")
+        ordering = ["store_kind", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["store_kind", "kind"], name="tickets_kind_setting_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.get_store_kind_display()}: {self.get_kind_display()}"
 
 
 class Holiday(models.Model):

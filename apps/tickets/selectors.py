@@ -32,11 +32,12 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from apps.months import days_bounds, month_bounds
 from apps.org.selectors import store_ids
 
-from .models import Ticket, TicketEvent
+from .models import DEFAULT_TICKET_KINDS, Ticket, TicketEvent, TicketKindSetting
 
 
 def _tickets(stores, user=None) -> QuerySet[Ticket]:
@@ -217,8 +218,29 @@ TicketKind = Ticket.Kind
 TicketPriority = Ticket.Priority
 
 
-def ticket_kind_choices():
-    return Ticket.Kind.choices
+def ticket_kind_choices(store_kinds=None) -> list[tuple[str, str | Promise]]:
+    """The ticket kinds as (value, label); with `store_kinds`, only those offered at a store of
+    one of these kinds (`ticket_kinds_offered`)."""
+    if store_kinds is None:
+        return list(Ticket.Kind.choices)
+    offered = ticket_kinds_offered(store_kinds)
+    return [(value, label) for value, label in Ticket.Kind.choices if value in offered]
+
+
+def ticket_kinds_offered(store_kinds) -> set[str]:
+    """The ticket kinds stores of any of `store_kinds` take: the admin's TicketKindSetting rows,
+    and for a pair without a row the default of DEFAULT_TICKET_KINDS."""
+    store_kinds = {store_kinds} if isinstance(store_kinds, str) else set(store_kinds)
+    rows = {
+        (row.store_kind, row.kind): row.is_offered
+        for row in TicketKindSetting.objects.filter(store_kind__in=store_kinds)
+    }
+    return {
+        kind
+        for store_kind in store_kinds
+        for kind in Ticket.Kind.values
+        if rows.get((store_kind, kind), kind in DEFAULT_TICKET_KINDS.get(store_kind, ()))
+    }
 
 
 def repair_order_open(*, customer_id: int, asset_id: int | None) -> bool:

@@ -38,6 +38,7 @@ from .models import (
     TicketAttachment,
     TicketEvent,
 )
+from .selectors import ticket_kinds_offered
 
 if TYPE_CHECKING:
     from apps.customers.models import Asset, Customer
@@ -130,6 +131,17 @@ def ticket_create(
         raise ValidationError(_("The customer belongs to another store."))
     if asset is not None and asset.customer_id != customer.pk:
         raise ValidationError(_("The vehicle or product belongs to another customer."))
+    if kind not in ticket_kinds_offered(store.kind):
+        raise ValidationError(
+            _("%(store)s does not take tickets of this kind (%(kind)s).")
+            % {"store": store.name, "kind": Ticket.Kind(kind).label if kind in Ticket.Kind.values else kind}
+        )
+    if not store.keeps_vehicles:
+        # Vehicle fields belong to service stations: whatever a caller sends, a hall's or a bank's
+        # ticket carries no promised delivery time and no vehicle.
+        if asset is not None and asset.kind == asset.Kind.VEHICLE:
+            raise ValidationError(_("Only a service station's ticket names a vehicle."))
+        promised_at, is_major_repair = None, False
     if kind == Ticket.Kind.REPAIR_ORDER and promised_at is None:
         raise ValidationError(_("A repair order needs the promised delivery time."))
     now = timezone.now()

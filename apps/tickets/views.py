@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.customers.selectors import customer_get_for
-from apps.org.access import can, perm_required, require
+from apps.org.access import can, perm_required, require, sees_vehicles
 from apps.pagination import filtered, filtered_page
 from apps.spreadsheets import EXPORT_MAX_ROWS, table_response
 from apps.uploads import file_response
@@ -28,13 +28,18 @@ def ticket_list(request):
     filterset, page = filtered_page(
         request, TicketFilter, queryset=ticket_list_for(user=request.user), per_page=PAGE_SIZE
     )
-    return render(request, "tickets/ticket_list.html", {"filter": filterset, "page": page})
+    return render(
+        request,
+        "tickets/ticket_list.html",
+        {"filter": filterset, "page": page, "vehicles": sees_vehicles(request.user)},
+    )
 
 
 @login_required
 @perm_required("tickets.view")
 def ticket_export(request):
     filterset = filtered(request, TicketFilter, queryset=ticket_list_for(user=request.user))
+    vehicles = sees_vehicles(request.user)
     rows = (
         [
             t.number,
@@ -45,15 +50,24 @@ def ticket_export(request):
             t.get_priority_display(),
             str(t.assignee or ""),
             t.store.name,
-            t.promised_at.isoformat(timespec="minutes") if t.promised_at else "",
-            t.settled_at.isoformat(timespec="minutes") if t.settled_at else "",
-            t.settlement_amount,
-            {True: _("yes"), False: _("no")}.get(t.on_time, ""),
+            *(
+                [
+                    t.promised_at.isoformat(timespec="minutes") if t.promised_at else "",
+                    t.settled_at.isoformat(timespec="minutes") if t.settled_at else "",
+                    t.settlement_amount,
+                    {True: _("yes"), False: _("no")}.get(t.on_time, ""),
+                ]
+                if vehicles
+                else []
+            ),
         ]
         for t in filterset.qs[:EXPORT_MAX_ROWS]
     )
     headers = [_("Number"), _("Kind"), _("Title"), _("Customer"), _("State"), _("Priority"), _("Assignee"),
-               _("Store"), _("Promised"), _("Settled"), _("Amount"), _("On time")]  # fmt: skip
+               _("Store")]  # fmt: skip
+    if vehicles:
+        # Promise, settlement and on-time delivery: the repair orders of service stations only.
+        headers += [_("Promised"), _("Settled"), _("Amount"), _("On time")]
     return table_response(title=_("Tickets"), headers=headers, rows=rows, filename="tickets.xlsx")
 
 
@@ -69,8 +83,11 @@ def ticket_create(request):
         return redirect("customers:list")
     customer = customer_get_for(user=request.user, pk=customer_pk)
     require(request.user, "tickets.work", customer.store)
-    initial = {"kind": request.GET.get("kind") or Ticket.Kind.COMPLAINT, "assignee": request.user.pk}
-    form = forms.TicketForm(request.POST or None, customer=customer, initial=initial)
+    form = forms.TicketForm(request.POST or None, customer=customer, initial={"assignee": request.user.pk})
+    offered = form.offered_kinds
+    asked = request.GET.get("kind")
+    default = Ticket.Kind.COMPLAINT if Ticket.Kind.COMPLAINT in offered else next(iter(offered), "")
+    form.initial["kind"] = asked if asked in offered else default
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -84,8 +101,8 @@ def ticket_create(request):
                 asset=data["asset"],
                 priority=data["priority"],
                 assignee=data["assignee"],
-                promised_at=data["promised_at"],
-                is_major_repair=data["is_major_repair"],
+                promised_at=data.get("promised_at"),
+                is_major_repair=data.get("is_major_repair", False),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -225,11 +242,18 @@ def _do(action, request, ticket):
     raise Http404
 
 
+# The repair order's promise, added items, customer-caused delays and settlement: station work.
+VEHICLE_ACTIONS = {"promise", "added_item", "added_item_confirm", "delay", "delay_confirm", "settle"}
+
+
 @login_required
 @require_POST
 def ticket_action(request, pk, action):
     ticket = ticket_get_for(user=request.user, pk=pk)
     require(request.user, "tickets.work", ticket.store)
+    if action in VEHICLE_ACTIONS and not ticket.store.keeps_vehicles:
+        messages.error(request, _("This is not done at this kind of store."))
+        return redirect(ticket)
     try:
         form = _do(action, request, ticket)
     except ValidationError as exc:

@@ -7,12 +7,21 @@ import pytest
 from django.db.models import F, Q
 from django.utils import timezone
 
+from apps.org.models import StoreKind
 from apps.tickets.models import Ticket
 from apps.tickets.selectors import my_tickets
 from tests.factories import customers as cf
 from tests.factories.tickets import complaint, repair_order
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def store(store):
+    """A service station: the list mixes repair orders (a station's) with complaints."""
+    store.kind = StoreKind.SERVICE_STATION
+    store.save(update_fields=["kind"])
+    return store
 
 
 def _as_before(user, limit):
