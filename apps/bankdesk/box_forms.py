@@ -10,7 +10,9 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Channel, Flow, TailBoxLine
+from apps.handovers.selectors import stock_items_for
+
+from .models import Channel, Flow, TailBox, TailBoxLine
 
 MAX_ID = 2**31 - 1
 
@@ -95,9 +97,14 @@ class TailBoxSealForm(forms.Form):
         )
 
 
+class _BoxField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.number} · {obj.teller}"
+
+
 class TransferForm(forms.Form):
-    box = forms.ModelChoiceField(label=_("Tail box"), queryset=None)
-    item = forms.ModelChoiceField(label=_("Item"), queryset=None)
+    box = _BoxField(label=_("Tail box"), queryset=TailBox.objects.none())
+    item = forms.ModelChoiceField(label=_("Item"), queryset=stock_items_for(store=None))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     flow = forms.ChoiceField(label=_("In or out"), choices=Flow.choices)
     quantity = _Figure(label=_("Quantity"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
@@ -105,14 +112,12 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, boxes, items, **kwargs):
         super().__init__(*args, **kwargs)
-        box = cast(forms.ModelChoiceField, self.fields["box"])
-        box.queryset = boxes
-        box.label_from_instance = lambda b: f"{b.number} · {b.teller}"
+        cast(forms.ModelChoiceField, self.fields["box"]).queryset = boxes
         cast(forms.ModelChoiceField, self.fields["item"]).queryset = items
 
 
 class LimitForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("Item"), queryset=None)
+    item = forms.ModelChoiceField(label=_("Item"), queryset=stock_items_for(store=None))
     limit = _Figure(label=_("Limit (库存限额)"), min_value=0, max_digits=14, decimal_places=2)
 
     def __init__(self, *args, items, **kwargs):

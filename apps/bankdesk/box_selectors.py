@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -28,6 +29,9 @@ from .models import (
     TailBoxCheck,
     TailBoxLine,
 )
+
+if TYPE_CHECKING:
+    from apps.handovers.models import StockItem
 
 
 def bank_items(store: Store):
@@ -126,7 +130,7 @@ def box_book(*, box: TailBox, items, now: dt.datetime | None = None) -> dict[int
 
 @dataclass(frozen=True)
 class Holding:
-    item: object
+    item: StockItem
     held: Decimal
     limit: Decimal | None
 
@@ -139,7 +143,7 @@ def branch_holdings(*, store: Store, now: dt.datetime | None = None) -> list[Hol
     """Each bank item: what the branch holds over its active boxes (one ledger per counter), and its limit."""
     items = list(bank_items(store))
     held: dict[int, Decimal] = {item.pk: Decimal(0) for item in items}
-    counters = {}
+    counters: dict[int, TailBox] = {}
     for box in tail_boxes(store=store):
         counters.setdefault(box.counter_id, box)
     for box in counters.values():

@@ -293,13 +293,14 @@ def limits_check(*, store: Store, day: dt.date | None = None) -> list[OverLimit]
     day = day or timezone.localdate()
     found = []
     for holding in branch_holdings(store=store):
-        if not holding.over:
+        limit = holding.limit
+        if limit is None or not holding.over:
             continue
         row, created = OverLimit.objects.get_or_create(
             store=store,
             item=holding.item,
             day=day,
-            defaults={"holding": holding.held, "limit": holding.limit, "found_at": timezone.now()},
+            defaults={"holding": holding.held, "limit": limit, "found_at": timezone.now()},
         )
         found.append(row)
         if created:
@@ -310,7 +311,7 @@ def limits_check(*, store: Store, day: dt.date | None = None) -> list[OverLimit]
                     gettext_noop("%(item)s held by the branch (%(held)s) is over its limit (%(limit)s)"),
                     item=str(holding.item),
                     held=f"{holding.held.normalize():f}",
-                    limit=f"{holding.limit.normalize():f}",
+                    limit=f"{limit.normalize():f}",
                 ),
                 url=reverse("bankdesk:ledger", args=[store.pk]),
                 store=store,

@@ -6,6 +6,7 @@ page; nobody else of another store or kind sees any of it."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from apps.bankdesk import box_services
 from apps.bankdesk.models import CheckState, TailBoxCheck
-from apps.org.models import RoleTier, StoreKind
+from apps.org.models import RoleTier, Store, StoreKind
 from tests.factories.org import StoreFactory, member, web_request
 
 pytestmark = pytest.mark.django_db
@@ -226,7 +227,7 @@ def test_a_hall_clerk_holding_the_bank_permission_elsewhere_still_gets_404(
     the branch is not hers: 404, never the page."""
     hall_clerk = member(store, RoleTier.CLERK, "hallclerk")
     assert client_for(hall_clerk).get(reverse("bankdesk:tail_boxes", args=[branch.pk])).status_code == 404
-    other_hall = StoreFactory(organisation=organisation, kind=StoreKind.BUSINESS_HALL)
+    other_hall = cast(Store, StoreFactory(organisation=organisation, kind=StoreKind.BUSINESS_HALL))
     assert client_for(hall_clerk).get(reverse("bankdesk:tail_boxes", args=[other_hall.pk])).status_code == 404
 
 

@@ -2,6 +2,8 @@
 and never a bank's vouchers; a bank branch counts its tail-box cash, vouchers, seal, token and keys
 and never a hall's SIM cards; the items offered on the ledger pages follow the counter's store."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -50,14 +52,25 @@ def test_a_bank_item_cannot_be_booked_at_a_hall_nor_a_hall_item_at_a_bank(
 ):
     with pytest.raises(ValidationError):
         services.movement_record(
-            store=store, counter=desk, item=bitems["cash"], kind=MovementKind.RECEIPT, quantity=1, user=clerk
+            store=store,
+            counter=desk,
+            item=bitems["cash"],
+            kind=MovementKind.RECEIPT,
+            quantity=Decimal(1),
+            user=clerk,
         )
     with pytest.raises(ValidationError):
-        services.balance_set(store=store, counter=desk, item=bitems["keys"], quantity=1, user=manager)
+        services.balance_set(
+            store=store, counter=desk, item=bitems["keys"], quantity=Decimal(1), user=manager
+        )
     supervisor = member(branch, RoleTier.MANAGER, "supervisor")
     with pytest.raises(ValidationError):
         services.balance_set(
-            store=branch, counter=counter(branch, "g1"), item=items["sim"], quantity=1, user=supervisor
+            store=branch,
+            counter=counter(branch, "g1"),
+            item=items["sim"],
+            quantity=Decimal(1),
+            user=supervisor,
         )
 
 
