@@ -101,7 +101,8 @@ def check(request, store_id: int, pk: int):
         elif action and action not in ("count", "sign", "seal"):
             messages.error(request, _("Nothing was saved."))
     except ValidationError as exc:
-        add_service_errors(seal_form if action == "seal" else sign_form, exc)
+        forms = {"seal": seal_form, "sign": sign_form}
+        add_service_errors(forms.get(action or "", count_form), exc)
     if action in ("count", "sign") and not is_teller:
         messages.error(request, _("Only the box's teller counts it."))
     return render(

@@ -261,3 +261,15 @@ def test_the_board_costs_the_same_queries_whatever_the_number_of_boxes(
     add(5)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_saving_a_count_again_after_signing_is_refused_on_the_page_not_a_500(client_for, branch, box, teller):
+    check = box_services.tail_box_check_start(by=teller, box=box)
+    box_services.tail_box_count_save(by=teller, check=check, counts=_count_all(check))
+    box_services.tail_box_sign(
+        request=web_request(), check=check, user=teller, password=PASSWORD, seal_number="F1"
+    )
+    url = reverse("bankdesk:tail_box_check", args=[branch.pk, check.pk])
+    response = _post_count(client_for(teller), url, check)
+    assert response.status_code == 200
+    assert TailBoxCheck.objects.get(pk=check.pk).state == CheckState.SIGNED
