@@ -47,7 +47,16 @@ ALLOWED = {
         "roster",
         "reports",
     },
-    "bankdesk": {"org", "health", "notifications", "printing", "roster", "reports", "targets"},
+    "bankdesk": {
+        "org",
+        "health",
+        "notifications",
+        "printing",
+        "roster",
+        "reports",
+        "handovers",
+        "targets",
+    },
     "targets": {
         "org",
         "health",
@@ -96,7 +105,7 @@ REGISTRIES = {
         "closing_report",  # what the 日清日结 closing report shows besides the runs
     },
     "reports": {"sections"},  # register_section: what each app adds to the weekly report
-    "targets": {"kpis"},  # kpi_formula: the KPI catalogue other apps add their formulas to (bankdesk)
+    "targets": {"kpis"},  # kpi_formula: the KPI catalogue the apps fill with their formulas
     "customers": {
         "timeline",  # the customer file's timeline
         "personal_data",  # sections of a customer's personal-data export

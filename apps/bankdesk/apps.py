@@ -11,6 +11,8 @@ class BankdeskConfig(AppConfig):
         from apps.org.models import StoreKind
         from apps.org.navigation import NavItem, register_nav
 
+        from . import kpis  # noqa: F401  (registers the bank's KPI formulas)
+
         register_nav(
             NavItem(
                 _("Branch registers"),

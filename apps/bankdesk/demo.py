@@ -1,5 +1,8 @@
 """Demo registers of the bank branch: a note waiting for verification, a large transaction to
-report, a cash box handover, a packet to send, and one teller's password overdue. Idempotent."""
+report, a cash box handover, a packet to send, and one teller's password overdue; the two tellers'
+tail boxes with yesterday sealed, today a vault transfer that takes the branch's cash over its limit,
+teller2's box signed and waiting for the second signature, and teller's box still to count.
+Idempotent."""
 
 from __future__ import annotations
 
@@ -8,14 +11,20 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from apps.handovers.selectors import counters_for, stock_items_for
+from apps.handovers.services import balance_set
 from apps.org.models import Membership, RoleTier
 from apps.roster.selectors import add_working_days
 
+from . import box_services
 from .models import (
     CashBoxHandover,
+    Channel,
     CounterfeitNote,
     Direction,
+    Flow,
     ReportKind,
+    TailBox,
     TellerPasswordChange,
     TransactionReport,
     VoucherPacket,
@@ -24,6 +33,11 @@ from .services import report_working_days
 
 
 def seed(ctx) -> None:
+    _registers(ctx)
+    _tail_boxes(ctx)
+
+
+def _registers(ctx) -> None:
     branch, teller, supervisor = (
         ctx.stores.get("branch-riverside"),
         ctx.users.get("teller"),
@@ -88,3 +102,101 @@ def seed(ctx) -> None:
         store=branch, teller=teller, changed_on=today - dt.timedelta(days=45), recorded_by=supervisor
     )
     ctx.count(True)
+
+
+# box number, teller, counter code, opening figures (cash in yuan, the rest in pieces)
+BOXES = [
+    ("W01", "teller", "g1", {"cash": 180000, "voucher-passbook": 50, "voucher-debit-card": 120}),
+    ("W02", "teller2", "g2", {"cash": 150000, "voucher-passbook": 40, "voucher-debit-card": 100}),
+]
+OTHER = {"voucher-deposit": 60, "voucher-cheque": 10, "seal": 1, "token": 1, "keys": 2}
+LIMITS = {"cash": 400000, "voucher-debit-card": 300}
+
+
+def _tail_boxes(ctx) -> None:
+    branch, supervisor = ctx.stores.get("branch-riverside"), ctx.users.get("supervisor")
+    people = {name: ctx.users.get(name) for name in ("teller", "teller2", "lobby")}
+    if branch is None or supervisor is None or None in people.values():
+        return
+    if TailBox.objects.filter(store=branch).exists():
+        return
+    items = {item.code: item for item in stock_items_for(store=branch)}
+    counters = {c.code: c for c in counters_for(user=supervisor).filter(store=branch)}
+    if not items or not {"g1", "g2"} <= set(counters):
+        return
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    opened = timezone.make_aware(dt.datetime.combine(yesterday, dt.time(8, 0)))
+    boxes = {}
+    for number, teller, counter, figures in BOXES:
+        box = TailBox.objects.create(
+            store=branch, number=number, teller=people[teller], counter=counters[counter]
+        )
+        boxes[teller] = box
+        for code, quantity in {**figures, **OTHER}.items():
+            if code in items:
+                balance_set(
+                    store=branch,
+                    counter=box.counter,
+                    item=items[code],
+                    quantity=Decimal(quantity),
+                    user=supervisor,
+                    effective_at=opened,
+                )
+        ctx.created += 1
+    # Yesterday: both boxes counted as the book says and sealed by two people.
+    for teller, second in (("teller", people["lobby"]), ("teller2", supervisor)):
+        check = box_services.tail_box_check_start(by=people[teller], box=boxes[teller], day=yesterday)
+        box_services.tail_box_count_save(
+            by=people[teller],
+            check=check,
+            counts={
+                line.pk: {
+                    "counted": line.expected,
+                    "breakdown": {"100": int(line.expected // 100)} if line.item.denominations else None,
+                }
+                for line in check.lines.select_related("item")
+            },
+        )
+        box_services._tail_box_sign(
+            check=check, user=people[teller], seal_number=f"FX{yesterday:%m%d}-{teller}"
+        )
+        box_services._tail_box_seal(check=check, second=second)
+        ctx.created += 1
+    for code, limit in LIMITS.items():
+        box_services.branch_limit_set(by=supervisor, store=branch, item=items[code], limit=Decimal(limit))
+    # Today: a vault transfer into teller's box takes the branch's cash over its limit; debit cards
+    # from the back office take the cards over theirs. The supervisor is told of both.
+    box_services.branch_transfer_record(
+        by=people["teller"],
+        store=branch,
+        box=boxes["teller"],
+        item=items["cash"],
+        channel=Channel.VAULT,
+        flow=Flow.IN,
+        quantity=Decimal(100000),
+        note="早间金库调入",
+    )
+    box_services.branch_transfer_record(
+        by=supervisor,
+        store=branch,
+        box=boxes["teller2"],
+        item=items["voucher-debit-card"],
+        channel=Channel.BACK_OFFICE,
+        flow=Flow.IN,
+        quantity=Decimal(100),
+        note="运营中心下发借记卡",
+    )
+    # teller2 has counted and signed; one spoiled card explained; the seal waits for a second person.
+    check = box_services.tail_box_check_start(by=people["teller2"], box=boxes["teller2"])
+    counts = {}
+    for line in check.lines.select_related("item"):
+        entry: dict = {"counted": line.expected}
+        if line.item.denominations:
+            entry["breakdown"] = {"100": int(line.expected // 100)}
+        if line.item.code == "voucher-debit-card":
+            entry = {"counted": line.expected - 1, "explanation": "一张借记卡制卡失败已作废，作废卡已登记"}
+        counts[line.pk] = entry
+    box_services.tail_box_count_save(by=people["teller2"], check=check, counts=counts)
+    box_services._tail_box_sign(check=check, user=people["teller2"], seal_number=f"FX{today:%m%d}-02")
+    ctx.created += 1

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import box_views, views
 
 app_name = "bankdesk"
 urlpatterns = [
@@ -14,4 +14,8 @@ urlpatterns = [
     path("<int:store_id>/packets/", views.packets, name="packets"),
     path("<int:store_id>/packets/<int:pk>/sent/", views.packet_sent, name="packet_sent"),
     path("<int:store_id>/passwords/", views.passwords, name="passwords"),
+    path("<int:store_id>/tail-boxes/", box_views.board, name="tail_boxes"),
+    path("<int:store_id>/tail-boxes/<int:box_id>/start/", box_views.start, name="tail_box_start"),
+    path("<int:store_id>/tail-boxes/checks/<int:pk>/", box_views.check, name="tail_box_check"),
+    path("<int:store_id>/ledger/", box_views.ledger, name="ledger"),
 ]

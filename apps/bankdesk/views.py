@@ -15,7 +15,7 @@ from apps.org.access import can, perm_required
 from apps.org.formfields import add_service_errors
 from apps.pagination import BoundedPaginator
 
-from . import selectors, services
+from . import box_selectors, selectors, services
 from .forms import (
     CashBoxForm,
     CounterfeitForm,
@@ -100,6 +100,10 @@ def desk(request, store_id: int):
             "counts": selectors.desk_counts(store=store, today=today),
             "open_reports": selectors.transaction_reports(store=store).filter(reported_at__isnull=True)[:10],
             "today": today,
+            "boxes": box_selectors.board_counts(
+                box_selectors.day_board(user=request.user, store=store, day=today)
+            ),
+            "over_limits": list(box_selectors.over_limits(store=store, day=today)),
         },
     )
 

@@ -12,7 +12,8 @@ class CounterAdmin(admin.ModelAdmin):
 
 @admin.register(StockItem)
 class StockItemAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "section", "unit", "denominations", "order", "is_active"]
+    list_display = ["name", "code", "store_kind", "section", "unit", "denominations", "order", "is_active"]
+    list_filter = ["store_kind", "section", "is_active"]
 
 
 class HandoverLineInline(KeptRecordInline, admin.TabularInline):

@@ -1,5 +1,5 @@
-"""Demo handovers: the stock items counted at a handover, the counters of the demo stores, an
-opening balance and three days of accepted handovers at 1号台席 (one with an explained difference).
+"""Demo handovers: the stock items counted at a handover of each kind of store, the counters of the
+demo stores, an opening balance and three days of accepted handovers at 1号台席 (one with an explained difference).
 Keyed on natural keys and on dates relative to today."""
 
 from __future__ import annotations
@@ -9,6 +9,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from apps.org.models import StoreKind
+
+from .item_defaults import DEFAULT_ITEMS
 from .models import (
     Counter,
     Handover,
@@ -17,25 +20,12 @@ from .models import (
     HandoverState,
     MovementKind,
     OpeningBalance,
-    Section,
     SignatureRole,
     StockItem,
     StockMovement,
 )
 from .services import expected_for
 
-STOCK = [
-    # code, name, section, unit, denominations
-    ("float", "备用金", Section.FLOAT, "元", "100,50,20,10,5,1"),
-    ("takings-cash", "营业款（现金）", Section.TAKINGS, "元", ""),
-    ("takings-card", "营业款（银行卡）", Section.TAKINGS, "元", ""),
-    ("takings-mobile", "营业款（移动支付）", Section.TAKINGS, "元", ""),
-    ("sim", "SIM 卡", Section.STOCK, "张", ""),
-    ("recharge", "充值卡", Section.STOCK, "张", ""),
-    ("handset", "手机", Section.STOCK, "台", ""),
-    ("invoice", "发票", Section.STOCK, "份", ""),
-    ("voucher", "重要单证（空白协议）", Section.STOCK, "份", ""),
-]
 OPENING = {"float": 2000, "sim": 200, "recharge": 100, "handset": 12, "invoice": 500, "voucher": 50}
 
 
@@ -47,24 +37,29 @@ def seed(ctx) -> None:
     today = timezone.localdate()
     org = ctx.organisation
     items = {}
-    for i, (code, name, section, unit, denoms) in enumerate(STOCK):
-        items[code], created = StockItem.objects.get_or_create(
-            organisation=org,
-            code=code,
-            defaults={
-                "name": name,
-                "section": section,
-                "unit": unit,
-                "denominations": denoms,
-                "order": i * 10,
-            },
-        )
-        ctx.count(created)
+    for kind, rows in DEFAULT_ITEMS.items():
+        for i, (code, name, section, unit, denoms) in enumerate(rows):
+            item, created = StockItem.objects.get_or_create(
+                organisation=org,
+                store_kind=kind,
+                code=code,
+                defaults={
+                    "name": name,
+                    "section": section,
+                    "unit": unit,
+                    "denominations": denoms,
+                    "order": i * 10,
+                },
+            )
+            if kind == StoreKind.BUSINESS_HALL:
+                items[code] = item
+            ctx.count(created)
     counters = {}
     for store_code, code, name in [
         ("hall-central", "t1", "1号台席"),
         ("hall-central", "t2", "2号台席"),
         ("branch-riverside", "g1", "1号柜台"),
+        ("branch-riverside", "g2", "2号柜台"),
         ("station-east", "front", "服务前台"),
     ]:
         counters[code], created = Counter.objects.get_or_create(

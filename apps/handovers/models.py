@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.org.access import ScopedQuerySet
-from apps.org.models import Organisation, Store
+from apps.org.models import Organisation, Store, StoreKind
 
 
 class Counter(models.Model):
@@ -48,13 +48,23 @@ class Section(models.TextChoices):
     FLOAT = "float", _("Float (备用金)")
     TAKINGS = "takings", _("Takings (营业款)")
     STOCK = "stock", _("Stock and important documents")
+    CASH = "cash", _("Cash by denomination")
+    VOUCHER = "voucher", _("Important blank vouchers")
+
+
+MONEY_SECTIONS = frozenset({Section.FLOAT, Section.TAKINGS, Section.CASH})
 
 
 class StockItem(models.Model):
-    """What is counted at a handover: the float, takings by payment type, cards, SIMs, handsets, invoices …"""
+    """What is counted at a handover of one kind of store: at a business hall the float, takings by
+    payment type, SIMs, cards, handsets, invoices; at a bank branch the tail-box cash, blank vouchers,
+    seals, tokens, keys; at a station its own. A store counts only the items of its kind."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="handover_items", verbose_name=_("organisation")
+    )
+    store_kind = models.CharField(
+        _("kind of store"), max_length=20, choices=StoreKind, default=StoreKind.BUSINESS_HALL
     )
     code = models.SlugField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=80)
@@ -69,9 +79,11 @@ class StockItem(models.Model):
         db_table = "checklists_stockitem"
         verbose_name = _("handover item")
         verbose_name_plural = _("handover items")
-        ordering = ["organisation", "order", "code"]
+        ordering = ["organisation", "store_kind", "order", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "code"], name="checklists_stockitem_unique")
+            models.UniqueConstraint(
+                fields=["organisation", "store_kind", "code"], name="handovers_stockitem_unique_per_kind"
+            )
         ]
 
     def __str__(self):
@@ -79,7 +91,7 @@ class StockItem(models.Model):
 
     @property
     def is_money(self) -> bool:
-        return self.section != Section.STOCK
+        return self.section in MONEY_SECTIONS
 
     def denomination_list(self) -> list[Decimal]:
         return [Decimal(d.strip()) for d in self.denominations.split(",") if d.strip()]

@@ -21,6 +21,7 @@ from .models import (
     HandoverSignature,
     HandoverState,
     OpeningBalance,
+    Section,
     StockItem,
     StockMovement,
 )
@@ -98,12 +99,26 @@ def counters_for(*, user: User) -> QuerySet[Counter]:
 
 
 def stock_items_for(*, store: Store | None) -> QuerySet[StockItem]:
-    """The items counted at the handovers of `store`'s organisation (none without a store)."""
+    """The items counted at the handovers of `store`: its organisation's items of its kind of store
+    (none without a store). A business hall never counts a bank's vouchers, nor a bank SIM cards."""
     if store is None:
         return StockItem.objects.none()
-    return StockItem.objects.filter(organisation_id=store.organisation_id, is_active=True).order_by(
-        "order", "code"
-    )
+    return StockItem.objects.filter(
+        organisation_id=store.organisation_id, store_kind=store.kind, is_active=True
+    ).order_by("order", "code")
+
+
+def voucher_sections() -> list[str]:
+    """The sections whose items are important blank vouchers (重要空白凭证)."""
+    return [Section.VOUCHER]
+
+
+def stock_items_for_counters(counters: QuerySet[Counter]) -> QuerySet[StockItem]:
+    """The items that may be booked at any of `counters`: per store, its kind's items."""
+    q = Q(pk__in=[])
+    for organisation_id, kind in counters.values_list("store__organisation_id", "store__kind").distinct():
+        q |= Q(organisation_id=organisation_id, store_kind=kind)
+    return StockItem.objects.filter(q, is_active=True).order_by("store_kind", "order", "code")
 
 
 def witnesses_for(*, handover: Handover) -> QuerySet[User]:

@@ -101,11 +101,16 @@ def expected_for(*, counter: Counter, items: list[StockItem], now: dt.datetime |
 
 
 def _stock_items(store: Store) -> list[StockItem]:
+    """The items counted at a handover of `store`: its organisation's items of its kind of store."""
     return list(
-        StockItem.objects.filter(organisation_id=store.organisation_id, is_active=True).order_by(
-            "order", "code"
-        )
+        StockItem.objects.filter(
+            organisation_id=store.organisation_id, store_kind=store.kind, is_active=True
+        ).order_by("order", "code")
     )
+
+
+def _item_belongs(item: StockItem, store: Store) -> bool:
+    return item.organisation_id == store.organisation_id and item.store_kind == store.kind
 
 
 def handover_start(*, store: Store, counter: Counter, outgoing: User, incoming: User) -> Handover:
@@ -417,7 +422,7 @@ def balance_set(
 ) -> OpeningBalance:
     if not can(user, "handovers.set_balances", store):
         raise ValidationError(_("Only a manager sets opening balances."))
-    if counter.store_id != store.pk or item.organisation_id != store.organisation_id:
+    if counter.store_id != store.pk or not _item_belongs(item, store):
         raise ValidationError(_("This counter or item is not in this store."))
     if quantity is None or quantity < 0:
         raise ValidationError(_("A balance cannot be negative."))
@@ -445,7 +450,7 @@ def movement_record(
 ) -> StockMovement:
     if not can(user, "handovers.sign", store):
         raise ValidationError(_("You cannot record stock in this store."))
-    if counter.store_id != store.pk or item.organisation_id != store.organisation_id:
+    if counter.store_id != store.pk or not _item_belongs(item, store):
         raise ValidationError(_("This counter or item is not in this store."))
     if quantity is None or quantity <= 0:
         raise ValidationError(_("The quantity must be above zero."))

@@ -288,8 +288,7 @@ def balances(request):
     counters = selectors.counters_for(user=request.user).filter(
         store__in=stores_where(request.user, "handovers.set_balances")
     )
-    first = counters.first()
-    items = selectors.stock_items_for(store=first.store if first else None)
+    items = selectors.stock_items_for_counters(counters)
     form = BalanceForm(request.POST or None, counters=counters, items=items)
     if request.method == "POST" and form.is_valid():
         counter = form.cleaned_data["counter"]
@@ -307,8 +306,7 @@ def balances(request):
 @perm_required("handovers.sign")
 def movements(request):
     counters = selectors.counters_for(user=request.user)
-    first = counters.first()
-    items = selectors.stock_items_for(store=first.store if first else None)
+    items = selectors.stock_items_for_counters(counters)
     form = MovementForm(request.POST or None, counters=counters, items=items)
     if request.method == "POST" and form.is_valid():
         counter = form.cleaned_data["counter"]

@@ -93,6 +93,8 @@ USERS = [
         [("branch-riverside", RoleTier.MANAGER, "branch-ops", "营业主管")],
         False,
     ),
+    ("teller2", "钱敏", "13800000011", [("branch-riverside", RoleTier.CLERK, "branch-ops", "柜员")], False),
+    ("lobby", "何静", "13800000012", [("branch-riverside", RoleTier.CLERK, "branch-ops", "大堂经理")], False),
 ]
 # Every demo user is printed by seed_demo (and listed in the README), in the order above.
 SIGN_INS = [username for username, *_rest in USERS]

@@ -20,3 +20,24 @@ def stock_items(organisation) -> dict[str, StockItem]:
             defaults={"name": name, "section": section, "unit": unit, "denominations": denoms, "order": i},
         )[0]
     return out
+
+
+def bank_items(organisation) -> dict[str, StockItem]:
+    """A bank branch's handover items: tail-box cash by denomination, two kinds of blank voucher, keys."""
+    from apps.org.models import StoreKind
+
+    rows = [
+        ("cash", "尾箱现金", Section.CASH, "元", "100,50,20,10"),
+        ("voucher-passbook", "重要空白凭证（存折）", Section.VOUCHER, "本", ""),
+        ("voucher-card", "重要空白凭证（借记卡）", Section.VOUCHER, "张", ""),
+        ("keys", "尾箱钥匙", Section.STOCK, "把", ""),
+    ]
+    out = {}
+    for i, (code, name, section, unit, denoms) in enumerate(rows):
+        out[code] = StockItem.objects.get_or_create(
+            organisation=organisation,
+            store_kind=StoreKind.BANK_BRANCH,
+            code=code,
+            defaults={"name": name, "section": section, "unit": unit, "denominations": denoms, "order": i},
+        )[0]
+    return out

@@ -27,6 +27,10 @@ def _migrate(targets):
     return MigrationExecutor(connection).loader.project_state([t for t in targets if t[1]]).apps
 
 
+def _latest():
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_handover_written_before_the_move_is_found_after_it(store, clerk, manager, organisation):
     handover_type = ContentType.objects.get_for_model(Handover).pk
@@ -76,6 +80,7 @@ def test_a_handover_written_before_the_move_is_found_after_it(store, clerk, mana
         )
     finally:
         _migrate(AFTER)
+        _migrate(_latest())
         ContentType.objects.clear_cache()
 
     moved = Handover.objects.get(pk=handover.pk)
@@ -87,3 +92,30 @@ def test_a_handover_written_before_the_move_is_found_after_it(store, clerk, mana
     assert StockMovement.history.get(id=issue.pk).history_user == clerk
     assert ContentType.objects.get_for_model(Handover).pk == handover_type
     assert not ContentType.objects.filter(app_label="checklists", model="handover").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_items_an_organisation_had_become_the_business_halls_and_a_bank_gets_its_own(store, organisation):
+    """Before items had a kind of store, a bank branch counted the hall's SIM cards; after the
+    migration the existing items are the business hall's, and an organisation with a bank branch
+    has the bank's starter items (tail-box cash by denomination, blank vouchers, seal, token, keys)."""
+    from apps.handovers.models import StockItem
+    from apps.org.models import StoreKind
+    from tests.factories.org import StoreFactory
+
+    StoreFactory(organisation=organisation, code="branch", kind=StoreKind.BANK_BRANCH)
+    old = _migrate([("handovers", "0001_moved_from_checklists")])
+    try:
+        old.get_model("handovers", "StockItem").objects.create(
+            organisation_id=organisation.pk, code="sim", name="SIM 卡", section="stock"
+        )
+    finally:
+        _migrate(_latest())
+    sim = StockItem.objects.get(organisation=organisation, code="sim")
+    assert sim.store_kind == StoreKind.BUSINESS_HALL
+    bank = StockItem.objects.filter(organisation=organisation, store_kind=StoreKind.BANK_BRANCH)
+    assert {"cash", "seal", "token", "keys"} <= set(bank.values_list("code", flat=True))
+    assert bank.get(code="cash").denominations
+    assert not StockItem.objects.filter(
+        organisation=organisation, store_kind=StoreKind.SERVICE_STATION
+    ).exists()

@@ -246,6 +246,11 @@ def _demo_extras(demo) -> list[str]:
     starts.append(reverse("roster:requests"))
     for report in WeeklyReport.objects.all()[:1]:
         starts.append(report.get_absolute_url())
+    from apps.bankdesk.box_selectors import tail_boxes
+
+    # Only the box's own teller is offered "count my box"; the crawlers (managers) never see it.
+    for box in tail_boxes(store=stores["branch-riverside"])[:1]:
+        starts.append(reverse("bankdesk:tail_box_start", args=[box.store_id, box.pk]))
     return starts
 
 
