@@ -43,7 +43,7 @@ def runs_create_due(*, now: dt.datetime | None = None) -> int:
 
     The roster decides who and when: at a store with a roster for the day, only the holders
     rostered that day get a run, in the part of their shift that falls in the template's window
-    (the due time moved with the shift, see `_window_of`); a store with no roster that day gives a
+    (the due time moved with the shift, see `run_window`); a store with no roster that day gives a
     run to every holder for the template's window, as before the roster. People on approved leave
     get none either way, and a store closed that day by the business calendar gets none."""
     now = now or timezone.now()
@@ -88,9 +88,9 @@ def runs_create_due(*, now: dt.datetime | None = None) -> int:
                 shift = roster.shift_of(store.pk, user_id)
                 if shift is None:
                     continue  # not rostered today at this store
-                window = _window_of(template, store, today, shift_bounds(shift))
+                window = run_window(template, store, today, shift_bounds(shift))
             else:
-                window = _window_of(template, store, today, None)
+                window = run_window(template, store, today, None)
             if window is None:
                 continue
             starts_at, due_at, ends_at = window
@@ -114,7 +114,7 @@ def runs_create_due(*, now: dt.datetime | None = None) -> int:
     return created
 
 
-def _window_of(
+def run_window(
     template: ChecklistTemplate,
     store: Store,
     day: dt.date,
