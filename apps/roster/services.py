@@ -312,7 +312,7 @@ def store_hours_set(
     require(by, "roster.plan", store)
     if closes_at <= opens_at:
         raise ValidationError({"closes_at": _("The store must close after it opens.")})
-    if open_days is not None and open_days not in OpenDays.values:
+    if open_days and open_days not in OpenDays.values:
         raise ValidationError({"open_days": _("Choose one of the listed options.")})
     store.opens_at, store.closes_at = opens_at, closes_at
     store.open_days = open_days or store.open_days
