@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.roles.services import holder_ensure, position_ensure
+from apps.roster.selectors import shift_bounds, shift_of
 
 from .models import (
     ChecklistRun,
@@ -24,6 +26,7 @@ from .models import (
     Shift,
     TemplateItem,
 )
+from .services.beat import run_window
 
 T, N, C, CH, TX, P, SP = (
     ItemKind.TICK,
@@ -212,6 +215,46 @@ def seed(ctx) -> None:
     _seed_runs(ctx, templates, today)
 
 
+def _today_window(template, store, user) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    """(starts, due, ends) of today's demo run: as the beat makes it from the person's shift today
+    (apps.roster's demo leaves everyone a shift not over yet); when that part of the shift is over
+    already, the whole shift with the run due half an hour from now. Never a run that is over
+    before the demo is opened."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    shift = shift_of(user=user, store=store, day=today)
+    bounds = shift_bounds(shift) if shift else None
+    window = run_window(template, store, today, bounds)
+    if window is None or window[2] <= now:
+        start, end = bounds or (now - dt.timedelta(minutes=30), now + dt.timedelta(hours=3))
+        window = (start, min(end, max(start, now) + dt.timedelta(minutes=30)), end)
+    return window
+
+
+def _today_still_open(templates, plan, today) -> None:
+    """Seeded again later in the day: today's demo runs not done and over by now (or missed) move
+    into the person's shift, open again."""
+    now = timezone.now()
+    names = {name: (store_code, usernames) for name, store_code, usernames in plan}
+    over = ChecklistRun.objects.filter(
+        template__in=[templates[n] for n in names], date=today, completed_at__isnull=True
+    ).filter(Q(ends_at__lte=now) | Q(state=RunState.MISSED))
+    for run in over.select_related("template", "store", "assignee"):
+        run.starts_at, run.due_at, run.ends_at = _today_window(run.template, run.store, run.assignee)
+        run.state = RunState.IN_PROGRESS if run.answered_count else RunState.NOT_STARTED
+        run.reminded_person_at = run.reminded_manager_at = None
+        run.save(
+            update_fields=[
+                "starts_at",
+                "due_at",
+                "ends_at",
+                "state",
+                "reminded_person_at",
+                "reminded_manager_at",
+            ]
+        )
+
+
 def _seed_runs(ctx, templates, today) -> None:
     """A week of completed runs for the hall's clerks and the station's advisor, and today's runs."""
     plan = [
@@ -238,14 +281,17 @@ def _seed_runs(ctx, templates, today) -> None:
                 if (template.pk, user.pk, day) in existing:
                     continue
                 due = _at(day, template.due_time.hour, template.due_time.minute)
+                starts_at, ends_at = _at(day, 8, 30), _at(day, 18, 0)
+                if not back:
+                    starts_at, due, ends_at = _today_window(template, store, user)
                 run = ChecklistRun(
                     template=template,
                     store=store,
                     assignee=user,
                     date=day,
-                    starts_at=_at(day, 8, 30),
+                    starts_at=starts_at,
                     due_at=due,
-                    ends_at=_at(day, 18, 0),
+                    ends_at=ends_at,
                     item_count=len(items_of[template.pk]),
                 )
                 if back:
@@ -259,6 +305,7 @@ def _seed_runs(ctx, templates, today) -> None:
                 new_runs.append(run)
     ChecklistRun.objects.bulk_create(new_runs)
     ctx.created += len(new_runs)
+    _today_still_open(templates, plan, today)
 
     results: list[ItemResult] = []
     fails: list[tuple[ChecklistRun, TemplateItem, str]] = []

@@ -1,7 +1,9 @@
 """Checklist templates and runs (班前准备 / 营业中 / 班后收尾 / 安全巡查).
 
 Who is on shift: the active holders (roles.PositionHolder) of a template's position in a store, on
-the template's weekdays; the shift's hours come from the store's opening hours (see `Shift`).
+the template's weekdays and the days the store is open; where the store has a roster (apps.roster)
+for the day, only the holders rostered that day, within their shift (`services.beat.runs_create_due`).
+The template's hours come from the store's opening hours (see `Shift`).
 Handovers moved to apps/handovers (their tables and migration 0002's triggers stayed as they were).
 """
 

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from apps.customers.selectors import assets_delivered_between, assets_maybe_due_between, customers_to_contact
 from apps.org.models import Membership, RoleTier, Store, User
 from apps.org.selectors import managers_of
+from apps.roster.selectors import on_duty
 from apps.tickets.selectors import repair_order_open, tickets_closed_between
 
 if TYPE_CHECKING:
@@ -62,8 +63,13 @@ def _workers(store: Store) -> list[int]:
 
 
 def _round_robin(store: Store, candidates: list[int]) -> int | None:
+    """The next of `candidates` after the store's cursor. The roster narrows the turn to those on
+    duty at this moment (rostered now, not on leave); when none of them is, all of them take turns,
+    as without a roster."""
     if not candidates:
         return None
+    duty = {u.pk for u in on_duty(store=store, at=timezone.now())}
+    candidates = [c for c in candidates if c in duty] or candidates
     cursor, _created = RoundRobinCursor.objects.select_for_update().get_or_create(store=store)
     after = [c for c in candidates if cursor.last_user_id is None or c > cursor.last_user_id]
     chosen = after[0] if after else candidates[0]

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from apps.org.access import people_who_can
 from apps.org.models import Store, User
 from apps.org.selectors import store_ids
+from apps.roster.selectors import next_on_roster, shifts_of_user
 
 from .models import (
     Counter,
@@ -96,6 +98,35 @@ def amendment_get(*, handover: Handover, pk: int) -> HandoverAmendment:
 
 def counters_for(*, user: User) -> QuerySet[Counter]:
     return Counter.objects.for_perm(user, "handovers.sign").filter(is_active=True).select_related("store")
+
+
+@dataclass
+class HandoverProposal:
+    counter: Counter | None
+    incoming: User | None
+
+
+def handover_proposal(
+    *, user: User, counters, people, counter_id: str | None = None, now=None
+) -> HandoverProposal:
+    """What the handover form proposes to `user`: the counter asked for (else the first one of a
+    store where the user is on the roster today, else the first one), and as the receiver the next
+    person on that store's roster (`roster.selectors.next_on_roster`), among `people`. Nothing is
+    proposed for the receiver without a roster."""
+    now = now or timezone.now()
+    counters = list(counters)
+    counter = None
+    if str(counter_id or "").isdigit():
+        counter = next((c for c in counters if c.pk == int(str(counter_id))), None)
+    if counter is None and counters:
+        today = timezone.localtime(now).date()
+        rostered = set(shifts_of_user(user=user, start=today, end=today).values_list("store_id", flat=True))
+        counter = next((c for c in counters if c.store_id in rostered), counters[0])
+    if counter is None:
+        return HandoverProposal(counter=None, incoming=None)
+    among = set(people.values_list("pk", flat=True))
+    incoming = next_on_roster(store=counter.store, after=user, at=now, among=among)
+    return HandoverProposal(counter=counter, incoming=incoming)
 
 
 def stock_items_for(*, store: Store | None) -> QuerySet[StockItem]:

@@ -63,9 +63,21 @@ def handover_new(request):
     counters = selectors.counters_for(user=request.user)
     stores = stores_where(request.user, "handovers.sign")
     people = people_who_sign(stores).exclude(pk=request.user.pk)
-    form = HandoverStartForm(
-        request.POST or None, counters=counters, people=people, initial=request.GET.dict()
-    )
+    initial = request.GET.dict()
+    proposal = None
+    if request.method != "POST":
+        proposal = selectors.handover_proposal(
+            user=request.user, counters=counters, people=people, counter_id=initial.get("counter")
+        )
+        if proposal.counter and "counter" not in initial:
+            initial["counter"] = proposal.counter.pk
+        if proposal.incoming and "incoming" not in initial:
+            initial["incoming"] = proposal.incoming.pk
+    form = HandoverStartForm(request.POST or None, counters=counters, people=people, initial=initial)
+    if proposal and proposal.incoming:
+        form.fields["incoming"].help_text = _(
+            "%(name)s is next on the roster: proposed, you may choose someone else."
+        ) % {"name": proposal.incoming}
     if request.method == "POST" and form.is_valid():
         counter = form.cleaned_data["counter"]
         try:

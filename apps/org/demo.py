@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
-from .models import Department, Membership, Organisation, RoleTier, Store, StoreKind, User
+from .models import Department, Membership, OpenDays, Organisation, RoleTier, Store, StoreKind, User
 
 
 @dataclass
@@ -118,6 +118,7 @@ def seed_org() -> DemoContext:
                 "requires_handover_witness": witness,
                 "opens_at": dt.time(8, 30),
                 "closes_at": dt.time(18, 0),
+                "open_days": OpenDays.WORKING_DAYS if kind == StoreKind.BACK_OFFICE else OpenDays.EVERY_DAY,
             },
         )
         ctx.stores[code] = store

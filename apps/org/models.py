@@ -34,6 +34,14 @@ class StoreKind(models.TextChoices):
 VEHICLE_STORE_KINDS = frozenset({StoreKind.SERVICE_STATION})
 
 
+class OpenDays(models.TextChoices):
+    """Which days of the business calendar (apps.roster: holidays and 调休) a store is open."""
+
+    EVERY_DAY = "every_day", _("Every day, statutory holidays too")
+    NOT_ON_HOLIDAYS = "not_on_holidays", _("Every day except statutory holidays")
+    WORKING_DAYS = "working_days", _("Working days only (Monday to Friday and 调休 days, no holidays)")
+
+
 class Store(models.Model):
     """A service outlet (门店 / 营业厅 / 网点 / 服务站): the unit every record is scoped to."""
 
@@ -47,6 +55,13 @@ class Store(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     opens_at = models.TimeField(_("opens at"), default="08:30")
     closes_at = models.TimeField(_("closes at"), default="18:00")
+    open_days = models.CharField(
+        _("open on"),
+        max_length=16,
+        choices=OpenDays,
+        default=OpenDays.EVERY_DAY,
+        help_text=_("Closed days get no checklist runs and do not count in business-hour deadlines."),
+    )
     requires_handover_witness = models.BooleanField(_("handover needs a witness (监交)"), default=False)
     customer_file_within = models.CharField(
         _("customer file due"),

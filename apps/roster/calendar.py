@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from apps.org.models import OpenDays, Store
+
 from .models import CalendarDay, DayKind
 
 
@@ -22,6 +24,32 @@ def is_working_day(day: dt.date, known: dict[dt.date, CalendarDay] | None = None
     if row is not None:
         return row.kind == DayKind.WORKDAY
     return day.weekday() < 5
+
+
+def store_open_on(store: Store, day: dt.date, known: dict[dt.date, CalendarDay] | None = None) -> bool:
+    """Is `store` open on `day`? Outlets open every day (or every day but statutory holidays); a
+    back-office department keeps the office calendar (weekdays and 调休 days, no holidays)."""
+    policy = store.open_days
+    if policy == OpenDays.WORKING_DAYS:
+        return is_working_day(day, known)
+    if policy == OpenDays.NOT_ON_HOLIDAYS:
+        row = known.get(day) if known is not None else CalendarDay.objects.filter(date=day).first()
+        return not (row is not None and row.kind == DayKind.HOLIDAY)
+    return True
+
+
+def store_closed_days(store: Store, start: dt.date, end: dt.date) -> set[dt.date]:
+    """The days from `start` to `end` on which `store` is closed by the business calendar."""
+    if store.open_days == OpenDays.EVERY_DAY:
+        return set()
+    known = calendar_days(start, end)
+    out = set()
+    day = start
+    while day <= end:
+        if not store_open_on(store, day, known):
+            out.add(day)
+        day += dt.timedelta(days=1)
+    return out
 
 
 def holidays_between(start: dt.date, end: dt.date) -> list[CalendarDay]:

@@ -11,7 +11,7 @@ from apps.org.models import Membership, StoreKind
 
 from .calendar import official_days
 from .models import CalendarDay, CheckIn, RequestKind, RequestState, Shift, ShiftRequest, ShiftType
-from .selectors import arrive_early_minutes, week_start
+from .selectors import arrive_early_minutes, shift_bounds, week_start
 
 SHIFTS = {
     # kind: [(name, code, starts, ends)]
@@ -54,14 +54,16 @@ def seed(ctx) -> None:
             ctx.count(created)
         people = sorted({m.user_id for m in Membership.objects.filter(store=store, is_active=True)})
         if Shift.objects.filter(store=store, date__gte=monday).exists():
+            _today_still_open(ctx, store, people)
             continue
         rows = []
         for week in (0, 1):
             for offset in range(7):
                 day = monday + dt.timedelta(days=7 * week + offset)
                 for n, user_id in enumerate(people):
-                    # five days on, two off, staggered so the store is covered every day
-                    if (offset + n) % 7 in (5, 6):
+                    # five days on, two off, staggered so the store is covered every day; nobody's
+                    # days off fall on today, so every demo user has a shift whenever it is seeded
+                    if ((day - today).days - 1 - n % 5) % 7 in (0, 1):
                         continue
                     rows.append(
                         Shift(
@@ -73,7 +75,53 @@ def seed(ctx) -> None:
                     )
         Shift.objects.bulk_create(rows, ignore_conflicts=True)
         ctx.count(bool(rows))
+        _today_still_open(ctx, store, people)
     _demo_arrivals_and_requests(ctx, today)
+
+
+# Seeded in the evening, the day's shifts are over: today's shifts become this evening shift, so
+# that every demo user still has a shift open (and checklist runs within it) at any hour.
+EVENING = ("晚间值班", "夜", dt.time(16, 0), dt.time(1, 0))
+EVENING_FROM = dt.time(17, 0)
+
+
+def _today_still_open(ctx, store, people: list[int]) -> None:
+    """Every member of `store` has a shift today that has not ended yet: the plan's own shift
+    (upcoming or under way), else the store's shift under way now that lasts longest (late in the
+    day the evening shift). Keyed on (store, person, date), so a second run the same hour changes
+    nothing; a run later in the day moves the shifts that are over."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    shifts = {
+        s.user_id: s for s in Shift.objects.filter(store=store, date=today).select_related("shift_type")
+    }
+    if all(user_id in shifts and shift_bounds(shifts[user_id])[1] > now for user_id in people):
+        return
+    if timezone.localtime(now).time() >= EVENING_FROM:
+        name, code, starts, ends = EVENING
+        _t, created = ShiftType.objects.get_or_create(
+            store=store,
+            name=name,
+            defaults={"code": code, "starts_at": starts, "ends_at": ends, "position": 9},
+        )
+        ctx.count(created)
+    spans = []
+    for kind in ShiftType.objects.filter(store=store, is_active=True):
+        start, end = shift_bounds(Shift(date=today, shift_type=kind))
+        if end > now:
+            # under way first, the one lasting longest; else the next to start
+            spans.append(((start > now, -end.timestamp() if start <= now else start.timestamp()), kind))
+    if not spans:
+        return
+    kind = min(spans, key=lambda row: row[0])[1]
+    for user_id in people:
+        shift = shifts.get(user_id)
+        if shift is None:
+            Shift.objects.create(store=store, user_id=user_id, date=today, shift_type=kind)
+            ctx.count(True)
+        elif shift_bounds(shift)[1] <= now:
+            shift.shift_type = kind
+            shift.save(update_fields=["shift_type"])
 
 
 def _demo_arrivals_and_requests(ctx, today: dt.date) -> None:

@@ -8,7 +8,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.org.models import User
+from apps.org.models import OpenDays, User
 
 from .models import RequestKind, ShiftType
 
@@ -58,6 +58,7 @@ class HoursForm(forms.Form):
     closes_at = forms.TimeField(
         label=_("Closes at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
+    open_days = forms.ChoiceField(label=_("Open on"), choices=OpenDays.choices, required=False)
 
 
 class WeekForm(forms.Form):

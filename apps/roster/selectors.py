@@ -15,7 +15,10 @@ from apps.org.access import can, stores_where
 from apps.org.models import Membership, Store, User
 
 from .calendar import add_working_days as add_working_days  # for other apps: deadlines in working days
-from .calendar import calendar_days, is_working_day
+from .calendar import calendar_days as calendar_days  # one read of the calendar for a span
+from .calendar import is_working_day
+from .calendar import store_closed_days as store_closed_days  # for other apps: business-hour deadlines
+from .calendar import store_open_on as store_open_on  # for other apps: no checklist runs on closed days
 from .models import CalendarDay, CheckIn, RequestKind, RequestState, Shift, ShiftRequest, ShiftType
 
 
@@ -159,15 +162,89 @@ def shifts_of_user(*, user, start: dt.date, end: dt.date) -> QuerySet[Shift]:
 
 
 def on_duty(*, store: Store, at: dt.datetime) -> list[User]:
-    """The people whose shift covers the moment `at` in `store` (shifts past midnight included)."""
+    """The people whose shift covers the moment `at` in `store` (shifts past midnight included),
+    without those on approved leave that day. Another store's roster does not count."""
     local = timezone.localtime(at)
+    days = [local.date() - dt.timedelta(days=1), local.date()]
+    leave = users_on_leave(day=local.date())
     out = []
-    for day in (local.date(), local.date() - dt.timedelta(days=1)):
-        for shift in Shift.objects.filter(store=store, date=day).select_related("shift_type", "user"):
-            start, end = shift_bounds(shift)
-            if start <= at < end:
-                out.append(shift.user)
+    shifts = Shift.objects.filter(store=store, date__in=days).select_related("shift_type", "user")
+    for shift in shifts.order_by("date", "shift_type__starts_at", "user_id"):
+        start, end = shift_bounds(shift)
+        if start <= at < end and shift.user_id not in leave and shift.user not in out:
+            out.append(shift.user)
     return out
+
+
+def users_on_leave(*, day: dt.date, user_ids=None) -> set[int]:
+    """The people on approved leave on `day` (in any store: a person on leave is away everywhere)."""
+    leaves = ShiftRequest.objects.filter(
+        kind=RequestKind.LEAVE, state=RequestState.APPROVED, date__lte=day, end_date__gte=day
+    )
+    if user_ids is not None:
+        leaves = leaves.filter(requester_id__in=user_ids)
+    return set(leaves.values_list("requester_id", flat=True))
+
+
+@dataclass
+class DayRoster:
+    """Who works on one day in some stores.
+
+    - `planned`: the stores that have a roster for the day (at least one shift planned);
+    - `shifts`: `(store id, user id) -> Shift` of the people rostered, those on leave left out;
+    - `on_leave`: the people on approved leave that day."""
+
+    day: dt.date
+    planned: set[int]
+    shifts: dict[tuple[int, int], Shift]
+    on_leave: set[int]
+
+    def shift_of(self, store_id: int, user_id: int) -> Shift | None:
+        return self.shifts.get((store_id, user_id))
+
+
+def day_roster(*, store_ids, day: dt.date) -> DayRoster:
+    """The roster of `day` in the stores `store_ids`, read in two queries."""
+    shifts = list(
+        Shift.objects.filter(store_id__in=store_ids, date=day).select_related("shift_type").order_by("pk")
+    )
+    leave = users_on_leave(day=day)
+    return DayRoster(
+        day=day,
+        planned={s.store_id for s in shifts},
+        shifts={(s.store_id, s.user_id): s for s in shifts if s.user_id not in leave},
+        on_leave=leave,
+    )
+
+
+def next_on_roster(*, store: Store, after: User, at: dt.datetime, among=None) -> User | None:
+    """The person who takes over from `after` in `store` at `at`: the first one whose shift starts
+    after `after`'s own (today's, else now) and has not ended; else the one on duty now who stays
+    longest. People on leave are left out; `among` (user ids) narrows the choice. None without a
+    roster."""
+    local = timezone.localtime(at)
+    days = [local.date() - dt.timedelta(days=1), local.date(), local.date() + dt.timedelta(days=1)]
+    leave = users_on_leave(day=local.date())
+    shifts = list(Shift.objects.filter(store=store, date__in=days).select_related("shift_type", "user"))
+    mine = [shift_bounds(s) for s in shifts if s.user_id == after.pk and shift_bounds(s)[1] > at]
+    since = min((b[0] for b in mine), default=at)
+    later, now_on = [], []
+    for shift in shifts:
+        if shift.user_id == after.pk or shift.user_id in leave or not shift.user.is_active:
+            continue
+        if among is not None and shift.user_id not in among:
+            continue
+        start, end = shift_bounds(shift)
+        if end <= at:
+            continue
+        if start > since:
+            later.append((start, shift.user_id, shift.user))
+        elif start <= at:
+            now_on.append((-end.timestamp(), shift.user_id, shift.user))
+    for group in (later, now_on):
+        if group:
+            return min(group, key=lambda row: row[:2])[2]
+    return None
 
 
 def shift_bounds(shift: Shift) -> tuple[dt.datetime, dt.datetime]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from apps.notifications.services import Message, notification_send, notifications_send_many
 from apps.org.access import people_who_can, require
-from apps.org.models import Membership, Store, User
+from apps.org.models import Membership, OpenDays, Store, User
 
 from .calendar import official_days
 from .models import CalendarDay, CheckIn, RequestKind, RequestState, Shift, ShiftRequest, ShiftType
@@ -304,11 +304,17 @@ def check_in(*, by: User, store: Store, now: dt.datetime | None = None) -> tuple
     return row, created
 
 
-def store_hours_set(*, by: User, store: Store, opens_at: dt.time, closes_at: dt.time) -> Store:
-    """The store's opening hours, which deadlines in business hours count with."""
+def store_hours_set(
+    *, by: User, store: Store, opens_at: dt.time, closes_at: dt.time, open_days: str | None = None
+) -> Store:
+    """The store's opening hours and open days, which deadlines in business hours and checklist
+    schedules count with."""
     require(by, "roster.plan", store)
     if closes_at <= opens_at:
         raise ValidationError({"closes_at": _("The store must close after it opens.")})
+    if open_days and open_days not in OpenDays.values:
+        raise ValidationError({"open_days": _("Choose one of the listed options.")})
     store.opens_at, store.closes_at = opens_at, closes_at
-    store.save(update_fields=["opens_at", "closes_at"])
+    store.open_days = open_days or store.open_days
+    store.save(update_fields=["opens_at", "closes_at", "open_days"])
     return store

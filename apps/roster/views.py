@@ -317,7 +317,10 @@ def calendar_sync(request):
 @perm_required("roster.plan")
 def hours(request, store_id: int):
     store = selectors.store_for(user=request.user, pk=store_id, perm="roster.plan")
-    form = HoursForm(request.POST or None, initial={"opens_at": store.opens_at, "closes_at": store.closes_at})
+    form = HoursForm(
+        request.POST or None,
+        initial={"opens_at": store.opens_at, "closes_at": store.closes_at, "open_days": store.open_days},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.store_hours_set(by=request.user, store=store, **form.cleaned_data)

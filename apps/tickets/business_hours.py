@@ -1,7 +1,9 @@
-"""Deadlines counted in a store's business hours (Store.opens_at – closes_at), skipping holidays.
+"""Deadlines counted in a store's business hours (Store.opens_at – closes_at), skipping closed days.
 
-Service outlets open every day of the week by default; `TICKETS_WORKING_WEEKDAYS` (0 = Monday)
-narrows that, and `Holiday` rows (for one store, or for every store) close whole days.
+A store is closed on the days the business calendar says (apps.roster: `Store.open_days` against
+the statutory holidays and 调休 days, e.g. a back office on weekends and holidays); on top of that
+`TICKETS_WORKING_WEEKDAYS` (0 = Monday) narrows the week, and `Holiday` rows (for one store, or for
+every store) close whole days.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.org.models import Store
+from apps.roster.selectors import store_closed_days
 
 from .models import Holiday
 
@@ -42,11 +45,12 @@ def day_hours(store: Store) -> float:
 
 
 def closed_days(store: Store, start: dt.date, end: dt.date) -> set[dt.date]:
-    return set(
+    own = set(
         Holiday.objects.filter(
             Q(store=store) | Q(store__isnull=True), date__gte=start, date__lte=end
         ).values_list("date", flat=True)
     )
+    return own | store_closed_days(store, start, end)
 
 
 def _open_window(store: Store, day: dt.date, holidays: set[dt.date]):

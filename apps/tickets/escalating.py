@@ -15,7 +15,7 @@ from apps.notifications.services import Level, Message, notifications_send_many
 from apps.org.models import User
 
 from .models import Ticket, TicketEvent
-from .services import OPEN_STATES, _event_once, _schedule, answer_policy, supervisors_of
+from .services import OPEN_STATES, _event_once, _schedule, answer_policy, on_duty_first, supervisors_of
 
 
 def ticket_escalate(*, ticket: Ticket, now: dt.datetime | None = None) -> list[User]:
@@ -26,9 +26,14 @@ def ticket_escalate(*, ticket: Ticket, now: dt.datetime | None = None) -> list[U
     level = ticket.escalation_level + 1
     chain = escalation_chain(user=ticket.assignee, store=ticket.store) if ticket.assignee else []
     if not chain and level == 1 and ticket.assignee:
-        fallback = supervisors_of(user=ticket.assignee, store=ticket.store)
+        fallback = supervisors_of(user=ticket.assignee, store=ticket.store, at=now)
         chain = [fallback] if fallback else []
     people = chain[level - 1] if level <= len(chain) else []
+    if people:
+        # The roster: the manager on duty now takes it, when there is one.
+        people = on_duty_first(
+            people, store=ticket.store, at=now, instead_of=ticket.assignee, first_level=level == 1
+        )
     if not people:
         _event_once(
             ticket,

@@ -14,10 +14,12 @@ from apps.notifications.services import Message
 from apps.org.models import Store, User
 from apps.org.selectors import managers_of
 from apps.roles.selectors import holder_rows
+from apps.roster.selectors import calendar_days, day_roster, shift_bounds, store_open_on
 
 from ..models import (
     ChecklistRun,
     ChecklistTemplate,
+    Phase,
     RunState,
     Shift,
     TemplateItem,
@@ -35,9 +37,15 @@ def _aware(day: dt.date, time: dt.time) -> dt.datetime:
 
 
 def runs_create_due(*, now: dt.datetime | None = None) -> int:
-    """Create today's runs for the holders of each template's position, from 30 minutes before the
-    shift starts until it ends. Idempotent: the unique (template, store, person, date) key and a read
-    of what exists make a repeated tick create nothing."""
+    """Create today's runs of each template's position holders, from 30 minutes before their window
+    until it ends. Idempotent: the unique (template, store, person, date) key and a read of what
+    exists make a repeated tick create nothing.
+
+    The roster decides who and when: at a store with a roster for the day, only the holders
+    rostered that day get a run, in the part of their shift that falls in the template's window
+    (the due time moved with the shift, see `run_window`); a store with no roster that day gives a
+    run to every holder for the template's window, as before the roster. People on approved leave
+    get none either way, and a store closed that day by the business calendar gets none."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     templates = list(
@@ -45,6 +53,15 @@ def runs_create_due(*, now: dt.datetime | None = None) -> int:
         .select_related("position")
         .prefetch_related("stores")
     )
+    templates = [t for t in templates if t.runs_on(today)]
+    stores = {s.pk: s for t in templates for s in t.stores.all() if s.is_active}
+    if not stores:
+        return 0
+    known = calendar_days(today, today)
+    open_stores = {pk for pk, s in stores.items() if store_open_on(s, today, known)}
+    if not open_stores:
+        return 0
+    roster = day_roster(store_ids=open_stores, day=today)
     item_counts = dict(
         TemplateItem.objects.filter(template__in=templates, is_active=True)
         .values("template")
@@ -54,31 +71,30 @@ def runs_create_due(*, now: dt.datetime | None = None) -> int:
     existing = set(
         ChecklistRun.objects.filter(date=today).values_list("template_id", "store_id", "assignee_id")
     )
-    due: list[tuple[ChecklistTemplate, Store, dt.datetime, dt.datetime, dt.datetime]] = []
-    for template in templates:
-        if not template.runs_on(today):
-            continue
-        for store in template.stores.all():
-            if not store.is_active:
-                continue
-            start, end = Shift.hours(template.shift, store)
-            starts_at, ends_at = _aware(today, start), _aware(today, end)
-            if not (starts_at - RUN_LEAD <= now <= ends_at):
-                continue
-            due_at = min(max(_aware(today, template.due_time), starts_at), ends_at)
-            due.append((template, store, starts_at, due_at, ends_at))
-    # Who is on shift: the active holders of the template's position in the store, read for every
-    # due (position, store) pair in one query (the same rows roles.selectors.holders_of reads).
-    on_shift: dict[tuple[int, int], list[int]] = defaultdict(list)
-    if due:
-        for position_id, store_id, user_id in holder_rows(
-            position_ids={t.position_id for t, *_r in due}, store_ids={s.pk for _t, s, *_r in due}
-        ):
-            on_shift[(position_id, store_id)].append(user_id)
+    pairs = [(t, stores[s.pk]) for t in templates for s in t.stores.all() if s.pk in open_stores]
+    # The active holders of each due (position, store) pair, read in one query (the same rows
+    # roles.selectors.holders_of reads).
+    holders: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for position_id, store_id, user_id in holder_rows(
+        position_ids={t.position_id for t, _s in pairs}, store_ids={s.pk for _t, s in pairs}
+    ):
+        holders[(position_id, store_id)].add(user_id)
     new: list[ChecklistRun] = []
-    for template, store, starts_at, due_at, ends_at in due:
-        for user_id in sorted(set(on_shift[(template.position_id, store.pk)])):
+    for template, store in pairs:
+        for user_id in sorted(holders[(template.position_id, store.pk)] - roster.on_leave):
             if (template.pk, store.pk, user_id) in existing:
+                continue
+            if store.pk in roster.planned:
+                shift = roster.shift_of(store.pk, user_id)
+                if shift is None:
+                    continue  # not rostered today at this store
+                window = run_window(template, store, today, shift_bounds(shift))
+            else:
+                window = run_window(template, store, today, None)
+            if window is None:
+                continue
+            starts_at, due_at, ends_at = window
+            if not (starts_at - RUN_LEAD <= now <= ends_at):
                 continue
             new.append(
                 ChecklistRun(
@@ -96,6 +112,32 @@ def runs_create_due(*, now: dt.datetime | None = None) -> int:
     for i in range(0, len(new), 500):
         created += len(ChecklistRun.objects.bulk_create(new[i : i + 500], ignore_conflicts=True))
     return created
+
+
+def run_window(
+    template: ChecklistTemplate,
+    store: Store,
+    day: dt.date,
+    shift: tuple[dt.datetime, dt.datetime] | None,
+) -> tuple[dt.datetime, dt.datetime, dt.datetime] | None:
+    """(starts, due, ends) of a template's run on `day`. The template's window is cut from the
+    store's opening hours; with a rostered shift the run keeps to the part of the shift inside that
+    window (None when they do not meet), and the due time keeps its distance from the window's
+    start (from its end for a closing checklist), so a late-shift clerk's 班前准备 is due soon after
+    their own start and an early-shift clerk's 班后收尾 at the end of their shift."""
+    start, end = Shift.hours(template.shift, store)
+    window_start, window_end = _aware(day, start), _aware(day, end)
+    template_due = min(max(_aware(day, template.due_time), window_start), window_end)
+    if shift is None:
+        return window_start, template_due, window_end
+    starts_at, ends_at = max(window_start, shift[0]), min(window_end, shift[1])
+    if starts_at >= ends_at:
+        return None
+    if template.phase == Phase.CLOSING:
+        due_at = ends_at - (window_end - template_due)
+    else:
+        due_at = starts_at + (template_due - window_start)
+    return starts_at, min(max(due_at, starts_at), ends_at), ends_at
 
 
 @transaction.atomic
