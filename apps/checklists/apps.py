@@ -32,3 +32,9 @@ class ChecklistsConfig(AppConfig):
         from .services import template_from_proposal
 
         register_template_maker(template_from_proposal)
+
+        from apps.reports.submissions import register_on_submit
+
+        from .services import report_duty_tick
+
+        register_on_submit("checklists", report_duty_tick)

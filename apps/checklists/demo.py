@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from apps.roles.selectors import positions_current_in
 from apps.roles.services import holder_ensure, position_ensure
 
 from .models import (
@@ -24,6 +25,7 @@ from .models import (
     Shift,
     TemplateItem,
 )
+from .services import templates_generate_for_position
 
 T, N, C, CH, TX, P, SP = (
     ItemKind.TICK,
@@ -172,6 +174,15 @@ def seed(ctx) -> None:
         templates[name] = template
 
     _seed_runs(ctx, templates, today)
+    _seed_duty_templates(ctx)
+
+
+def _seed_duty_templates(ctx) -> None:
+    """The hall manager's scheduled duties as templates (daily by phase, weekly on the weekday,
+    monthly on the day), among them 每周六做好投诉报告与工作总结上传直管领导, ticked by the weekly report."""
+    for position in positions_current_in(organisations=[ctx.organisation]).filter(code="GW-HALL-OPS-001"):
+        touched = templates_generate_for_position(position=position, user=ctx.users["admin"])
+        ctx.count(any(n for _t, n in touched))
 
 
 def _seed_runs(ctx, templates, today) -> None:

@@ -69,3 +69,12 @@ def may_review(user, report: WeeklyReport | None) -> bool:
         and report.submitted_by_id != user.pk
         and can(user, "reports.review", report.store)
     )
+
+
+def submitted_weeks(*, store_ids, mondays) -> dict[tuple[int, dt.date], tuple[int | None, dt.datetime]]:
+    """(store id, Monday) → (who submitted, when) for the reports of these weeks that were submitted
+    (and perhaps since accepted or returned), in one query."""
+    rows = WeeklyReport.objects.filter(
+        store_id__in=store_ids, week_start__in=mondays, submitted_at__isnull=False
+    ).values_list("store_id", "week_start", "submitted_by_id", "submitted_at")
+    return {(s, w): (by, at) for s, w, by, at in rows}

@@ -21,6 +21,7 @@ from apps.org.models import Store, User
 from .models import ReportState, WeeklyReport
 from .sections import as_data, sections_for
 from .selectors import due_on, week_start
+from .submissions import report_submitted
 
 EDITABLE = (ReportState.DRAFT, ReportState.RETURNED)
 
@@ -55,6 +56,7 @@ def report_submit(*, by: User, report: WeeklyReport) -> WeeklyReport:
         locked.state = ReportState.SUBMITTED
         locked.submitted_by, locked.submitted_at = by, timezone.now()
         locked.save(update_fields=["figures", "state", "submitted_by", "submitted_at"])
+        report_submitted(store_id=locked.store_id, week_start=start, by_id=by.pk, at=locked.submitted_at)
     reviewers = [u for u in people_who_can("reports.review", locked.store) if u.pk != by.pk]
     notifications_send_many(
         recipients=reviewers,
