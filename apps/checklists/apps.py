@@ -38,3 +38,9 @@ class ChecklistsConfig(AppConfig):
         from .services import report_duty_tick
 
         register_on_submit("checklists", report_duty_tick)
+
+        from apps.reports.sections import register_section
+
+        from .report_sections import checklists_section
+
+        register_section("checklists", checklists_section, order=20)
