@@ -24,6 +24,7 @@ COMPLAINTS = [
     "宽带安装延误",
     "话费扣费有误",
 ]
+LATE_REASONS = ["等待配件", "增项未确认", "技师排班不足"]
 REPAIRS = ["常规保养", "更换刹车片", "空调不制冷", "事故车钣金", "更换正时皮带", "发动机异响检查"]
 INQUIRIES = ["保养周期咨询", "套餐资费咨询", "延保政策咨询"]
 FOLLOW_ONS = ["退款审批", "配件到货后通知客户", "跨店调车"]
@@ -143,6 +144,12 @@ def seed(ctx) -> None:
                 settlement_amount=Decimal(rng.randint(300, 6000)),
                 on_time=on_time,
                 resolved_at=settled,
+            )
+            # Who did the work, and why a late order was late (the monthly quality meeting reads both).
+            mechanic = ctx.users.get("tracker") if n % 2 else ctx.users.get("manager2")
+            fields.update(
+                mechanic=mechanic,
+                late_reason="" if on_time else LATE_REASONS[n % len(LATE_REASONS)],
             )
             events.append(TicketEvent(ticket=t, kind="settled", by=by, data={"on_time": on_time}))
             if not on_time and n % 8 == 6:
