@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -133,7 +134,7 @@ class ChecklistTemplate(models.Model):
 
     def schedule_label(self) -> str:
         if self.month_day:
-            return _("Monthly on day %(day)d") % {"day": self.month_day}
+            return gettext("Monthly on day %(day)d") % {"day": self.month_day}
         return self.weekday_labels()
 
     def weekday_labels(self) -> str:
