@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -183,13 +184,12 @@ class TemplateForm(forms.ModelForm):
 class GenerateTemplatesForm(forms.Form):
     """Pick a position of the organisation to make its checklist templates from its duties."""
 
-    position = forms.ModelChoiceField(label=_("Position"), queryset=None)
+    position = forms.ModelChoiceField(label=_("Position"), queryset=positions_active_in(organisation_ids=[]))
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["position"].queryset = positions_active_in(organisation_ids=[organisation.pk]).order_by(
-            "title"
-        )
+        positions = positions_active_in(organisation_ids=[organisation.pk]).order_by("title")
+        cast(forms.ModelChoiceField, self.fields["position"]).queryset = positions
 
 
 ItemFormSet = inlineformset_factory(

@@ -1,5 +1,9 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from apps.org.models import User
 
 from .models import ActionStatus
 
@@ -33,12 +37,12 @@ class ActionForm(forms.Form):
     cause = forms.CharField(
         label=_("What it corrects"), max_length=200, required=False, help_text=_("e.g. a late reason")
     )
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
     due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = owners
 
 
 class ActionStatusForm(forms.Form):

@@ -72,7 +72,9 @@ def may_review(user, report: WeeklyReport | None) -> bool:
     )
 
 
-def submitted_weeks(*, store_ids, mondays) -> dict[tuple[int, dt.date], tuple[int | None, dt.datetime]]:
+def submitted_weeks(
+    *, store_ids, mondays
+) -> dict[tuple[int, dt.date], tuple[int | None, dt.datetime | None]]:
     """(store id, Monday) → (who submitted, when) for the reports of these weeks that were submitted
     (and perhaps since accepted or returned), in one query."""
     rows = WeeklyReport.objects.filter(
@@ -119,19 +121,17 @@ def quality_months(*, store: Store, today: dt.date, count: int = 12) -> list[dic
     months = [today.replace(day=1)]
     while len(months) < count:
         months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
-    counts = {
-        row["month"]: row
-        for row in CorrectiveAction.objects.filter(store=store, month__in=months)
+    counts: dict[dt.date, tuple[int, int]] = {
+        month: (total, open_)
+        for month, total, open_ in CorrectiveAction.objects.filter(store=store, month__in=months)
         .values("month")
         .annotate(
             total=Count("pk"),
             open=Count("pk", filter=Q(status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])),
         )
+        .values_list("month", "total", "open")
     }
-    return [
-        {"month": m, "total": counts.get(m, {}).get("total", 0), "open": counts.get(m, {}).get("open", 0)}
-        for m in months
-    ]
+    return [{"month": m, "total": counts.get(m, (0, 0))[0], "open": counts.get(m, (0, 0))[1]} for m in months]
 
 
 def actions_overdue_count(*, stores, today: dt.date) -> int:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-_listeners: dict[str, Callable[..., None]] = {}
+_listeners: dict[str, Callable[..., object]] = {}
 
 
-def register_on_submit(key: str, fn: Callable[..., None]) -> None:
+def register_on_submit(key: str, fn: Callable[..., object]) -> None:
     _listeners[key] = fn
 
 

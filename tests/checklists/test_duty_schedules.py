@@ -6,6 +6,7 @@ ticked by submitting the store's weekly report."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -27,6 +28,10 @@ pytestmark = pytest.mark.django_db
 S, D, W, M, N = "per_shift", "daily", "weekly", "monthly", "as_needed"
 REPORT_DUTY = "每周六做好投诉报告与工作总结上传直管领导"
 LAST_SATURDAY = week_start(timezone.localdate()) - dt.timedelta(days=2)
+
+
+def template_of(**fields) -> ChecklistTemplate:
+    return cast(ChecklistTemplate, TemplateFactory(**fields))
 
 
 def hall_manager_position(organisation):
@@ -92,20 +97,18 @@ def test_templates_from_a_position_put_each_duty_on_one_template_of_its_phase_an
 
 def test_items_generated_into_a_closing_template_are_only_the_closing_duties(store, admin):
     position = hall_manager_position(store.organisation)
-    opening = TemplateFactory(organisation=store.organisation, position=position, phase=Phase.OPENING)
-    closing = TemplateFactory(organisation=store.organisation, position=position, phase=Phase.CLOSING)
+    opening = template_of(organisation=store.organisation, position=position, phase=Phase.OPENING)
+    closing = template_of(organisation=store.organisation, position=position, phase=Phase.CLOSING)
     assert services.template_items_generate(template=opening, user=admin) == 2
     assert services.template_items_generate(template=closing, user=admin) == 2
     assert set(closing.items.values_list("text", flat=True)) == {"关闭电源与门窗", "营业款额进帐入库"}
-    weekly = TemplateFactory(
-        organisation=store.organisation, position=position, phase=Phase.DURING, weekdays="6"
-    )
+    weekly = template_of(organisation=store.organisation, position=position, phase=Phase.DURING, weekdays="6")
     assert services.template_items_generate(template=weekly, user=admin) == 1
     assert weekly.items.get().text == REPORT_DUTY
 
 
 def test_a_monthly_template_is_due_on_its_day_or_the_last_day_of_a_shorter_month(store):
-    template = TemplateFactory(
+    template = template_of(
         organisation=store.organisation, position=hall_manager_position(store.organisation)
     )
     template.month_day = 31

@@ -63,7 +63,7 @@ def test_the_checklist_section_counts_runs_and_lists_the_weeks_failures(store, s
     )
     failed_on = _run(template, store, clerk, MONDAY + dt.timedelta(days=2), state=RunState.MISSED)
     _run(template, store, clerk, MONDAY - dt.timedelta(days=1), state=RunState.MISSED)  # the week before
-    item = template.items.first()
+    item = template.items.all()[0]
     result = ItemResult.objects.create(
         run=failed_on,
         item=item,

@@ -6,6 +6,7 @@ hall's or a bank's manager has none: 404 and no menu item; a station clerk may n
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -200,7 +201,7 @@ def test_the_pack_is_printed_by_a_print_job(
     assert response.url == job.get_absolute_url()
     job.refresh_from_db()
     assert job.state == PrintJob.State.DONE
-    text = pdf_text(bytes(job.pdf)).replace(" ", "")
+    text = pdf_text(cast(bytes, job.pdf)).replace(" ", "")
     assert "配件提前预订" in text and store2.name in text
 
 

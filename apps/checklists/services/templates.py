@@ -171,7 +171,7 @@ def templates_generate_for_position(*, position, user: User) -> list[tuple[Check
     return out
 
 
-PHASE_ORDER = [Phase.OPENING, Phase.DURING, Phase.CLOSING, Phase.SAFETY]
+PHASE_ORDER: list[str] = [Phase.OPENING.value, Phase.DURING.value, Phase.CLOSING.value, Phase.SAFETY.value]
 
 
 def _org_store_ids(position) -> list[int]:
