@@ -89,8 +89,7 @@ def report_duties_sync(*, now: dt.datetime | None = None) -> int:
     submitted = submitted_weeks(store_ids={r.store_id for r in runs}, mondays=[monday])
     ticked = 0
     for run in runs:
-        found = submitted.get((run.store_id, monday))
-        if found is not None:
-            by_id, at = found
+        by_id, at = submitted.get((run.store_id, monday), (None, None))
+        if at is not None:
             ticked += _tick(run, by_id=by_id or run.assignee_id, at=at)
     return ticked
