@@ -61,8 +61,9 @@ def test_station_manager_reviews_last_months_actions_adds_one_and_prints_the_pac
     new = CorrectiveAction.objects.get(month=this_month)
     assert (new.title, new.cause, new.owner) == ("周末加排一名技师", "技师排班不足", advisor)
     screenshot(page, "quality-pack")
-    page.click("[data-testid=quality-print]")
-    page.wait_for_url("**/printing/jobs/**")
+    # The print job runs eagerly in tests: its PDF is built inside the request.
+    with page.expect_navigation(url="**/printing/jobs/**", timeout=120_000):
+        page.click("[data-testid=quality-print]", no_wait_after=True)
     sign_out(page)
 
     sign_in(page, "hallboss")
