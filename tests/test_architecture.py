@@ -104,7 +104,10 @@ REGISTRIES = {
         "open_matters",  # what the shift handover lists as still open
         "closing_report",  # what the 日清日结 closing report shows besides the runs
     },
-    "reports": {"sections"},  # register_section: what each app adds to the weekly report
+    "reports": {
+        "sections",  # register_section: what each app adds to the weekly report
+        "submissions",  # register_on_submit: what a submitted weekly report ticks elsewhere
+    },
     "targets": {"kpis"},  # kpi_formula: the KPI catalogue the apps fill with their formulas
     "customers": {
         "timeline",  # the customer file's timeline

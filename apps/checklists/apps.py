@@ -32,3 +32,15 @@ class ChecklistsConfig(AppConfig):
         from .services import template_from_proposal
 
         register_template_maker(template_from_proposal)
+
+        from apps.reports.submissions import register_on_submit
+
+        from .services import report_duty_tick
+
+        register_on_submit("checklists", report_duty_tick)
+
+        from apps.reports.sections import register_section
+
+        from .report_sections import checklists_section
+
+        register_section("checklists", checklists_section, order=20)

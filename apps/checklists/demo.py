@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.roles.selectors import positions_current_in
 from apps.roles.services import holder_ensure, position_ensure
 from apps.roster.selectors import shift_bounds, shift_of
 
@@ -26,6 +27,7 @@ from .models import (
     Shift,
     TemplateItem,
 )
+from .services import templates_generate_for_position
 from .services.beat import run_window
 
 T, N, C, CH, TX, P, SP = (
@@ -213,6 +215,15 @@ def seed(ctx) -> None:
         templates[name] = template
 
     _seed_runs(ctx, templates, today)
+    _seed_duty_templates(ctx)
+
+
+def _seed_duty_templates(ctx) -> None:
+    """The hall manager's scheduled duties as templates (daily by phase, weekly on the weekday,
+    monthly on the day), among them 每周六做好投诉报告与工作总结上传直管领导, ticked by the weekly report."""
+    for position in positions_current_in(organisations=[ctx.organisation]).filter(code="GW-HALL-OPS-001"):
+        touched = templates_generate_for_position(position=position, user=ctx.users["admin"])
+        ctx.count(any(n for _t, n in touched))
 
 
 def _today_window(template, store, user) -> tuple[dt.datetime, dt.datetime, dt.datetime]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -148,7 +149,7 @@ class TemplateForm(forms.ModelForm):
 
     class Meta:
         model = ChecklistTemplate
-        fields = ["name", "position", "phase", "stores", "shift", "due_time", "is_active"]
+        fields = ["name", "position", "phase", "stores", "month_day", "shift", "due_time", "is_active"]
         widgets = {
             "due_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "stores": forms.CheckboxSelectMultiple,
@@ -192,6 +193,17 @@ class TemplateForm(forms.ModelForm):
         self.instance.organisation = self.organisation
         self.instance.weekdays = "".join(sorted(self.cleaned_data["weekday_set"]))
         return super().save(commit)
+
+
+class GenerateTemplatesForm(forms.Form):
+    """Pick a position of the organisation to make its checklist templates from its duties."""
+
+    position = forms.ModelChoiceField(label=_("Position"), queryset=positions_active_in(organisation_ids=[]))
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        positions = positions_active_in(organisation_ids=[organisation.pk]).order_by("title")
+        cast(forms.ModelChoiceField, self.fields["position"]).queryset = positions
 
 
 ItemFormSet = inlineformset_factory(

@@ -9,16 +9,20 @@ Handovers moved to apps/handovers (their tables and migration 0002's triggers st
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.months import week_start
 from apps.org.access import ScopedQuerySet
 from apps.org.models import Organisation, Store
 from apps.roles.models import DutyTask, Position
@@ -58,6 +62,7 @@ class ItemKind(models.TextChoices):
     TEXT = "text", _("Text")
     PHOTO = "photo", _("Photo")
     SECOND_PERSON = "second_person", _("Needs a second person (双人复核)")
+    WEEKLY_REPORT = "weekly_report", _("The store's weekly report (ticked when it is submitted)")
 
 
 class FailureAction(models.TextChoices):
@@ -83,6 +88,16 @@ class ChecklistTemplate(models.Model):
     weekdays = models.CharField(
         _("weekdays"), max_length=7, default="1234567", help_text=_("ISO weekdays, 1 = Monday … 7 = Sunday")
     )
+    month_day = models.PositiveSmallIntegerField(
+        _("day of the month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_(
+            "For a monthly checklist: the day it is done (in a shorter month, the last day). "
+            "Empty: on the weekdays ticked."
+        ),
+    )
     shift = models.CharField(_("shift"), max_length=8, choices=Shift, default=Shift.DAY)
     due_time = models.TimeField(_("due time"))
     is_active = models.BooleanField(_("active"), default=True)
@@ -105,7 +120,24 @@ class ChecklistTemplate(models.Model):
         return reverse("checklists:template_edit", args=[self.pk])
 
     def runs_on(self, day: dt.date) -> bool:
+        """Is it due on this day: a monthly template on its day of the month (the month's last day
+        when the month is shorter), any other on its weekdays."""
+        if self.month_day:
+            last = calendar.monthrange(day.year, day.month)[1]
+            return day.day == min(self.month_day, last)
         return str(day.isoweekday()) in self.weekdays
+
+    @property
+    def cadence(self) -> str:
+        """daily, weekly (one weekday) or monthly (a day of the month): which duties it takes."""
+        if self.month_day:
+            return "monthly"
+        return "weekly" if len(set(self.weekdays)) == 1 else "daily"
+
+    def schedule_label(self) -> str:
+        if self.month_day:
+            return gettext("Monthly on day %(day)d") % {"day": self.month_day}
+        return self.weekday_labels()
 
     def weekday_labels(self) -> str:
         names = "一二三四五六日"
@@ -247,6 +279,10 @@ class ChecklistRun(models.Model):
     @property
     def is_open(self) -> bool:
         return self.completed_at is None and self.state != RunState.MISSED
+
+    def weekly_report_url(self) -> str:
+        """The store's weekly report of the run's week (what a weekly-report item links to)."""
+        return reverse("reports:week", args=[self.store_id, week_start(self.date).isoformat()])
 
     @property
     def progress_pct(self) -> int:

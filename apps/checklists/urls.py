@@ -15,6 +15,7 @@ urlpatterns = [
     path("closing-report/", views.closing_report, name="closing_report"),
     path("templates/", views.template_list, name="templates"),
     path("templates/new/", views.template_edit, name="template_new"),
+    path("templates/generate/", views.templates_generate, name="templates_generate"),
     path("templates/<int:pk>/", views.template_edit, name="template_edit"),
     path("templates/<int:pk>/generate/", views.template_generate, name="template_generate"),
 ]

@@ -22,6 +22,7 @@ from . import selectors, services
 from .filters import BoardFilter
 from .forms import (
     ClosingReportForm,
+    GenerateTemplatesForm,
     ItemAnswerForm,
     ItemFormSet,
     ResolveForm,
@@ -240,7 +241,9 @@ def closing_report(request):
 def template_list(request):
     templates = selectors.templates_for(user=request.user)
     page = Paginator(templates, 50).get_page(request.GET.get("page"))
-    return render(request, "checklists/template_list.html", {"page": page})
+    store = stores_where(request.user, "checklists.edit_templates").select_related("organisation").first()
+    generate_form = GenerateTemplatesForm(organisation=store.organisation) if store else None
+    return render(request, "checklists/template_list.html", {"page": page, "generate_form": generate_form})
 
 
 def _admin_organisation(user):
@@ -286,8 +289,36 @@ def template_generate(request, pk):
             % {"n": n},
         )
     else:
-        messages.info(request, _("No new duties of frequency every shift or daily to add."))
+        messages.info(request, _("No new duties of this phase and schedule to add."))
     return redirect("checklists:template_edit", pk=template.pk)
+
+
+@login_required
+@perm_required("checklists.edit_templates")
+@require_POST
+def templates_generate(request):
+    """Templates for a position's scheduled duties, one per phase and schedule (see the service)."""
+    form = GenerateTemplatesForm(request.POST, organisation=_admin_organisation(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Pick a position."))
+        return redirect("checklists:templates")
+    touched = services.templates_generate_for_position(
+        position=form.cleaned_data["position"], user=request.user
+    )
+    added = sum(n for _t, n in touched)
+    if touched:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d item added to the position's templates (%(templates)s).",
+                "%(n)d items added to the position's templates (%(templates)s).",
+                added,
+            )
+            % {"n": added, "templates": "、".join(t.name for t, _n in touched)},
+        )
+    else:
+        messages.info(request, _("This position has no duties done every shift, daily, weekly or monthly."))
+    return redirect("checklists:templates")
 
 
 @login_required

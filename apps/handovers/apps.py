@@ -21,3 +21,15 @@ class HandoversConfig(AppConfig):
         )
         register_home_panel(panels.shift_panel)
         register_section("handovers", closing_report_section)
+
+        from apps.org.models import StoreKind
+        from apps.reports.sections import register_section as register_report_section
+
+        from .report_sections import handover_differences_section
+
+        register_report_section(
+            "handover_differences",
+            handover_differences_section,
+            order=25,
+            kinds={StoreKind.BUSINESS_HALL, StoreKind.SERVICE_STATION, StoreKind.BANK_BRANCH},
+        )

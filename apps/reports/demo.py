@@ -1,5 +1,5 @@
-"""Demo weekly reports: last week's report of the business hall, submitted and waiting for the
-admin's review. Idempotent."""
+"""Demo reports: last week's report of the business hall, submitted and waiting for the admin's
+review; the station's corrective actions of its monthly quality meeting. Idempotent."""
 
 from __future__ import annotations
 
@@ -7,18 +7,20 @@ import datetime as dt
 
 from django.utils import timezone
 
-from .models import WeeklyReport
+from .models import ActionStatus, CorrectiveAction, WeeklyReport
 from .selectors import week_start
-from .services import report_save, report_submit
+from .services import action_create, action_update, report_save, report_submit
 
 
 def seed(ctx) -> None:
     hall, manager = ctx.stores.get("hall-central"), ctx.users.get("manager")
-    if hall is None or manager is None:
-        return
     monday = week_start(timezone.localdate()) - dt.timedelta(days=7)
-    if WeeklyReport.objects.filter(store=hall, week_start=monday).exists():
-        return
+    if hall and manager and not WeeklyReport.objects.filter(store=hall, week_start=monday).exists():
+        _seed_weekly_report(ctx, hall, manager, monday)
+    _seed_corrective_actions(ctx)
+
+
+def _seed_weekly_report(ctx, hall, manager, monday) -> None:
     report = report_save(
         by=manager,
         store=hall,
@@ -28,3 +30,35 @@ def seed(ctx) -> None:
     )
     report_submit(by=manager, report=report)
     ctx.count(True)
+
+
+# title, cause, owner, months back, due in days from the month's first, status, outcome
+ACTIONS = [
+    ("配件预订提前到接车时确认", "等待配件", "manager2", 1, 20, ActionStatus.DONE, "常用配件备货清单已更新"),
+    ("增项须当场电话确认并记录", "增项未确认", "advisor", 1, 25, ActionStatus.IN_PROGRESS, ""),
+    ("周末技师排班增加一人", "技师排班不足", "manager2", 0, 15, ActionStatus.OPEN, ""),
+]
+
+
+def _seed_corrective_actions(ctx) -> None:
+    """The station's quality meeting: last month's actions (one done, one in progress) and this month's."""
+    station, manager = ctx.stores.get("station-east"), ctx.users.get("manager2")
+    if station is None or manager is None or CorrectiveAction.objects.filter(store=station).exists():
+        return
+    this_month = timezone.localdate().replace(day=1)
+    for title, cause, owner, back, due, status, outcome in ACTIONS:
+        month = this_month
+        for _i in range(back):
+            month = (month - dt.timedelta(days=1)).replace(day=1)
+        action = action_create(
+            by=manager,
+            store=station,
+            month=month,
+            title=title,
+            cause=cause,
+            owner=ctx.users[owner],
+            due_on=month + dt.timedelta(days=due),
+        )
+        if status != ActionStatus.OPEN:
+            action_update(by=manager, action=action, status=status, outcome=outcome)
+        ctx.count(True)

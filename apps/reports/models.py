@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -81,3 +82,52 @@ class WeeklyReport(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.state in (ReportState.SUBMITTED, ReportState.ACCEPTED)
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class CorrectiveAction(models.Model):
+    """A corrective action (整改措施) agreed at a station's monthly quality meeting: what, who, by
+    when; its status is reviewed at the next month's meeting."""
+
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="corrective_actions", verbose_name=_("store")
+    )
+    month = models.DateField(_("meeting month"), help_text=_("The first day of the month it was agreed in."))
+    title = models.CharField(_("action"), max_length=200)
+    cause = models.CharField(_("what it corrects"), max_length=200, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=12, choices=ActionStatus, default=ActionStatus.OPEN)
+    outcome = models.TextField(_("outcome"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("corrective action")
+        verbose_name_plural = _("corrective actions")
+        ordering = ["month", "due_on", "pk"]
+        indexes = [models.Index(fields=["store", "month"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+            and self.due_on < timezone.localdate()
+        )

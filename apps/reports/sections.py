@@ -7,7 +7,8 @@
     register_section("on_time", on_time_by_advisor, order=30, kinds={StoreKind.SERVICE_STATION})
 
 A provider gets a store and the week's first and last day (dates) and returns a `Section` (or None
-when it has nothing to say for that store). Sections are plain data, so a submitted report keeps a
+when it has nothing to say for that store). The station's monthly quality meeting pack is drafted the
+same way from its own sections (`report=QUALITY`), given the month's first and last day. Sections are plain data, so a submitted report keeps a
 snapshot of them (`as_data`) that later changes to the records do not alter.
 """
 
@@ -44,18 +45,24 @@ class _Provider:
     fn: Callable[[Store, dt.date, dt.date], Section | None]
     order: int
     kinds: frozenset[str] | None
+    report: str
 
 
-_providers: dict[str, _Provider] = {}
+WEEKLY = "weekly"  # the weekly report every store owes its superior
+QUALITY = "quality"  # the service station's monthly quality meeting pack (质量目标沟通会)
+
+_providers: dict[tuple[str, str], _Provider] = {}
 
 
-def register_section(key: str, fn, *, order: int = 50, kinds=None) -> None:
-    _providers[key] = _Provider(key, fn, order, frozenset(kinds) if kinds else None)
+def register_section(key: str, fn, *, order: int = 50, kinds=None, report: str = WEEKLY) -> None:
+    _providers[(report, key)] = _Provider(key, fn, order, frozenset(kinds) if kinds else None, report)
 
 
-def sections_for(store: Store, start: dt.date, end: dt.date) -> list[Section]:
+def sections_for(store: Store, start: dt.date, end: dt.date, *, report: str = WEEKLY) -> list[Section]:
     out = []
     for p in sorted(_providers.values(), key=lambda p: (p.order, p.key)):
+        if p.report != report:
+            continue
         if p.kinds is not None and store.kind not in p.kinds:
             continue
         section = p.fn(store, start, end)

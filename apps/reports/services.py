@@ -16,11 +16,12 @@ from django.utils.translation import gettext_noop
 
 from apps.notifications.services import Message, notification_send, notifications_send_many
 from apps.org.access import people_who_can, require
-from apps.org.models import Store, User
+from apps.org.models import Store, StoreKind, User
 
-from .models import ReportState, WeeklyReport
+from .models import ActionStatus, CorrectiveAction, ReportState, WeeklyReport
 from .sections import as_data, sections_for
 from .selectors import due_on, week_start
+from .submissions import report_submitted
 
 EDITABLE = (ReportState.DRAFT, ReportState.RETURNED)
 
@@ -55,6 +56,7 @@ def report_submit(*, by: User, report: WeeklyReport) -> WeeklyReport:
         locked.state = ReportState.SUBMITTED
         locked.submitted_by, locked.submitted_at = by, timezone.now()
         locked.save(update_fields=["figures", "state", "submitted_by", "submitted_at"])
+        report_submitted(store_id=locked.store_id, week_start=start, by_id=by.pk, at=locked.submitted_at)
     reviewers = [u for u in people_who_can("reports.review", locked.store) if u.pk != by.pk]
     notifications_send_many(
         recipients=reviewers,
@@ -109,3 +111,68 @@ def report_return(*, by: User, report: WeeklyReport, comment: str) -> WeeklyRepo
 
 def report_accept(*, by: User, report: WeeklyReport, comment: str = "") -> WeeklyReport:
     return _review(by=by, report=report, state=ReportState.ACCEPTED, comment=comment)
+
+
+# --- corrective actions of the station's monthly quality meeting --------------------------------
+
+
+def _station_manager(by: User, store: Store) -> None:
+    require(by, "reports.write", store)
+    if store.kind != StoreKind.SERVICE_STATION:
+        raise ValidationError(_("Only a service station keeps a quality meeting pack."))
+
+
+def _owner_of(store: Store, owner: User) -> User:
+    if not people_who_can("store.view", store).filter(pk=owner.pk).exists():
+        raise ValidationError({"owner": _("The owner must be one of the station's people.")})
+    return owner
+
+
+def action_create(
+    *, by: User, store: Store, month: dt.date, title: str, owner: User, due_on: dt.date, cause: str = ""
+) -> CorrectiveAction:
+    """A corrective action agreed at the month's quality meeting (the station manager's)."""
+    _station_manager(by, store)
+    if not title.strip():
+        raise ValidationError({"title": _("Say what is to be done.")})
+    if due_on < month.replace(day=1):
+        raise ValidationError({"due_on": _("The due date is before the meeting's month.")})
+    return CorrectiveAction.objects.create(
+        store=store,
+        month=month.replace(day=1),
+        title=title.strip(),
+        cause=cause.strip(),
+        owner=_owner_of(store, owner),
+        due_on=due_on,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def action_update(
+    *,
+    by: User,
+    action: CorrectiveAction,
+    status: str,
+    outcome: str = "",
+    owner: User | None = None,
+    due_on: dt.date | None = None,
+) -> CorrectiveAction:
+    """The action's status (and owner, due date) as reviewed at the next meeting; a finished action
+    (done or dropped) says what came of it."""
+    locked = CorrectiveAction.objects.select_for_update().select_related("store").get(pk=action.pk)
+    _station_manager(by, locked.store)
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": _("Pick a status.")})
+    finished = status in (ActionStatus.DONE, ActionStatus.DROPPED)
+    if finished and not outcome.strip():
+        raise ValidationError({"outcome": _("Say what came of it before closing the action.")})
+    locked.status = status
+    locked.outcome = outcome.strip()
+    if owner is not None:
+        locked.owner = _owner_of(locked.store, owner)
+    if due_on is not None:
+        locked.due_on = due_on
+    locked.closed_at = (locked.closed_at or timezone.now()) if finished else None
+    locked.save()
+    return locked

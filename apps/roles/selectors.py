@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from apps.org.models import Store, User
 
+from .duty_schedule import DutySchedule, duty_schedule
 from .models import DutyTask, Frequency, Kpi, Position, PositionHolder
 
 
@@ -82,6 +83,16 @@ def duty_tasks_for(*, position: Position, frequencies: list[str] | None = None) 
     if frequencies:
         tasks = tasks.filter(frequency__in=frequencies)
     return tasks.order_by("area__order", "area__pk", "order", "pk")
+
+
+def duty_schedules_for(*, position: Position) -> list[tuple[DutyTask, DutySchedule]]:
+    """Every duty of the position's current revision done on a schedule (every shift, daily,
+    weekly, monthly; not "as needed"), with where it goes: its phase and its day."""
+    tasks = duty_tasks_for(
+        position=position,
+        frequencies=[Frequency.PER_SHIFT, Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY],
+    )
+    return [(t, duty_schedule(text=t.text, frequency=t.frequency, area=t.area.name)) for t in tasks]
 
 
 def kpis_for(*, position: Position) -> QuerySet[Kpi]:

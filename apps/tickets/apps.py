@@ -30,3 +30,12 @@ class TicketsConfig(AppConfig):
 
         register_section("complaints", complaints_section, order=10)
         register_section("on_time", on_time_by_advisor, order=30, kinds={StoreKind.SERVICE_STATION})
+
+        from apps.reports.sections import QUALITY
+
+        from .quality_sections import late_reasons_month, on_time_by_advisor_month, on_time_by_mechanic_month
+
+        station = {StoreKind.SERVICE_STATION}
+        register_section("advisor", on_time_by_advisor_month, order=10, kinds=station, report=QUALITY)
+        register_section("mechanic", on_time_by_mechanic_month, order=20, kinds=station, report=QUALITY)
+        register_section("late_reasons", late_reasons_month, order=30, kinds=station, report=QUALITY)

@@ -21,6 +21,7 @@ COMPLAINTS = {
     "station-east": ["等待时间过长", "维修后异响未排除", "结算金额与报价不符", "服务顾问态度不好"],
     "hall-central": ["等待时间过长", "宽带安装延误", "话费扣费有误", "营业员解释不清"],
 }
+LATE_REASONS = ["等待配件", "增项未确认", "技师排班不足"]
 REPAIRS = ["常规保养", "更换刹车片", "空调不制冷", "事故车钣金", "更换正时皮带", "发动机异响检查"]
 INQUIRIES = {
     "station-east": ["保养周期咨询", "延保政策咨询"],
@@ -157,6 +158,12 @@ def seed(ctx) -> None:
                 settlement_amount=Decimal(rng.randint(300, 6000)),
                 on_time=on_time,
                 resolved_at=settled,
+            )
+            # Who did the work, and why a late order was late (the monthly quality meeting reads both).
+            mechanic = ctx.users.get("tracker") if n % 2 else ctx.users.get("manager2")
+            fields.update(
+                mechanic=mechanic,
+                late_reason="" if on_time else LATE_REASONS[n % len(LATE_REASONS)],
             )
             events.append(TicketEvent(ticket=t, kind="settled", by=by, data={"on_time": on_time}))
             if not on_time and n % 8 == 6:

@@ -103,6 +103,21 @@ class Ticket(models.Model):
     # Filled at settlement: delivered on time, counting customer-confirmed delays and re-confirmed
     # added items. An order settled without a promise is late (准时交车率 counts every settled order).
     on_time = models.BooleanField(_("on time"), null=True, blank=True)
+    # The station's monthly quality meeting reads 准时交车率 by mechanic and the reasons of late orders.
+    mechanic = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repair_orders_worked",
+        verbose_name=_("mechanic (维修技师)"),
+    )
+    late_reason = models.CharField(
+        _("why it was late"),
+        max_length=120,
+        blank=True,
+        help_text=_("e.g. 等待配件, 增项未确认, 技师排班不足"),
+    )
     # The manager's review (e.g. the customer said in the follow-up call it was not delivered on time).
     review_flagged_at = models.DateTimeField(_("flagged for review at"), null=True, blank=True)
     review_reason = models.CharField(_("why it needs a review"), max_length=250, blank=True)

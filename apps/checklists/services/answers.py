@@ -73,6 +73,8 @@ def item_answer(
 ) -> ItemResult:
     """Save one answer; a second-person item answered OK needs the confirmer's password, checked
     first and outside the transaction of the answer (see `_confirm`)."""
+    if item.kind == ItemKind.WEEKLY_REPORT:
+        raise ValidationError(_("This item is ticked when the week's report is submitted."))
     confirmer = None
     if item.kind == ItemKind.SECOND_PERSON and ok:
         confirmer = _second_person(
