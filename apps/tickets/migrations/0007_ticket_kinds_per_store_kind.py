@@ -29,7 +29,7 @@ def write_defaults(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0005_customer_confirmations_and_manager_review'),
+        ('tickets', '0006_ticket_open_cover_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -89,7 +89,7 @@ def rules_per_kind(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('followups', '0007_followup_overdue_index'),
+        ('followups', '0009_followup_upcoming_waiting_indexes'),
     ]
 
     operations = [

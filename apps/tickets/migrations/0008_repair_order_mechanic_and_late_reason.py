@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0005_customer_confirmations_and_manager_review'),
+        ('tickets', '0007_ticket_kinds_per_store_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
