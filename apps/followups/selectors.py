@@ -430,3 +430,22 @@ def week_figures(*, store, start: dt.date, end: dt.date) -> dict:
         "satisfied": done["happy"],
         "missed": missed,
     }
+
+
+# --- for the API: the vocabulary of a call and the page's form ------------------------------------
+
+AttemptResult = Attempt.Result
+
+
+def survey_questions_of(*, followup: FollowUp) -> list[str]:
+    """The follow-up's survey questions, in the order the call form asks them."""
+    from .surveys import questions
+
+    return [q.text for q in questions(followup.survey_items)]
+
+
+def attempt_form(data, *, followup: FollowUp):
+    """The page's form for logging a call on `followup`, bound to `data`."""
+    from .forms import AttemptForm
+
+    return AttemptForm(data, survey_items=followup.survey_items)
