@@ -193,6 +193,10 @@ class PhoneInputSerializer(serializers.Serializer):
     label = Text(20, required=False, allow_blank=True, default="")
 
 
+class PhoneListSerializer(serializers.Serializer):
+    phones = PhoneInputSerializer(many=True, max_length=6, min_length=1)
+
+
 class CustomerWriteSerializer(serializers.Serializer):
     """A customer file as the form takes it; on update, a masked phone or ID number sent back
     unchanged keeps the saved one."""

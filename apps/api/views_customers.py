@@ -153,6 +153,8 @@ class CustomerViewSet(ApiViewSet):
     def partial_update(self, request, pk=None):
         customer = self._customer(request, pk, "customers.edit")
         data = body(s.CustomerWriteSerializer, request, partial=True)
+        if "phones" in data:  # whole rows, even in a partial change
+            data["phones"] = body(s.PhoneListSerializer, request)["phones"]
         data.pop("store", None)  # a file does not move between stores
         current = {name: getattr(customer, name) for name in FORM_FIELDS}
         current["owner"] = customer.owner_id

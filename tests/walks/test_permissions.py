@@ -63,7 +63,7 @@ class Instance:
 
 def _arg_routes() -> list[str]:
     """Routes with arguments; those of the REST API are walked from its OpenAPI schema instead
-    (tests/api/test_api_walk.py), with the ids of real objects of every store."""
+    (tests/walks/test_api.py), with the ids of real objects of every store."""
     return [r for r, _n, _p in all_routes() if not r.startswith(("admin/", "api/")) and "<" in r]
 
 
