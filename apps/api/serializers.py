@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from apps.checklists.selectors import ChecklistRun, ItemResult, TemplateItem
 from apps.customers.selectors import Customer, customer_phones_masked, id_number_masked
-from apps.followups.selectors import AttemptResult, FollowUp, survey_questions_of
+from apps.followups.selectors import AttemptResult, FollowUp, SurveyQuestionKind, survey_questions_of
 from apps.handovers.selectors import Handover, HandoverLine, HandoverSignature
 from apps.roles.selectors import Position
 from apps.tickets.selectors import Ticket, TicketEvent
@@ -232,6 +232,11 @@ class RevealedSerializer(serializers.Serializer):
 # --- follow-ups -----------------------------------------------------------------------------------
 
 
+class SurveyQuestionSerializer(serializers.Serializer):
+    text = serializers.CharField(read_only=True)
+    kind = serializers.ChoiceField(choices=SurveyQuestionKind.choices, read_only=True)
+
+
 class FollowUpSerializer(serializers.ModelSerializer):
     store = StoreSerializer(read_only=True)
     customer = NamedSerializer(read_only=True)
@@ -263,7 +268,8 @@ class FollowUpSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_survey_questions(self, obj) -> list[str]:
+    @extend_schema_field(SurveyQuestionSerializer(many=True))
+    def get_survey_questions(self, obj):
         return survey_questions_of(followup=obj)
 
 

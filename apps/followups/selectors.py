@@ -49,6 +49,7 @@ from apps.org.selectors import people_with_tier, store_ids
 from apps.tickets.selectors import tickets_of_customer_for
 
 from .models import Attempt, Campaign, FollowUp, FollowUpRule, Reminder, SendLog
+from .surveys import QuestionKind, questions
 
 SATISFIED = 4
 
@@ -435,13 +436,12 @@ def week_figures(*, store, start: dt.date, end: dt.date) -> dict:
 # --- for the API: the vocabulary of a call and the page's form ------------------------------------
 
 AttemptResult = Attempt.Result
+SurveyQuestionKind = QuestionKind
 
 
-def survey_questions_of(*, followup: FollowUp) -> list[str]:
-    """The follow-up's survey questions, in the order the call form asks them."""
-    from .surveys import questions
-
-    return [q.text for q in questions(followup.survey_items)]
+def survey_questions_of(*, followup: FollowUp) -> list[dict]:
+    """The follow-up's survey questions ({text, kind}), in the order the call form asks them."""
+    return [{"text": q.text, "kind": str(q.kind)} for q in questions(followup.survey_items)]
 
 
 def attempt_form(data, *, followup: FollowUp):
