@@ -50,7 +50,10 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     User.objects.select_for_update().filter(pk=user.pk).first()  # one count at a time per person
     if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
         raise ValidationError(
-            _("You have %(n)s active tokens; revoke one you no longer use first.") % {"n": MAX_ACTIVE_TOKENS}
+            _(
+                "You already have the most active tokens a person may have (%(n)s); revoke one you no longer use first."
+            )
+            % {"n": MAX_ACTIVE_TOKENS}
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=secret[:10], digest=token_digest(secret))
