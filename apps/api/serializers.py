@@ -97,7 +97,7 @@ class TicketEventSerializer(serializers.ModelSerializer):
 
 
 class TicketDetailSerializer(TicketSerializer):
-    asset = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    asset = serializers.IntegerField(source="asset_id", read_only=True, allow_null=True)
     events = serializers.SerializerMethodField()
     transitions = serializers.SerializerMethodField()
 
@@ -142,7 +142,7 @@ class TicketCommentSerializer(serializers.Serializer):
 class PhoneSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     number = serializers.CharField(read_only=True, help_text=_("Masked (138****8000)."))
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # the phone's label
     is_primary = serializers.BooleanField(read_only=True)
 
 
@@ -190,11 +190,11 @@ class CustomerSerializer(serializers.ModelSerializer):
 
 class PhoneInputSerializer(serializers.Serializer):
     number = Text(30, help_text=_("A full number, or the masked one as shown to keep a saved number."))
-    label = Text(20, required=False, allow_blank=True, default="")
+    label = Text(20, required=False, allow_blank=True, default="")  # type: ignore[assignment]
 
 
 class PhoneListSerializer(serializers.Serializer):
-    phones = PhoneInputSerializer(many=True, max_length=6, min_length=1)
+    phones = serializers.ListField(child=PhoneInputSerializer(), min_length=1, max_length=6)
 
 
 class CustomerWriteSerializer(serializers.Serializer):
@@ -215,7 +215,7 @@ class CustomerWriteSerializer(serializers.Serializer):
     owner = IdField(required=False, allow_null=True)
     wishes = Text(required=False, allow_blank=True, default="")
     notes = Text(required=False, allow_blank=True, default="")
-    phones = PhoneInputSerializer(many=True, max_length=6, min_length=1)
+    phones = serializers.ListField(child=PhoneInputSerializer(), min_length=1, max_length=6)
 
 
 class RevealSerializer(serializers.Serializer):

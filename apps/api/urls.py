@@ -10,7 +10,8 @@ from .views_reads import HandoverViewSet, KpiView, PositionViewSet
 from .views_tickets import TicketViewSet
 from .views_work import ChecklistRunViewSet, FollowUpViewSet
 
-router = SimpleRouter()
+# Path converters, not regexes: each route reads as the address it answers (api/tickets/<int:pk>/).
+router = SimpleRouter(use_regex_path=False)
 router.register("tickets", TicketViewSet, basename="tickets")
 router.register("customers", CustomerViewSet, basename="customers")
 router.register("followups", FollowUpViewSet, basename="followups")

@@ -145,7 +145,7 @@ class ChecklistRunViewSet(ApiViewSet):
         request=s.ItemAnswerSerializer,
         responses={200: s.ChecklistItemSerializer},
     )
-    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>[0-9]{1,18})/answer")
+    @action(detail=True, methods=["post"], url_path="items/<int:item_id>/answer")
     def answer(self, request, pk=None, item_id=None):
         run = run_get_for(user=request.user, pk=pk)
         if run.assignee_id != request.user.pk:

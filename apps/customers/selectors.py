@@ -216,4 +216,4 @@ def customer_form(data, *, user, customer: Customer | None = None, phones=None):
         return form, PhoneFormSet(phones, prefix="phones")
     stored, initial = phones_for_edit(customer)
     form = CustomerForm(data, instance=customer)
-    return form, PhoneFormSet(phones, prefix="phones", initial=initial, stored=stored)
+    return form, PhoneFormSet(phones, prefix="phones", initial=initial, stored=stored)  # type: ignore[call-arg]

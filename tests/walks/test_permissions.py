@@ -118,7 +118,7 @@ def _parent_list(route: str, plain: list[str]) -> str | None:
 def _demo_extras(demo) -> list[str]:
     """The few things the seeded demo does not hold yet (a handover being counted and one waiting
     for acceptance, a correction, a photo, attachments, a campaign, a draft plan, an inbox entry, a
-    finished print job): made here so that every route has an instance. Returns pages to start
+    finished print job, an API token): made here so that every route has an instance. Returns pages to start
     crawling from."""
     from apps.checklists.models import ChecklistRun, ItemResult
     from apps.customers.models import Customer
@@ -248,6 +248,10 @@ def _demo_extras(demo) -> list[str]:
     starts.append(reverse("roster:requests"))
     for report in WeeklyReport.objects.all()[:1]:
         starts.append(report.get_absolute_url())
+    from apps.api.services import api_token_create
+
+    api_token_create(user=users["manager"], name="DMS")  # the revoke form on the API tokens page
+    starts.append(reverse("api_tokens"))
     return starts
 
 
