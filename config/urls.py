@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/password/", org_views.PasswordChange.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/two-factor/", include("apps.org.urls_two_factor")),
+    path("accounts/api-tokens/", include("apps.api.urls_tokens")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("apps.org.urls")),
     path("printing/", include("apps.printing.urls")),
@@ -35,6 +36,7 @@ urlpatterns = [
     path("tickets/", include("apps.tickets.urls")),
     path("followups/", include("apps.followups.urls")),
     path("targets/", include("apps.targets.urls")),
+    path("api/", include("apps.api.urls")),
     path("admin/", admin.site.urls),
 ]
 # No MEDIA_URL route, in any mode: uploaded files are served only by views that check who may see

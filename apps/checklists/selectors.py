@@ -195,3 +195,13 @@ def run_counts(*, stores, day: dt.date) -> dict[str, int]:
 def runs_missed_today_count() -> int:
     """Checklist runs of today (every store) that were missed: an operator's gauge."""
     return ChecklistRun.objects.filter(date=timezone.localdate(), state=RunState.MISSED).count()
+
+
+def item_answer_form(data, *, run: ChecklistRun, item: TemplateItem):
+    """The page's form for answering `item` on `run`, bound to `data` (the second person is picked
+    among `second_people_for(run)` where the item needs one)."""
+    from .forms import ItemAnswerForm
+    from .models import ItemKind
+
+    people = second_people_for(run=run) if item.kind == ItemKind.SECOND_PERSON else None
+    return ItemAnswerForm(data, item=item, second_people=people)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.org.access import can, stores_where
 
 from .models import Asset, Customer, CustomerPhone, Visit
-from .phones import mask_digits
+from .phones import mask_digits, mask_id_number
 
 SORTS = {
     "name": "name",
@@ -186,3 +186,34 @@ def phone_masked(*, customer: Customer) -> str:
     """The customer's first phone, masked (138****8000), for print; empty when there is none."""
     phone = customer.phones.first()
     return mask_digits(phone.digits) if phone else ""
+
+
+def customer_phones_masked(*, customer: Customer) -> list[dict]:
+    """The customer's phones as every page shows them: masked (138****8000), primary first."""
+    return [
+        {"id": p.pk, "number": mask_digits(p.digits), "label": p.label, "is_primary": p.is_primary}
+        for p in customer.phones.all()
+    ]
+
+
+def customer_phone_get(*, customer: Customer, pk: int) -> CustomerPhone:
+    """One of the customer's phones (else 404)."""
+    return get_object_or_404(CustomerPhone, customer=customer, pk=pk)
+
+
+def id_number_masked(*, customer: Customer) -> str:
+    """The customer's ID number as every page shows it: masked (110***********1234)."""
+    return mask_id_number(customer.id_number)
+
+
+def customer_form(data, *, user, customer: Customer | None = None, phones=None):
+    """The customer page's form and its phone rows, bound to `data` (the API checks input with the
+    same rules as the page): (form, phone formset)."""
+    from .forms import CustomerForm, PhoneFormSet, phones_for_edit
+
+    if customer is None:
+        form = CustomerForm(data, stores=stores_where(user, "customers.edit"))
+        return form, PhoneFormSet(phones, prefix="phones")
+    stored, initial = phones_for_edit(customer)
+    form = CustomerForm(data, instance=customer)
+    return form, PhoneFormSet(phones, prefix="phones", initial=initial, stored=stored)  # type: ignore[call-arg]

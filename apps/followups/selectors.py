@@ -50,6 +50,7 @@ from apps.pagination import BoundedPage, BoundedPaginator
 from apps.tickets.selectors import tickets_of_customer_for
 
 from .models import Attempt, Campaign, FollowUp, FollowUpRule, Reminder, SendLog
+from .surveys import QuestionKind, questions
 
 SATISFIED = 4
 
@@ -521,3 +522,21 @@ def week_figures(*, store, start: dt.date, end: dt.date) -> dict:
         "satisfied": done["happy"],
         "missed": missed,
     }
+
+
+# --- for the API: the vocabulary of a call and the page's form ------------------------------------
+
+AttemptResult = Attempt.Result
+SurveyQuestionKind = QuestionKind
+
+
+def survey_questions_of(*, followup: FollowUp) -> list[dict]:
+    """The follow-up's survey questions ({text, kind}), in the order the call form asks them."""
+    return [{"text": q.text, "kind": str(q.kind)} for q in questions(followup.survey_items)]
+
+
+def attempt_form(data, *, followup: FollowUp):
+    """The page's form for logging a call on `followup`, bound to `data`."""
+    from .forms import AttemptForm
+
+    return AttemptForm(data, survey_items=followup.survey_items)

@@ -282,3 +282,26 @@ def kpi_record_rows(*, entry, records) -> list[dict]:
         url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
         rows.append({"cells": cells, "url": url})
     return rows
+
+
+def kpi_values_for(*, stores, month: dt.date) -> list[dict]:
+    """Every catalogue KPI computed live for the stores and month, as the KPI page shows them, with
+    the month's target (the store's responsibility letters, else the catalogue's default)."""
+    targets = targets_for(stores=stores, month=month)
+    rows = []
+    for entry in kpis.catalogue():
+        value = entry.compute(stores, None, month)
+        rows.append(
+            {
+                "key": entry.key,
+                "name": str(entry.name),
+                "unit": entry.unit,
+                "higher_is_better": entry.higher_is_better,
+                "target": targets.get(entry.key),
+                "value": value.value,
+                "display": entry.format(value.value),
+                "numerator": value.numerator,
+                "denominator": value.denominator,
+            }
+        )
+    return rows

@@ -296,3 +296,39 @@ def repair_orders_settled_between(*, store, start: dt.date, end: dt.date) -> Que
     return Ticket.objects.filter(
         store=store, kind=Ticket.Kind.REPAIR_ORDER, settled_at__gte=first, settled_at__lt=after
     )
+
+
+# --- for the API: the list's filters and the page's forms, so that the rules are the page's -----
+
+
+def ticket_filter(data, *, queryset, user, stores):
+    """The ticket list's filters (search, kind, state, priority, store, view, sort) over `queryset`."""
+    from .filters import TicketFilter
+
+    return TicketFilter(data, queryset=queryset, user=user, stores=stores)
+
+
+def ticket_form(data, *, customer):
+    """The page's form for a new ticket of `customer`, bound to `data`."""
+    from .forms import TicketForm
+
+    return TicketForm(data, customer=customer)
+
+
+def ticket_transition_form(data):
+    from .forms import TransitionForm
+
+    return TransitionForm(data)
+
+
+def ticket_comment_form(data):
+    from .forms import CommentForm
+
+    return CommentForm(data)
+
+
+def ticket_transitions(*, ticket: Ticket) -> set[str]:
+    """The states the ticket may move to next."""
+    from .services import TRANSITIONS
+
+    return set(TRANSITIONS.get(ticket.state, ()))

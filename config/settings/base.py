@@ -78,6 +78,9 @@ THIRD_PARTY_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 LOCAL_APPS = [
     "apps.org",
@@ -94,6 +97,7 @@ LOCAL_APPS = [
     "apps.followups",
     "apps.targets",
     "apps.bankdesk",
+    "apps.api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -400,4 +404,50 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "serial",
         "usb",
     )
+}
+
+# The REST API (apps/api, #16): Django REST framework, JSON only. Personal tokens (Bearer) or the
+# browser's session (with CSRF); the capability of each action as on the pages; errors as JSON in
+# the caller's language; API_THROTTLE_RATE requests per token (per person on a session).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.api.authentication.TokenAuthentication",
+        "apps.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.api.errors.exception_handler",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="120/min")
+# The OpenAPI document (/api/schema/, in the caller's language) and Swagger UI (/api/docs/) served
+# from DutyDesk's own static files (drf-spectacular-sidecar): no CDN, within the CSP above.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DutyDesk API",
+    "DESCRIPTION": "岗位服务台 DutyDesk: tickets, customers, follow-ups, checklists, handovers, positions, KPIs.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    # One name per choice set (several models have a `kind` or a `state`).
+    "ENUM_NAME_OVERRIDES": {
+        "TicketKindEnum": "apps.tickets.models.Ticket.Kind",
+        "TicketStateEnum": "apps.tickets.models.Ticket.State",
+        "TicketPriorityEnum": "apps.tickets.models.Ticket.Priority",
+        "TicketEventKindEnum": "apps.tickets.models.TicketEvent.Kind",
+        "CustomerKindEnum": "apps.customers.models.Customer.Kind",
+        "ChannelEnum": "apps.customers.models.Customer.Channel",
+        "FollowUpStateEnum": "apps.followups.models.FollowUp.State",
+        "FollowUpPriorityEnum": "apps.followups.models.Priority",
+        "ChecklistRunStateEnum": "apps.checklists.models.RunState",
+        "ChecklistItemKindEnum": "apps.checklists.models.ItemKind",
+        "HandoverStateEnum": "apps.handovers.models.HandoverState",
+    },
 }

@@ -19,3 +19,5 @@ WHITENOISE_AUTOREFRESH = True
 # Two-factor sign-in is off for every tier in tests that sign in with force_login; the tests of
 # two-factor itself turn it on with settings.MFA_REQUIRED_TIERS.
 MFA_REQUIRED_TIERS = []
+# The walks make hundreds of API requests as one person; the throttle's own test sets a low rate.
+API_THROTTLE_RATE = "100000/min"
