@@ -35,6 +35,7 @@ urlpatterns = [
     path("tickets/", include("apps.tickets.urls")),
     path("followups/", include("apps.followups.urls")),
     path("targets/", include("apps.targets.urls")),
+    path("integrations/", include("apps.integrations.urls")),
     path("admin/", admin.site.urls),
 ]
 # No MEDIA_URL route, in any mode: uploaded files are served only by views that check who may see

@@ -48,6 +48,23 @@ ALLOWED = {
         "reports",
     },
     "bankdesk": {"org", "health", "notifications", "printing", "roster", "reports"},
+    # Last: hears every app's events (apps.notifications.events) and reads their selectors.
+    "integrations": {
+        "org",
+        "health",
+        "notifications",
+        "roles",
+        "checklists",
+        "handovers",
+        "customers",
+        "tickets",
+        "followups",
+        "printing",
+        "roster",
+        "reports",
+        "targets",
+        "bankdesk",
+    },
     "targets": {
         "org",
         "health",
@@ -95,6 +112,7 @@ REGISTRIES = {
         "open_matters",  # what the shift handover lists as still open
         "closing_report",  # what the 日清日结 closing report shows besides the runs
     },
+    "notifications": {"events"},  # publish / subscribe: business events other systems hear about
     "reports": {"sections"},  # register_section: what each app adds to the weekly report
     "customers": {
         "timeline",  # the customer file's timeline
