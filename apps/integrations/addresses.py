@@ -34,6 +34,14 @@ def address_allowed(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def resolve(host: str, port: int) -> list[str]:
     return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
 
@@ -65,7 +73,7 @@ def webhook_url_problem(url: str) -> str | None:
     if private_allowed():
         return None
     try:
-        addresses = resolve(host, port or (443 if scheme == "https" else 80))
+        addresses = [host] if _is_ip(host) else resolve(host, port or (443 if scheme == "https" else 80))
     except (OSError, UnicodeError):
         return _("The host name %(host)s cannot be found.") % {"host": host}
     inward = [a for a in addresses if not address_allowed(a)]
