@@ -30,7 +30,7 @@ class _EndpointFields(forms.Form):
         raise NotImplementedError
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         kind = self.kind_value()
         if kind and "url" in data and "events" in data:
             for field, message in endpoint_problems(
@@ -41,14 +41,16 @@ class _EndpointFields(forms.Form):
 
 
 class EndpointCreateForm(_EndpointFields):
-    store = forms.ModelChoiceField(label=_("Store"), queryset=None)
+    store: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Store"), queryset=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=EndpointKind.choices)
 
     field_order = ["store", "kind", "name", "url", "events"]
 
     def __init__(self, *args, stores, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["store"].queryset = stores
+        store_field = self.fields["store"]
+        assert isinstance(store_field, forms.ModelChoiceField)
+        store_field.queryset = stores
 
     def kind_value(self) -> str:
         return self.cleaned_data.get("kind", "")

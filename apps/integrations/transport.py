@@ -44,7 +44,7 @@ def post(url: str, *, body: bytes, headers: dict[str, str]) -> int:
     parts = urlsplit(url)
     cls = _CheckedHTTPSConnection if parts.scheme == "https" else _CheckedHTTPConnection
     timeout = getattr(settings, "INTEGRATIONS_TIMEOUT_SECONDS", 10)
-    connection = cls(parts.hostname, parts.port, timeout=timeout)
+    connection = cls(parts.hostname or "", parts.port, timeout=timeout)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
         connection.request("POST", path, body=body, headers=headers)

@@ -35,7 +35,7 @@ EVENTS = {
     FOLLOWUP_COMPLAINT: _("Complaint in a follow-up call"),
 }
 
-Subscriber = Callable[..., None]
+Subscriber = Callable[..., object]
 _subscribers: list[Subscriber] = []
 
 
