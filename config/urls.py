@@ -37,6 +37,7 @@ urlpatterns = [
     path("followups/", include("apps.followups.urls")),
     path("targets/", include("apps.targets.urls")),
     path("api/", include("apps.api.urls")),
+    path("integrations/", include("apps.integrations.urls")),
     path("admin/", admin.site.urls),
 ]
 # No MEDIA_URL route, in any mode: uploaded files are served only by views that check who may see

@@ -57,6 +57,23 @@ ALLOWED = {
         "handovers",
         "targets",
     },
+    # Last: hears every app's events (apps.notifications.events) and reads their selectors.
+    "integrations": {
+        "org",
+        "health",
+        "notifications",
+        "roles",
+        "checklists",
+        "handovers",
+        "customers",
+        "tickets",
+        "followups",
+        "printing",
+        "roster",
+        "reports",
+        "targets",
+        "bankdesk",
+    },
     "targets": {
         "org",
         "health",
@@ -128,6 +145,7 @@ REGISTRIES = {
         "submissions",  # register_on_submit: what a submitted weekly report ticks elsewhere
     },
     "targets": {"kpis"},  # kpi_formula: the KPI catalogue the apps fill with their formulas
+    "notifications": {"events"},  # publish / subscribe: business events other systems hear about
     "customers": {
         "timeline",  # the customer file's timeline
         "personal_data",  # sections of a customer's personal-data export

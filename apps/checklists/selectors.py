@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -92,6 +92,16 @@ def board_runs_for(*, user: User) -> QuerySet[ChecklistRun]:
         ChecklistRun.objects.for_perm(user, "checklists.board")
         .select_related("template", "template__position", "store", "assignee")
         .order_by("-date", "store__name", "due_at", "assignee__username", "pk")
+    )
+
+
+def runs_with_answers(runs: QuerySet[ChecklistRun]) -> QuerySet[ChecklistRun]:
+    """The runs with their answers (and who gave them) in two queries."""
+    return runs.prefetch_related(
+        Prefetch(
+            "results",
+            queryset=ItemResult.objects.select_related("answered_by").order_by("item__order", "pk"),
+        )
     )
 
 

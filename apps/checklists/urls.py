@@ -11,6 +11,7 @@ urlpatterns = [
     path("runs/<int:pk>/complete/", views.run_complete, name="complete"),
     path("runs/<int:pk>/items/<int:item_pk>/photo/", views.result_photo, name="photo"),
     path("board/", views.board, name="board"),
+    path("board/export/", views.board_export, name="board_export"),
     path("failures/<int:pk>/resolve/", views.failure_resolve, name="resolve"),
     path("closing-report/", views.closing_report, name="closing_report"),
     path("templates/", views.template_list, name="templates"),

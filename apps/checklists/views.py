@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from apps.org.access import can, perm_required, stores_where
 from apps.org.redirects import safe_next
 from apps.printing.documents import pdf_response, render_pdf
+from apps.spreadsheets import EXPORT_MAX_ROWS, table_response
 from apps.uploads import file_response
 
 from . import selectors, services
@@ -183,13 +184,7 @@ def run_complete(request, pk):
 @login_required
 @perm_required("checklists.board")
 def board(request):
-    stores = selectors.board_stores_for(user=request.user)
-    data = request.GET.copy()
-    if not data.get("date_from") and not data.get("date_to"):
-        today = timezone.localdate()
-        data["date_from"] = (today - dt.timedelta(days=6)).isoformat()
-        data["date_to"] = today.isoformat()
-    filterset = BoardFilter(data, queryset=selectors.board_runs_for(user=request.user), stores=stores)
+    filterset = _board_filter(request)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     chosen = filterset.form.cleaned_data.get("store") if filterset.form.is_valid() else None
     failures = selectors.open_failures_for_board(user=request.user, stores=[chosen] if chosen else None)
@@ -197,6 +192,54 @@ def board(request):
         request,
         "checklists/board.html",
         {"filter": filterset, "page": page, "failures": failures, "resolve_form": ResolveForm()},
+    )
+
+
+def _board_filter(request) -> BoardFilter:
+    """The board's filter as the page reads it (the last seven days when no dates are given)."""
+    stores = selectors.board_stores_for(user=request.user)
+    data = request.GET.copy()
+    if not data.get("date_from") and not data.get("date_to"):
+        today = timezone.localdate()
+        data["date_from"] = (today - dt.timedelta(days=6)).isoformat()
+        data["date_to"] = today.isoformat()
+    return BoardFilter(data, queryset=selectors.board_runs_for(user=request.user), stores=stores)
+
+
+@login_required
+@perm_required("checklists.board")
+def board_export(request):
+    """The runs the board shows (same filter), one row per answer, as .xlsx."""
+    runs = selectors.runs_with_answers(_board_filter(request).qs[:EXPORT_MAX_ROWS])
+    rows = []
+    for run in runs:
+        head = [run.date, run.store.name, run.template.name, str(run.assignee), run.get_state_display()]
+        answers = run.results.all()
+        if not answers:
+            rows.append([*head, "", "", "", "", None, ""])
+        for r in answers:
+            value = r.value_text if r.value_number is None else r.value_number
+            answered = timezone.localtime(r.answered_at).replace(tzinfo=None)
+            rows.append(
+                [
+                    *head,
+                    r.item_text,
+                    _("yes") if r.ok else _("no"),
+                    value,
+                    r.note,
+                    answered,
+                    str(r.answered_by),
+                ]
+            )
+        if len(rows) >= EXPORT_MAX_ROWS:
+            break
+    headers = [_("Date"), _("Store"), _("Checklist"), _("Person"), _("State"), _("Item"), _("OK"), _("Answer"),
+               _("Note"), _("Answered at"), _("Answered by")]  # fmt: skip
+    return table_response(
+        title=_("Checklist runs"),
+        headers=headers,
+        rows=rows[:EXPORT_MAX_ROWS],
+        filename="checklist-runs.xlsx",
     )
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from apps.bulk_inserts import rows_insert
+from apps.chat_robots import robot_notify as webhook_notify
 from apps.notifications.services import Message, notifications_send_batch
 from apps.org.selectors import managers_of
 
@@ -313,16 +314,6 @@ def outbox_deliver(*, batch: int = 200) -> int:
             counts["failed"],
         )
     return delivered
-
-
-def webhook_notify(url: str, *, title: str, body: str) -> None:
-    import apprise
-
-    sender = apprise.Apprise()
-    if not sender.add(url):
-        raise ValueError(f"not an apprise URL: {url[:40]}")
-    if not sender.notify(title=title, body=body):
-        raise RuntimeError("the webhook did not accept the message")
 
 
 def followups_tick(*, now: dt.datetime | None = None) -> dict:

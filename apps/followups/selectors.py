@@ -540,3 +540,14 @@ def attempt_form(data, *, followup: FollowUp):
     from .forms import AttemptForm
 
     return AttemptForm(data, survey_items=followup.survey_items)
+
+
+def calls_due_for(*, user, start: dt.date, end: dt.date):
+    """The person's own open and scheduled follow-ups whose call window meets `start`..`end` (their
+    calendar feed)."""
+    return (
+        FollowUp.objects.for_perm(user, "followups.view")
+        .filter(state__in=FollowUp.ACTIVE, assignee=user, window_start__lte=end, window_end__gte=start)
+        .select_related("customer", "rule", "store")
+        .order_by("window_start", "pk")
+    )

@@ -6,12 +6,14 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.notifications.events import FOLLOWUP_COMPLAINT, publish
 from apps.org.access import require
 from apps.org.models import Store, User
 from apps.org.selectors import managers_of
@@ -219,6 +221,24 @@ def _complaint_ticket(*, followup: FollowUp, attempt: Attempt, by: User, low: bo
         else _("Complaint from %(customer)s in a follow-up call; ticket %(number)s opened.")
     ) % {"n": attempt.satisfaction, "customer": followup.customer.name, "number": ticket.number}
     _alert_managers(followup=followup, text=text, tag=f"complaint{attempt.pk}")
+    publish(
+        FOLLOWUP_COMPLAINT,
+        store=followup.store,
+        key=f"attempt:{attempt.pk}",
+        payload={
+            "followup": {
+                "id": followup.pk,
+                "rule": followup.rule.name,
+                "reason": followup.reason,
+                "customer_id": followup.customer_id,
+                "by": str(by),
+                "satisfaction": attempt.satisfaction,
+                "complaint": attempt.complaint,
+                "url": settings.SITE_URL.rstrip("/") + followup.get_absolute_url(),
+            },
+            "ticket": {"id": ticket.pk, "number": ticket.number},
+        },
+    )
     return ticket
 
 

@@ -6,6 +6,7 @@ from . import views
 app_name = "followups"
 urlpatterns = [
     path("", views.queue, name="list"),
+    path("export/", views.queue_export, name="export"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/attempt/", views.attempt, name="attempt"),
     path("<int:pk>/snooze/", views.snooze, name="snooze"),

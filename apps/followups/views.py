@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from apps.org.access import can, organisation_where, perm_required, require, stores_where
 from apps.org.redirects import safe_next
 from apps.printing.services import print_job_start
+from apps.spreadsheets import EXPORT_MAX_ROWS, table_response
 
 from . import selectors, services
 from .forms import AssignForm, AttemptForm, BulkAssignForm, CampaignForm, RuleForm, SnoozeForm
@@ -28,10 +29,8 @@ def _error_text(exc: ValidationError) -> str:
 @login_required
 @perm_required("followups.view")
 def queue(request):
-    section = request.GET.get("section") if request.GET.get("section") in SECTIONS else "today"
+    section, mine, q = _queue_params(request)
     can_assign = can(request.user, "followups.assign")
-    mine = request.GET.get("scope", "mine" if not can_assign else "all") != "all"
-    q = request.GET.get("q", "").strip()[:60]
     page = selectors.queue_page(
         user=request.user, section=section, mine=mine, q=q, number=request.GET.get("page")
     )
@@ -52,6 +51,41 @@ def queue(request):
             "today": timezone.localdate(),
         },
     )
+
+
+def _queue_params(request) -> tuple[str, bool, str]:
+    """The queue's tab, whose follow-ups (mine or the store's) and search, as the page reads them."""
+    section = request.GET.get("section") if request.GET.get("section") in SECTIONS else "today"
+    can_assign = can(request.user, "followups.assign")
+    mine = request.GET.get("scope", "mine" if not can_assign else "all") != "all"
+    q = request.GET.get("q", "").strip()[:60]
+    return section, mine, q
+
+
+@login_required
+@perm_required("followups.view")
+def queue_export(request):
+    """The tab the queue shows (same tab, scope and search, same order) as .xlsx; no phone numbers."""
+    section, mine, q = _queue_params(request)
+    rows = (
+        [
+            fu.customer.name,
+            fu.rule.name,
+            fu.reason,
+            fu.get_state_display(),
+            fu.window_start,
+            fu.window_end,
+            fu.expires_on,
+            str(fu.assignee or ""),
+            fu.store.name,
+            fu.attempts,
+            timezone.localtime(fu.next_attempt_at).replace(tzinfo=None) if fu.next_attempt_at else None,
+        ]
+        for fu in selectors.queue_for(user=request.user, section=section, mine=mine, q=q)[:EXPORT_MAX_ROWS]
+    )
+    headers = [_("Customer"), _("Rule"), _("Reason"), _("State"), _("Window opens"), _("Window closes"),
+               _("Expires on"), _("Assignee"), _("Store"), _("Calls"), _("Call again at")]  # fmt: skip
+    return table_response(title=_("Follow-ups"), headers=headers, rows=rows, filename="followups.xlsx")
 
 
 @login_required

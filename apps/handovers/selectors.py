@@ -41,6 +41,13 @@ def handover_list_for(*, user: User) -> QuerySet[Handover]:
     )
 
 
+def handovers_with_lines(handovers: QuerySet[Handover]) -> QuerySet[Handover]:
+    """The handovers with their counted lines (and the items) in two queries."""
+    return handovers.prefetch_related(
+        Prefetch("lines", queryset=HandoverLine.objects.select_related("item").order_by("order", "pk"))
+    )
+
+
 def handover_get_for(*, user: User, pk: int) -> Handover:
     """One handover in a store where the user works the counter (else 404)."""
     return get_object_or_404(

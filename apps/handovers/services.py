@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.checklists.open_matters import open_matters_for
 from apps.checklists.selectors import blocking_failures_for
+from apps.notifications.events import HANDOVER_SIGNED_WITH_DIFFERENCE, publish
 from apps.org.access import can
 from apps.org.models import Store, User
 from apps.org.passwords import PASSWORD_REFUSED, PasswordRefused, password_confirm
@@ -257,7 +258,38 @@ def _handover_sign(*, handover: Handover, user: User, notes: str) -> Handover:
     handover.signed_at = now
     handover.save()
     HandoverSignature.objects.create(handover=handover, role=SignatureRole.OUTGOING, user=user, signed_at=now)
+    differences = [ln for ln in lines if ln.difference]
+    if differences:
+        publish(
+            HANDOVER_SIGNED_WITH_DIFFERENCE,
+            store=handover.store,
+            key=f"handover:{handover.pk}",
+            payload={"handover": _handover_payload(handover, differences)},
+        )
     return handover
+
+
+def _handover_payload(handover: Handover, differences: list[HandoverLine]) -> dict:
+    from django.conf import settings
+
+    return {
+        "id": handover.pk,
+        "counter": str(handover.counter),
+        "outgoing": str(handover.outgoing),
+        "incoming": str(handover.incoming),
+        "signed_at": handover.signed_at.isoformat() if handover.signed_at else None,
+        "url": settings.SITE_URL.rstrip("/") + handover.get_absolute_url(),
+        "differences": [
+            {
+                "item": str(ln.item),
+                "expected": str(ln.expected),
+                "counted": str(ln.counted),
+                "difference": str(ln.difference),
+                "explanation": ln.explanation,
+            }
+            for ln in differences
+        ],
+    }
 
 
 def handover_witness(

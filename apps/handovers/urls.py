@@ -6,6 +6,7 @@ app_name = "handovers"
 
 urlpatterns = [
     path("", views.handover_list, name="list"),
+    path("export/", views.handover_export, name="export"),
     path("new/", views.handover_new, name="new"),
     path("balances/", views.balances, name="balances"),
     path("movements/", views.movements, name="movements"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.checklists.open_matters import open_matters_for
 from apps.org.access import can, perm_required, stores_where
 from apps.printing.documents import pdf_response, render_pdf
+from apps.spreadsheets import EXPORT_MAX_ROWS, table_response
 
 from . import selectors, services
 from .filters import HandoverFilter
@@ -55,6 +56,46 @@ def handover_list(request):
             "can_set_balances": can(request.user, "handovers.set_balances"),
         },
     )
+
+
+@login_required
+@perm_required("handovers.sign")
+def handover_export(request):
+    """The handovers the list shows (same filter, same order) with their counts, one row per line."""
+    stores = stores_where(request.user, "handovers.sign").order_by("name")
+    filterset = HandoverFilter(
+        request.GET, queryset=selectors.handover_list_for(user=request.user), stores=stores
+    )
+    rows = []
+    for h in selectors.handovers_with_lines(filterset.qs[:EXPORT_MAX_ROWS]):
+        head = [
+            h.pk,
+            h.store.name,
+            str(h.counter),
+            h.get_state_display(),
+            str(h.outgoing),
+            str(h.incoming),
+            str(h.witness or ""),
+            _local(h.signed_at),
+            _local(h.accepted_at),
+        ]
+        lines = h.lines.all()
+        if not lines:
+            rows.append([*head, "", None, None, None, ""])
+        for ln in lines:
+            rows.append([*head, str(ln.item), ln.expected, ln.counted, ln.difference, ln.explanation])
+        if len(rows) >= EXPORT_MAX_ROWS:
+            break
+    headers = [_("Handover"), _("Store"), _("Counter"), _("State"), _("Outgoing"), _("Incoming"), _("Witness"),
+               _("Signed at"), _("Accepted at"), _("Item"), _("Expected"), _("Counted"), _("Difference"),
+               _("Explanation")]  # fmt: skip
+    return table_response(
+        title=_("Handovers"), headers=headers, rows=rows[:EXPORT_MAX_ROWS], filename="handovers.xlsx"
+    )
+
+
+def _local(moment):
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
 @login_required

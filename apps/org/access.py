@@ -83,6 +83,7 @@ ADMIN_PERMS = MANAGER_PERMS | frozenset(
         "targets.edit",
         "pay.edit_schemes",
         "reports.review",
+        "integrations.manage",
     }
 )
 TIER_PERMS: dict[str, frozenset[str]] = {

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from apps.notifications.events import TICKET_ESCALATED, publish
 from apps.notifications.services import Level, Message, notifications_send_many
 from apps.org.models import User
 
+from .event_payloads import ticket_event_payload
 from .models import Ticket, TicketEvent
 from .services import OPEN_STATES, _event_once, _schedule, answer_policy, on_duty_first, supervisors_of
 
@@ -75,6 +77,17 @@ def ticket_escalate(*, ticket: Ticket, now: dt.datetime | None = None) -> list[U
     else:
         ticket.next_escalation_at = ticket.warn_at = None
     ticket.save(update_fields=["escalation_level", "next_escalation_at", "warn_at"])
+    if created:
+        publish(
+            TICKET_ESCALATED,
+            store=ticket.store,
+            key=f"ticket:{ticket.pk}:level:{level}",
+            payload={
+                "ticket": ticket_event_payload(ticket),
+                "level": level,
+                "escalated_to": [str(p) for p in people],
+            },
+        )
     return people
 
 

@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.notifications.events import TICKET_CREATED, TICKET_SETTLED_LATE, publish
 from apps.notifications.services import Level, notifications_send_many
 from apps.org.access import require
 from apps.org.models import Membership, Store, User
@@ -30,6 +31,7 @@ from apps.roster.selectors import on_duty
 
 from .business_hours import add_business_days, add_business_hours, day_hours
 from .confirmations import _confirmation_record, _confirmation_text
+from .event_payloads import ticket_event_payload
 from .models import (
     AddedItem,
     AnswerPolicy,
@@ -168,6 +170,12 @@ def ticket_create(
     _event(ticket, TicketEvent.Kind.CREATED, by=created_by, text=description)
     if promised_at:
         _event(ticket, TicketEvent.Kind.PROMISE, by=created_by, data={"to": promised_at.isoformat()})
+    publish(
+        TICKET_CREATED,
+        store=store,
+        key=f"ticket:{ticket.pk}",
+        payload={"ticket": ticket_event_payload(ticket)},
+    )
     return ticket
 
 
@@ -535,6 +543,13 @@ def ticket_settle(
         by=by,
         data={"amount": str(amount), "on_time": ticket.on_time, "at": ticket.settled_at.isoformat()},
     )
+    if ticket.on_time is False:
+        publish(
+            TICKET_SETTLED_LATE,
+            store=ticket.store,
+            key=f"ticket:{ticket.pk}",
+            payload={"ticket": ticket_event_payload(ticket)},
+        )
     if ticket.state in OPEN_STATES:
         ticket = ticket_transition(ticket=ticket, to=S.RESOLVED, by=by)
     return ticket

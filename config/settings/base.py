@@ -98,6 +98,7 @@ LOCAL_APPS = [
     "apps.targets",
     "apps.bankdesk",
     "apps.api",
+    "apps.integrations",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -299,6 +300,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.targets.tasks.refresh_kpi_snapshots_task",
         "schedule": crontab(minute="*/5"),
     },
+    "integrations-outbox": {"task": "apps.integrations.tasks.outbox_deliver_task", "schedule": crontab()},
 }
 
 # LOG_FORMAT=json: one JSON object a line with time, level, logger, request id, user id and store.
@@ -348,6 +350,11 @@ HEALTH_MAX_BEAT_AGE = env.int("HEALTH_MAX_BEAT_AGE", default=None)  # seconds; u
 # Where the run command serves DutyDesk; used in messages such as seed_demo's sign-in hints.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo1234")
+
+# Outbound webhooks (apps/integrations): public https:// addresses only, unless this is set (a
+# development machine posting to a receiver on localhost); each POST waits at most this long.
+INTEGRATIONS_ALLOW_PRIVATE_URLS = env.bool("INTEGRATIONS_ALLOW_PRIVATE_URLS", default=False)
+INTEGRATIONS_TIMEOUT_SECONDS = env.float("INTEGRATIONS_TIMEOUT_SECONDS", default=10.0)
 
 # Errors to Sentry (web and worker) when SENTRY_DSN is set; nothing is sent otherwise.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")

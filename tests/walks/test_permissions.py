@@ -47,7 +47,14 @@ from tests.walks.conftest import DEMO_USERNAMES
 from tests.walks.crawl import all_routes, crawl, route_of
 
 # Pages that answer without signing in.
-PUBLIC = {"accounts/login/", "accounts/logout/", "healthz", "i18n/setlang/", "manifest.webmanifest"}
+PUBLIC = {
+    "accounts/login/",
+    "accounts/logout/",
+    "healthz",
+    "i18n/setlang/",
+    "manifest.webmanifest",
+    "integrations/calendar/<str:token>.ics",  # the secret address is the key (calendar apps sign in to nothing)
+}
 # Answered to a token or an allowed address only, and to everyone else as if it did not exist.
 HIDDEN = {"metrics"}
 REFUSED = {403, 404}
@@ -233,6 +240,10 @@ def _demo_extras(demo) -> list[str]:
         path_info="/accounts/login/",
     )
     starts.append(reverse("org:staff"))
+    # A personal calendar address (shown once when made, so no page links to it).
+    from apps.integrations.services import calendar_feed_issue
+
+    starts.append(reverse("integrations:calendar_feed", args=[calendar_feed_issue(user=users["clerk"])]))
     # A leave request of the manager's own (its withdraw button), the submitted weekly report
     # (its page and the superior's review buttons).
     from apps.reports.models import WeeklyReport

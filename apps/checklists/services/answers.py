@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from apps.notifications.events import CHECKLIST_ITEM_FAILED, publish
 from apps.notifications.services import Message
 from apps.org.access import can
 from apps.org.models import User
@@ -159,12 +160,16 @@ def _item_answer(
                 note=note,
             )
             _failure_triggered(failure=failure, run=run)
+            _failure_publish(failure=failure, run=run, key=f"failure:{failure.pk}")
         elif failure.note != note or failure.state != FailureState.OPEN:
+            reopened = failure.state != FailureState.OPEN
             failure.note = note
             failure.state = FailureState.OPEN
             failure.resolved_at = None
             failure.resolved_by = None
             failure.save()
+            if reopened:
+                _failure_publish(failure=failure, run=run, key=f"failure:{failure.pk}:{now.isoformat()}")
     elif was_failed and failure is not None and failure.state == FailureState.OPEN:
         failure.state = FailureState.RESOLVED
         failure.resolved_by = user
@@ -182,6 +187,32 @@ def _item_answer(
     run.started_at = run.started_at or now
     run.save(update_fields=["answered_count", "failed_count", "state", "started_at"])
     return result
+
+
+def _failure_publish(*, failure: ItemFailure, run: ChecklistRun, key: str) -> None:
+    from django.conf import settings
+
+    publish(
+        CHECKLIST_ITEM_FAILED,
+        store=run.store,
+        key=key,
+        payload={
+            "failure": {
+                "id": failure.pk,
+                "item": failure.item.text,
+                "note": failure.note,
+                "action": failure.action,
+                "raised_by": str(failure.raised_by),
+                "raised_at": failure.raised_at.isoformat(),
+            },
+            "run": {
+                "id": run.pk,
+                "template": run.template.name,
+                "date": run.date.isoformat(),
+                "url": settings.SITE_URL.rstrip("/") + run.get_absolute_url(),
+            },
+        },
+    )
 
 
 def _failure_triggered(*, failure: ItemFailure, run: ChecklistRun) -> None:
