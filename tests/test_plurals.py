@@ -15,6 +15,7 @@ GETTEXT = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext
 NOT_COUNTS = {
     "value", "field", "name", "person", "item", "user", "tier", "v", "code", "col", "date", "store",
     "month", "title", "numbers", "customer", "number", "time", "day", "path", "department", "year", "who",
+    "host", "address",
 }  # fmt: skip
 VERBS = {"is", "was", "has", "does", "hands", "accepts", "needs", "says", "opens", "closes"}
 COUNTED = re.compile(r"%\((\w+)\)[sd] (\w+s)\b")
