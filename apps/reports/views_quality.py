@@ -14,10 +14,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.org.access import perm_required
 from apps.org.formfields import add_service_errors
+from apps.printing.documents import pdf_response, render_pdf
 from apps.printing.services import print_job_start
 
 from . import selectors, services
@@ -90,10 +91,15 @@ def quality_month(request, store_id: int, month: str):
 
 @login_required
 @perm_required("reports.view")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def quality_pdf(request, store_id: int, month: str):
+    """GET: the pack's PDF at once; POST (the page's button): a print job, so a long month never
+    holds a web worker."""
     store = selectors.quality_store_for(user=request.user, pk=store_id)
     first = _month(month)
+    if request.method == "GET":
+        pdf = render_pdf("reports/quality_pdf.html", quality_pack_context(store=store, month=first))
+        return pdf_response(pdf, f"质量目标沟通会-{store.name}-{first:%Y%m}.pdf")
     job = print_job_start(
         owner=request.user,
         builder=QUALITY_PACK,
