@@ -104,6 +104,7 @@ def tail_box_match_rate(stores, user, month):
     name=_("Important vouchers over the limit"),
     unit="",
     higher_is_better=False,
+    summed=True,
     description=_(
         "Days in the month on which the branch held more of an important blank voucher than its limit "
         "(库存限额), counted per kind of voucher."

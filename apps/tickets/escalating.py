@@ -15,9 +15,10 @@ from apps.notifications.events import TICKET_ESCALATED, publish
 from apps.notifications.services import Level, Message, notifications_send_many
 from apps.org.models import User
 
+from .duty import on_duty_first, supervisors_of
 from .event_payloads import ticket_event_payload
 from .models import Ticket, TicketEvent
-from .services import OPEN_STATES, _event_once, _schedule, answer_policy, on_duty_first, supervisors_of
+from .services import OPEN_STATES, _event_once, _schedule, answer_policy
 
 
 def ticket_escalate(*, ticket: Ticket, now: dt.datetime | None = None) -> list[User]:

@@ -27,10 +27,10 @@ from apps.notifications.services import Level, notifications_send_many
 from apps.org.access import require
 from apps.org.models import Membership, Store, User
 from apps.org.selectors import managers_of
-from apps.roster.selectors import on_duty
 
 from .business_hours import add_business_days, add_business_hours, day_hours
 from .confirmations import _confirmation_record, _confirmation_text
+from .duty import supervisors_of
 from .event_payloads import ticket_event_payload
 from .models import (
     AddedItem,
@@ -262,34 +262,6 @@ def ticket_assign(*, ticket: Ticket, assignee: User, by: User, note: str = "") -
         data={"from": old.pk if old else None, "to": assignee.pk, "to_name": str(assignee)},
     )
     return ticket
-
-
-def supervisors_of(*, user: User, store: Store, at: dt.datetime | None = None) -> list[User]:
-    """The first level above `user` on the reporting line, else the store's managers; the roster
-    narrows it to the people on duty at `at` (`on_duty_first`)."""
-    from apps.roles.selectors import escalation_chain
-
-    chain = escalation_chain(user=user, store=store)
-    level = chain[0] if chain else list(managers_of(store=store).exclude(pk=user.pk))
-    return on_duty_first(level, store=store, at=at or timezone.now(), instead_of=user)
-
-
-def on_duty_first(
-    people: list[User], *, store: Store, at: dt.datetime, instead_of: User | None, first_level: bool = True
-) -> list[User]:
-    """Who of `people` an escalation goes to at `at`: those of them on duty (rostered now, not on
-    leave); else, on the first level, the store's managers on duty (not `instead_of`); else all of
-    `people`, as without a roster. Another store's roster does not count."""
-    duty = on_duty(store=store, at=at)
-    if not duty:
-        return people
-    ids = {u.pk for u in duty}
-    rostered = [p for p in people if p.pk in ids]
-    if rostered or not first_level:
-        return rostered or people
-    managers = set(managers_of(store=store).values_list("pk", flat=True))
-    skip = instead_of.pk if instead_of else None
-    return [u for u in duty if u.pk in managers and u.pk != skip] or people
 
 
 @transaction.atomic

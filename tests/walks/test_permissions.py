@@ -299,7 +299,9 @@ def _collect(demo, starts: list[str]) -> dict[tuple[str, int | None], Instance]:
                 continue
             kwargs = resolve(url.split("?")[0]).kwargs
             known = [p for p in prefixes if route.startswith(p)]
-            if known:
+            if "store_id" in kwargs:
+                store_id = int(kwargs["store_id"])  # the route names its store
+            elif known:
                 model, arg = prefixes[max(known, key=len)]
                 _scoped, store_id = _store_of(model, kwargs[arg])
             elif (
