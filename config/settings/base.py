@@ -4,10 +4,12 @@
 """
 
 import datetime as dt
+import importlib.util
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from whitenoise.compress import Compressor
 
 from config.sentry import sentry_init
 from config.storage import media_storage
@@ -80,7 +82,6 @@ THIRD_PARTY_APPS = [
     "django_otp.plugins.otp_static",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
 ]
 LOCAL_APPS = [
     "apps.org",
@@ -432,6 +433,17 @@ REST_FRAMEWORK = {
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="120/min")
 # The OpenAPI document (/api/schema/, in the caller's language) and Swagger UI (/api/docs/) served
 # from DutyDesk's own static files (drf-spectacular-sidecar): no CDN, within the CSP above.
+# Only Swagger UI's files of the sidecar are collected (not its 5 MB ReDoc bundle), at the address
+# drf-spectacular links to; source maps are served as they are, not compressed at every build.
+_sidecar = importlib.util.find_spec("drf_spectacular_sidecar")
+if _sidecar is not None and _sidecar.origin:
+    STATICFILES_DIRS.append(
+        (
+            "drf_spectacular_sidecar/swagger-ui-dist",
+            Path(_sidecar.origin).parent / "static" / "drf_spectacular_sidecar" / "swagger-ui-dist",
+        )
+    )
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "DutyDesk API",
     "DESCRIPTION": "岗位服务台 DutyDesk: tickets, customers, follow-ups, checklists, handovers, positions, KPIs.",
@@ -440,7 +452,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/",
     # One name per choice set (several models have a `kind` or a `state`).
