@@ -299,6 +299,7 @@ def _collect(demo, starts: list[str]) -> dict[tuple[str, int | None], Instance]:
                 continue
             kwargs = resolve(url.split("?")[0]).kwargs
             known = [p for p in prefixes if route.startswith(p)]
+            store_id: int | None
             if "store_id" in kwargs:
                 store_id = int(kwargs["store_id"])  # the route names its store
             elif known:
