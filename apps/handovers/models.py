@@ -8,9 +8,10 @@ under them, and moving the models into this app changed only Django's state (mig
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -55,6 +56,34 @@ class Section(models.TextChoices):
 MONEY_SECTIONS = frozenset({Section.FLOAT, Section.TAKINGS, Section.CASH})
 
 
+def _denominations(text: str) -> tuple[list[Decimal], list[str]]:
+    """(the positive numbers in the comma-separated `text`, the parts that are not)."""
+    good: list[Decimal] = []
+    bad: list[str] = []
+    for part in (p.strip() for p in (text or "").split(",")):
+        if not part:
+            continue
+        try:
+            value = Decimal(part)
+        except InvalidOperation:
+            bad.append(part)
+            continue
+        if value.is_finite() and value > 0:
+            good.append(value)
+        else:
+            bad.append(part)
+    return good, bad
+
+
+def _denominations_valid(text: str) -> None:
+    bad = _denominations(text)[1]
+    if bad:
+        raise ValidationError(
+            _("Denominations are positive numbers separated by commas, e.g. 100,50,20; not: %(parts)s"),
+            params={"parts": "、".join(bad)},
+        )
+
+
 class StockItem(models.Model):
     """What is counted at a handover of one kind of store: at a business hall the float, takings by
     payment type, SIMs, cards, handsets, invoices; at a bank branch the tail-box cash, blank vouchers,
@@ -71,7 +100,9 @@ class StockItem(models.Model):
     section = models.CharField(_("section"), max_length=8, choices=Section)
     unit = models.CharField(_("unit"), max_length=10, default="张")
     # Cash counted by denomination: e.g. "100,50,20,10,5,1,0.5,0.1" (empty: one figure).
-    denominations = models.CharField(_("denominations"), max_length=60, blank=True)
+    denominations = models.CharField(
+        _("denominations"), max_length=60, blank=True, validators=[_denominations_valid]
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -94,7 +125,9 @@ class StockItem(models.Model):
         return self.section in MONEY_SECTIONS
 
     def denomination_list(self) -> list[Decimal]:
-        return [Decimal(d.strip()) for d in self.denominations.split(",") if d.strip()]
+        """The notes and coins counted, largest first as typed; what is not a positive number is
+        left out (the field's validator refuses it when an admin types it)."""
+        return _denominations(self.denominations)[0]
 
 
 class MovementKind(models.TextChoices):

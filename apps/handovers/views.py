@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -116,9 +117,10 @@ def handover_new(request):
             initial["incoming"] = proposal.incoming.pk
     form = HandoverStartForm(request.POST or None, counters=counters, people=people, initial=initial)
     if proposal and proposal.incoming:
+        # Django renders a help text as HTML: the person's name goes in escaped.
         form.fields["incoming"].help_text = _(
             "%(name)s is next on the roster: proposed, you may choose someone else."
-        ) % {"name": proposal.incoming}
+        ) % {"name": escape(str(proposal.incoming))}
     if request.method == "POST" and form.is_valid():
         counter = form.cleaned_data["counter"]
         try:

@@ -65,9 +65,14 @@ def test_an_unknown_address_under_the_api_is_a_json_404(client_for, clerk):
         assert response["Content-Type"] == "application/json", url
 
 
-def test_a_service_refusal_is_a_400_with_the_message(client_for, clerk, store):
-    """A repair order needs its promised time: the page's rule, the same words."""
-    c = customer(store)
+def test_a_service_refusal_is_a_400_with_the_message(client_for, store2):
+    """A repair order needs its promised time: the page's rule, the same words (at a service
+    station: the only kind of store that takes repair orders)."""
+    from apps.org.models import RoleTier
+    from tests.factories.org import member
+
+    clerk = member(store2, RoleTier.CLERK, "advisor")
+    c = customer(store2)
     response = client_for(clerk).post(
         "/api/tickets/",
         {"customer": c.pk, "kind": "repair_order", "title": "更换刹车片"},

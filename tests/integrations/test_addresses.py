@@ -3,10 +3,19 @@
 from unittest import mock
 
 import pytest
+from django.utils import translation
 
 from apps.chat_robots import robot_url_problem
 from apps.integrations.addresses import address_allowed, webhook_url_problem
 
+
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are checked by their English words."""
+    with translation.override("en"):
+        yield
 
 @pytest.mark.parametrize(
     "address",

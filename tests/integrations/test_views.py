@@ -2,6 +2,7 @@
 the secret shown once; the delivery log and its retry; hostile input answered with form errors."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from apps.integrations.models import Delivery, DeliveryStatus, Endpoint, EndpointKind
@@ -110,7 +111,9 @@ def test_rotating_the_secret_replaces_it_and_shows_the_new_one_once(client_for, 
 )  # fmt: skip
 def test_a_bad_endpoint_is_refused_with_a_message_on_its_field(client_for, admin, store, data, field, says):
     post = {"store": store.pk, "name": "x", "url": PUBLIC_URL, "events": [events.TICKET_ESCALATED], **data}
-    response = client_for(admin).post(reverse("integrations:new"), post)
+    client = client_for(admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the messages are checked by their English words
+    response = client.post(reverse("integrations:new"), post)
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert field in errors and says in " ".join(errors[field])
