@@ -14,7 +14,7 @@ from .models import MovementKind
 
 
 class HandoverStartForm(forms.Form):
-    counter = forms.ModelChoiceField(label=_("Counter (台席)"), queryset=None)
+    counter = forms.ModelChoiceField(label=_("Counter"), queryset=None)
     incoming = forms.ModelChoiceField(label=_("Incoming clerk"), queryset=None)
 
     def __init__(self, *args, counters, people, **kwargs):
@@ -66,7 +66,7 @@ class AmendmentForm(forms.Form):
 
 
 class BalanceForm(forms.Form):
-    counter = forms.ModelChoiceField(label=_("Counter (台席)"), queryset=None)
+    counter = forms.ModelChoiceField(label=_("Counter"), queryset=None)
     item = forms.ModelChoiceField(label=_("Item"), queryset=None)
     quantity = forms.DecimalField(label=_("Opening balance"), min_value=0, max_digits=12, decimal_places=2)
 
@@ -80,7 +80,7 @@ class BalanceForm(forms.Form):
 
 
 class MovementForm(forms.Form):
-    counter = forms.ModelChoiceField(label=_("Counter (台席)"), queryset=None)
+    counter = forms.ModelChoiceField(label=_("Counter"), queryset=None)
     item = forms.ModelChoiceField(label=_("Item"), queryset=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=MovementKind.choices)
     quantity = forms.DecimalField(

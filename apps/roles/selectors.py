@@ -199,11 +199,17 @@ def positions_of(*, organisation) -> QuerySet[Position]:
     return Position.objects.filter(organisation=organisation)
 
 
-def positions_current_in(*, organisations) -> QuerySet[Position]:
-    """Active positions with a current revision in these organisations, with their department."""
-    return Position.objects.filter(
+def positions_current_in(*, organisations, store_kinds=None) -> QuerySet[Position]:
+    """Active positions with a current revision in these organisations, with their department;
+    given `store_kinds`, only those of these kinds of store (and of no kind or the back office)."""
+    positions = Position.objects.filter(
         organisation__in=organisations, is_active=True, current_revision__isnull=False
     ).select_related("department")
+    if store_kinds is not None:
+        from apps.org.models import StoreKind
+
+        positions = positions.filter(store_kind__in=[*store_kinds, "", StoreKind.BACK_OFFICE])
+    return positions
 
 
 def holdings_of(*, position: Position, store: Store) -> QuerySet[PositionHolder]:

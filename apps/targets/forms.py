@@ -179,7 +179,10 @@ class LetterCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         stores = stores_where(user, "targets.approve")
         self.fields["store"].queryset = stores
-        self.fields["position"].queryset = positions_current_in(organisations=stores.values("organisation"))
+        self.fields["position"].queryset = positions_current_in(
+            organisations=stores.values("organisation"),
+            store_kinds=set(stores.values_list("kind", flat=True)),  # a hall's letter names no 服务顾问
+        )
         self.fields["holder"].queryset = _staff_of(stores)
         self.fields["plan"].queryset = TargetPlan.objects.filter(store__in=stores).select_related(
             "department"

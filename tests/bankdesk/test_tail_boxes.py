@@ -9,10 +9,9 @@ from decimal import Decimal
 from typing import cast
 
 import pytest
-from django.utils import translation
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.bankdesk import box_services
 from apps.bankdesk.models import CheckState, TailBoxCheck

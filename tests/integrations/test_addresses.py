@@ -9,8 +9,6 @@ from apps.chat_robots import robot_url_problem
 from apps.integrations.addresses import address_allowed, webhook_url_problem
 
 
-
-
 @pytest.fixture(autouse=True)
 def _english():
     """The messages are checked by their English words."""

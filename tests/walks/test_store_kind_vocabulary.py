@@ -21,7 +21,7 @@ import pytest
 
 from apps.org.models import StoreKind
 from tests.walks.conftest import DEMO_USERNAMES
-from tests.walks.crawl import crawl, route_of
+from tests.walks.crawl import crawl
 
 # word label -> pattern, per kind. Only words that really belong to one kind: "手机" (a phone
 # number is 手机号 everywhere), 备用金 (a hall's float, and a bank's too) and 车辆 (a hall's guard
@@ -71,23 +71,6 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "营业主管": r"营业主管",
     },
 }
-
-# Pages whose kind-specific figures and items belong to another branch of issue 11: the KPI
-# catalogue per kind (targets: its pages and the manager's KPI panel on the home page) and the
-# handover items per kind (handovers). They are walked by `test_pending_pages_speak_only_their_kind`,
-# expected to fail until those branches are merged; delete an entry once its pages pass.
-# (route pattern, the labels still expected there; None: every label)
-PENDING: list[tuple[str, set[str] | None]] = [
-    (r"^targets/", None),
-    (r"^handovers/", None),
-    (r"^$", {"交车 (delivery of a car)", "on-time delivery", "产值", "output value", "CSI"}),
-]
-
-
-def _pending(route: str | None, label: str) -> bool:
-    return any(
-        re.search(pattern, route or "") and (labels is None or label in labels) for pattern, labels in PENDING
-    )
 
 
 class _VisibleText(HTMLParser):
@@ -140,17 +123,12 @@ def own_kinds_of(user) -> set[str]:
     return {m.store.kind for m in user.active_memberships}
 
 
-def _offences(site, own: set[str], *, pending: bool) -> list[str]:
+def _offences(site, own: set[str]) -> list[str]:
     out = []
     for url, page in sorted(site.pages.items()):
         if page.status != 200 or "html" not in page.content_type:
             continue
-        route = route_of(url)
-        found = [
-            f"{label} ({kind})"
-            for label, kind in foreign_words(visible_text(page.body), own)
-            if _pending(route, label) == pending
-        ]
+        found = [f"{label} ({kind})" for label, kind in foreign_words(visible_text(page.body), own)]
         if found:
             out.append(f"{url}: {', '.join(found)}")
     return out
@@ -165,18 +143,10 @@ def test_every_page_speaks_only_the_users_own_store_kind(demo, demo_sites, usern
     user = demo.users[username]
     own = own_kinds_of(user)
     assert own != set(StoreKind.values), f"{username} sees every kind: nothing to check"
-    offences = _offences(demo_sites[username], own, pending=False)
+    offences = _offences(demo_sites[username], own)
     assert not offences, f"{username} ({', '.join(sorted(own))}) meets other kinds' words:\n" + "\n".join(
         offences
     )
-
-
-@pytest.mark.xfail(reason="pages of the KPI and handover branches of issue 11, not merged yet", strict=False)
-@pytest.mark.parametrize("username", _users_of_some_kinds())
-def test_pending_pages_speak_only_their_kind(demo, demo_sites, username, db):
-    own = own_kinds_of(demo.users[username])
-    offences = _offences(demo_sites[username], own, pending=True)
-    assert not offences, "\n".join(offences)
 
 
 def test_the_word_lists_find_each_kinds_words_and_spare_the_own_kind():
@@ -198,7 +168,7 @@ def test_every_page_speaks_only_the_managers_own_store_kind_in_english(demo, use
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     site = crawl(client, per_route=1)
     own = own_kinds_of(demo.users[username])
-    offences = _offences(site, own, pending=False)
+    offences = _offences(site, own)
     assert not offences, f"{username} meets other kinds' words in English:\n" + "\n".join(offences)
 
 
