@@ -145,6 +145,7 @@ REGISTRIES = {
         "submissions",  # register_on_submit: what a submitted weekly report ticks elsewhere
     },
     "targets": {"kpis"},  # kpi_formula: the KPI catalogue the apps fill with their formulas
+    "followups": {"panel_targets"},  # register_targets_reader: the home panel's targets, kept as data
     "notifications": {"events"},  # publish / subscribe: business events other systems hear about
     "customers": {
         "timeline",  # the customer file's timeline

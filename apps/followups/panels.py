@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from apps.org.access import can, stores_where
 
+from .panel_targets import panel_targets
 from .selectors import followup_kpis, queue_counts
 
 
@@ -20,5 +21,6 @@ def home_panel(request):
         "css": "col-lg-4",
         "counts": queue_counts(user=user, mine=mine),
         "kpis": kpis,
+        "targets": panel_targets(stores),
         "mine": mine,
     }

@@ -73,6 +73,20 @@ def profile_for_kinds(kinds: Iterable[str]) -> list[ProfileKpi]:
     return out
 
 
+def default_targets(store_ids: list[int], keys: list[str]) -> dict[str, Decimal | None]:
+    """{KPI key: default target} of `keys` for the kinds of the stores `store_ids` (one query); a key
+    two kinds both measure takes the first kind's target. Read by followups' home panel."""
+    rows = KindKpi.objects.filter(
+        kind__in=Store.objects.filter(pk__in=store_ids).values("kind"), kpi_key__in=keys, is_active=True
+    ).values_list("kind", "kpi_key", "target")
+    out: dict[str, Decimal | None] = {}
+    for _kind, key, target in sorted(
+        rows, key=lambda r: KIND_ORDER.index(r[0]) if r[0] in KIND_ORDER else 99
+    ):
+        out.setdefault(key, target)
+    return out
+
+
 def profile_for_stores(stores) -> list[ProfileKpi]:
     """The KPIs of the kinds of `stores` (what a page over these stores shows)."""
     return profile_for_kinds(kinds_of(stores))

@@ -52,6 +52,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # The covering indexes made for PostgreSQL (INCLUDE columns) are plain indexes on SQLite; the
+    # embedded default says so once here instead of on every command.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # Behind PgBouncer in transaction mode (PGBOUNCER=true): a transaction may run on any server
 # connection, so no server-side cursors (QuerySet.iterator) and no prepared statements.
 PGBOUNCER = env.bool("PGBOUNCER", default=False)
@@ -259,12 +262,13 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesyste
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),  # not ./control in whatever folder it runs from
         "store_processed": False,
     }
 else:

@@ -77,3 +77,22 @@ def test_a_clerk_sees_neither_the_dashboard_nor_the_follow_up_panel(client_for, 
     body = client_for(clerk).get("/").content.decode()
     assert 'data-testid="targets-dashboard"' not in body
     assert 'data-testid="followups-panel"' not in body
+
+
+def test_the_follow_up_panels_targets_are_the_kinds_data_not_code(client_for, manager2, store2):
+    """The panel's "≥100% / ≥98%" come from the store kind's profile (targets.KindKpi): an admin's
+    edit shows at once, and a kind that is not measured by a rate shows no target for it."""
+    from apps.targets.models import KindKpi
+
+    def target(user, part):
+        body = client_for(user).get("/").content.decode()
+        found = re.search(rf'data-testid="target-{part}"[^>]*>([^<]*)<', body)
+        assert found is not None, part
+        return found.group(1).strip()
+
+    assert target(manager2, "return_visit") == "≥100%"
+    assert target(manager2, "satisfaction") == "≥98%"
+    KindKpi.objects.filter(kind=store2.kind, kpi_key="followups.satisfaction_rate").update(target=95)
+    assert target(manager2, "satisfaction") == "≥95%"
+    KindKpi.objects.filter(kind=store2.kind, kpi_key__startswith="followups.").delete()
+    assert target(manager2, "satisfaction") == ""
