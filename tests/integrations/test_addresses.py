@@ -15,6 +15,7 @@ def _english():
     with translation.override("en"):
         yield
 
+
 @pytest.mark.parametrize(
     "address",
     ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",

@@ -90,7 +90,9 @@ def test_the_list_page_query_count_does_not_grow(
         hold(p, admin, store)
     client = client_for(admin)
     client.get(reverse("roles:list"))  # warm the session
-    with django_assert_num_queries(11):  # +1: the header bell's unread count; +1: the kinds of the user's stores
+    with django_assert_num_queries(
+        11
+    ):  # +1: the header bell's unread count; +1: the kinds of the user's stores
         assert client.get(reverse("roles:list")).status_code == 200
 
 
