@@ -91,13 +91,13 @@ def load(start, end, a, b, clerk):
         """
         INSERT INTO tickets_ticket (store_id, number, kind, title, description, customer_id, state, priority,
             assignee_id, created_by_id, source, is_major_repair, escalation_level, created_at, promised_at,
-            settled_at, settlement_amount, on_time, review_reason, review_resolution)
+            settled_at, settlement_amount, on_time, review_reason, review_resolution, late_reason)
         SELECT CASE WHEN i %% 2 = 1 THEN %(a)s ELSE %(b)s END, 'B' || i::text,
             (ARRAY['repair_order','complaint','inquiry','follow_on'])[1 + i %% 4], '保养', '', i,
             (ARRAY['new','in_progress','waiting_customer','waiting_parts','resolved','closed'])[1 + i %% 6],
             'normal', %(owner)s, %(owner)s, '', false, 0, now() - (i %% 5000) * interval '1 minute',
             CASE WHEN i %% 4 = 0 THEN now() ELSE NULL END, CASE WHEN i %% 6 >= 4 THEN now() ELSE NULL END,
-            CASE WHEN i %% 6 >= 4 THEN 500 ELSE NULL END, CASE WHEN i %% 6 >= 4 THEN i %% 25 <> 0 ELSE NULL END, '', ''
+            CASE WHEN i %% 6 >= 4 THEN 500 ELSE NULL END, CASE WHEN i %% 6 >= 4 THEN i %% 25 <> 0 ELSE NULL END, '', '', ''
         FROM generate_series(%(s)s + 1, %(e)s) AS i
         """,
         {"a": a.pk, "b": b.pk, "owner": clerk.pk, "s": start, "e": end},

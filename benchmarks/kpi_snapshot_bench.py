@@ -75,7 +75,7 @@ def build():
         """
         INSERT INTO tickets_ticket (store_id, number, kind, title, description, customer_id, state, priority,
             assignee_id, created_by_id, source, is_major_repair, escalation_level, created_at, promised_at,
-            settled_at, settlement_amount, on_time, answer_due_at, answered_at, review_reason, review_resolution)
+            settled_at, settlement_amount, on_time, answer_due_at, answered_at, review_reason, review_resolution, late_reason)
         SELECT (%(stores)s::int[])[1 + i %% %(k)s], 'K' || i::text, t.kind, '基准工单', '',
             (%(customers)s::int[])[1 + i %% %(k)s], 'closed', 'normal', %(owner)s, %(owner)s, '', false, 0,
             t.at, t.at + interval '1 day',
@@ -85,7 +85,7 @@ def build():
             CASE WHEN t.kind = 'complaint' THEN t.at + interval '2 days' END,
             CASE WHEN t.kind = 'complaint' AND i %% 20 <> 7 THEN
                 t.at + (CASE WHEN i %% 10 = 3 THEN 3 ELSE 1 END) * interval '1 day' END,
-            '', ''
+            '', '', ''
         FROM generate_series(1, %(n)s) AS i,
             LATERAL (SELECT CASE WHEN i %% 10 = 0 THEN 'complaint' ELSE 'repair_order' END AS kind,
                             now() - ((i * 7919) %% 525600) * interval '1 minute' AS at) AS t
