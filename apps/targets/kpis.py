@@ -215,6 +215,14 @@ def on_time_rate(stores, user, month):
     )
 
 
+COMPLAINT_ANSWER_COLUMNS = [
+    *TICKET_COLUMNS,
+    ("created_at", _("Raised")),
+    ("answer_due_at", _("Answer due")),
+    ("answered_at", _("Answered")),
+]
+
+
 @kpi_formula(
     "tickets.complaints_answered_2d",
     name=_("Complaints answered within 2 days"),
@@ -222,12 +230,7 @@ def on_time_rate(stores, user, month):
     description=_(
         "Complaints raised in the month and answered by their deadline (2 business days) ÷ complaints raised."
     ),
-    columns=[
-        *TICKET_COLUMNS,
-        ("created_at", _("Raised")),
-        ("answer_due_at", _("Answer due")),
-        ("answered_at", _("Answered")),
-    ],
+    columns=COMPLAINT_ANSWER_COLUMNS,
 )
 def complaints_answered(stores, user, month):
     from apps.tickets.selectors import ANSWERED_IN_TIME, complaints_raised
@@ -477,6 +480,16 @@ def checklist_failure_rate(stores, user, month):
     )
 
 
+HANDOVER_COLUMNS = [
+    ("business_date", _("Business date")),
+    ("store", _("Store")),
+    ("counter", _("Counter")),
+    ("outgoing", _("Outgoing")),
+    ("incoming", _("Incoming")),
+    ("get_state_display", _("State")),
+]
+
+
 @kpi_formula(
     "checklists.handover_differences",
     name=_("Handover differences"),
@@ -484,14 +497,7 @@ def checklist_failure_rate(stores, user, month):
     higher_is_better=False,
     summed=True,
     description=_("Signed handovers with a counted difference in the month."),
-    columns=[
-        ("business_date", _("Business date")),
-        ("store", _("Store")),
-        ("counter", _("Counter")),
-        ("outgoing", _("Outgoing")),
-        ("incoming", _("Incoming")),
-        ("get_state_display", _("State")),
-    ],
+    columns=HANDOVER_COLUMNS,
 )
 def handover_differences(stores, user, month):
     from apps.handovers.selectors import signed_handovers

@@ -52,14 +52,16 @@ def kinds_of(stores) -> list[str]:
     return list(Store.objects.filter(pk__in=ids).order_by().values_list("kind", flat=True).distinct())
 
 
-def _rows(kinds: Iterable[str]) -> list[KindKpi]:
-    rows = list(KindKpi.objects.filter(kind__in=list(kinds), is_active=True))
+def _rows(kinds: Iterable[str] | QuerySet) -> list[KindKpi]:
+    """The active rows of `kinds` (names, or a query of them: then one query in all)."""
+    kinds = kinds if isinstance(kinds, QuerySet) else list(kinds)
+    rows = list(KindKpi.objects.filter(kind__in=kinds, is_active=True))
     return sorted(
         rows, key=lambda r: (KIND_ORDER.index(r.kind) if r.kind in KIND_ORDER else 99, r.order, r.pk)
     )
 
 
-def profile_for_kinds(kinds: Iterable[str]) -> list[ProfileKpi]:
+def profile_for_kinds(kinds: Iterable[str] | QuerySet) -> list[ProfileKpi]:
     """The active, registered KPIs of the kinds, in the kinds' order and each kind's order; a KPI two
     kinds share is listed once (with the first kind's default target). One query."""
     out: list[ProfileKpi] = []
@@ -74,17 +76,10 @@ def profile_for_kinds(kinds: Iterable[str]) -> list[ProfileKpi]:
 
 
 def default_targets(store_ids: list[int], keys: list[str]) -> dict[str, Decimal | None]:
-    """{KPI key: default target} of `keys` for the kinds of the stores `store_ids` (one query); a key
-    two kinds both measure takes the first kind's target. Read by followups' home panel."""
-    rows = KindKpi.objects.filter(
-        kind__in=Store.objects.filter(pk__in=store_ids).values("kind"), kpi_key__in=keys, is_active=True
-    ).values_list("kind", "kpi_key", "target")
-    out: dict[str, Decimal | None] = {}
-    for _kind, key, target in sorted(
-        rows, key=lambda r: KIND_ORDER.index(r[0]) if r[0] in KIND_ORDER else 99
-    ):
-        out.setdefault(key, target)
-    return out
+    """{KPI key: default target} of `keys` for the kinds of the stores `store_ids`, as their profile
+    lists them (one query). Read by followups' home panel."""
+    kinds = Store.objects.filter(pk__in=store_ids).values("kind")
+    return {p.key: p.target for p in profile_for_kinds(kinds) if p.key in keys}
 
 
 def profile_for_stores(stores) -> list[ProfileKpi]:
